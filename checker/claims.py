@@ -1,0 +1,131 @@
+"""Claims: what a review says, as records. Loaded from claims YAML (seeds/) and checked against the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import QtcheckError
+from .rules import Rule
+
+NAMES = {"type": "array", "items": {"type": "string"}}
+SUBJECT_KINDS = ["class", "function", "callee", "macro", "variable", "type", "header", "symbol", "signal", "context"]
+
+PART_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["says"],
+    "properties": {
+        "says": {"type": "string", "minLength": 1},
+        "rule": {"type": "string"},
+        "rules": NAMES,
+        "tags": NAMES,
+        "cwe": {"type": "array", "items": {"type": "string", "pattern": r"^CWE-\d+$"}},
+        "asserts": {"enum": ["present", "absent"]},
+        "subjects": {"type": "object", "additionalProperties": False,
+                     "properties": {k: NAMES for k in SUBJECT_KINDS}},
+        "lines": {"type": "array", "items": {"type": "integer"}},
+        "expects": {"type": "object"},
+        "opinion": {"type": "boolean"},
+        "why": {"type": "string"},
+    },
+}
+CLAIMS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["review", "claims"],
+    "properties": {
+        "review": {"type": "string"},
+        "claims": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "quote", "parts"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "quote": {"type": "string"},
+                    "lines": {"type": "array", "items": {"type": "integer"}},
+                    "parts": {"type": "array", "minItems": 1, "items": PART_SCHEMA},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass
+class Part:
+    says: str
+    rules: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    cwe: list[str] = field(default_factory=list)
+    asserts: str = "present"
+    subjects: dict[str, list[str]] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+    expects: dict = field(default_factory=dict)
+    opinion: bool = False
+    why: str = ""
+
+
+@dataclass
+class Claim:
+    review: str
+    id: str
+    quote: str
+    lines: list[int]
+    parts: list[Part]
+
+
+def _part(data: dict) -> Part:
+    rules = list(data.get("rules", [])) + ([data["rule"]] if data.get("rule") else [])
+    return Part(says=data["says"], rules=rules, tags=data.get("tags", []), cwe=data.get("cwe", []),
+                asserts=data.get("asserts", "present"), subjects=data.get("subjects", {}),
+                lines=data.get("lines", []), expects=data.get("expects", {}), opinion=data.get("opinion", False),
+                why=data.get("why", ""))
+
+
+def load_claims_file(path: Path, rules: list[Rule]) -> list[Claim]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QtcheckError(f"{path}: cannot read claims file ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise QtcheckError(f"{path}: malformed YAML{f' at line {mark.line + 1}' if mark else ''}") from None
+    if not isinstance(data, dict):
+        raise QtcheckError(f"{path}: a claims file must hold a mapping with 'review' and 'claims'")
+    errors = sorted(jsonschema.Draft202012Validator(CLAIMS_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        where = ".".join(str(p) for p in errors[0].absolute_path) or "(top)"
+        raise QtcheckError(f"{path}: key '{where}': {errors[0].message}")
+    known = {r.id for r in rules}
+    claims = []
+    for item in data["claims"]:
+        parts = [_part(p) for p in item["parts"]]
+        for part in parts:
+            for rid in part.rules:
+                if rid not in known:
+                    raise QtcheckError(f"{path}: claim {item['id']} refers to unknown rule '{rid}'")
+        claims.append(Claim(data["review"], str(item["id"]), item["quote"], item.get("lines", []), parts))
+    return claims
+
+
+def load_claims(location: str, rules: list[Rule]) -> list[Claim]:
+    """Claims from one YAML file or every *.yaml in a folder."""
+    path = Path(location)
+    if path.is_dir():
+        files = sorted(path.glob("*.y*ml"))
+        if not files:
+            raise QtcheckError(f"{path}: no claims YAML files in this folder")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise QtcheckError(f"{path}: claims file or folder not found")
+    out: list[Claim] = []
+    for file in files:
+        out += load_claims_file(file, rules)
+    return out

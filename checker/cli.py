@@ -1,0 +1,153 @@
+"""Command line: qtcheck FILE... [--claims PATH] [--format F --output O]... [--fail-on ...]."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, verdicts
+from .claims import load_claims
+from .errors import QtcheckError
+from .reports import RENDERERS
+
+CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+FAIL_ON = {"finding", "confirmed", "refuted", "unverifiable", "partly"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse would print usage too)
+        raise QtcheckError(f"{message} (see qtcheck --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="C++ source files or folders")
+    p.add_argument("--claims", action="append", default=[], metavar="PATH",
+                   help="claims YAML file or folder of them (repeatable)")
+    p.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rules folder (repeatable)")
+    p.add_argument("--format", action="append", default=[], metavar="FORMAT",
+                   help=f"output format: {', '.join(RENDERERS)} (repeatable, pairs with --output)")
+    p.add_argument("--output", action="append", default=[], metavar="FILE",
+                   help="write the report here instead of stdout (pairs with --format)")
+    p.add_argument("--fail-on", default="", metavar="KINDS",
+                   help="exit 1 when any of these occur: finding, confirmed, refuted, partly, unverifiable")
+    p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR", help="folder holding compile_commands.json")
+    p.add_argument("--qt-include", metavar="DIR", help="Qt 6 include folder (default: found by qmake6/pkg-config)")
+    p.add_argument("--resource-dir", metavar="DIR", help="clang builtin headers of libclang's major version")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse source files larger than this")
+    p.add_argument("--version", action="version", version=f"qtcheck {__version__}")
+    return p
+
+
+def read_source(path: Path, max_bytes: int) -> str:
+    if not path.exists():
+        raise QtcheckError(f"{path}: no such file")
+    if path.suffix.lower() not in CPP_SUFFIXES:
+        raise QtcheckError(f"{path}: not a C++ file (expected one of {', '.join(sorted(CPP_SUFFIXES))})")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise QtcheckError(f"{path}: {size} bytes is over the limit of {max_bytes} (--max-bytes)")
+        with open(path, "rb") as handle:  # read-only, never written
+            data = handle.read()
+    except OSError as exc:
+        raise QtcheckError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\0" in data:
+        raise QtcheckError(f"{path}: binary file, not C++ source")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QtcheckError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
+
+def expand(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CPP_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def check_file(path: Path, args, rules: list, claims: list) -> dict:
+    text = read_source(path, args.max_bytes)
+    options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir)
+    parsed = frontend.parse(path.resolve() if path.is_absolute() else path, text, options)
+    facts = facts_mod.collect(parsed)
+    sites = rules_mod.run(facts, rules)
+    return {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
+            "verdicts": verdicts.judge_all(facts, rules, sites, claims)}
+
+
+def outputs(args) -> list[tuple[str, str | None]]:
+    formats = args.format or ["text"]
+    for fmt in formats:
+        if fmt not in RENDERERS:
+            raise QtcheckError(f"unknown format '{fmt}' (choose from {', '.join(RENDERERS)})")
+    if len(args.output) > len(formats):
+        raise QtcheckError("more --output than --format options: give one --format per --output")
+    pairs: list[tuple[str, str | None]] = []
+    for i, fmt in enumerate(formats):
+        pairs.append((fmt, args.output[i] if i < len(args.output) else None))
+    if sum(1 for _, o in pairs if o is None) > 1:
+        raise QtcheckError("several formats would all go to stdout: give each but one an --output")
+    return pairs
+
+
+def exit_status(report: dict, fail_on: set[str]) -> int:
+    if "finding" in fail_on and report["findings"]:
+        return 1
+    verdicts_seen = {c["verdict"] for r in report["reviews"] for c in r["claims"]}
+    return 1 if verdicts_seen & fail_on else 0
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    fail_on = {k.strip() for k in args.fail_on.split(",") if k.strip()}
+    if fail_on - FAIL_ON:
+        raise QtcheckError(f"--fail-on: unknown kind '{sorted(fail_on - FAIL_ON)[0]}' "
+                           f"(choose from {', '.join(sorted(FAIL_ON))})")
+    pairs = outputs(args)
+    rules = rules_mod.load_rules(args.rules)
+    claims = [c for location in args.claims for c in load_claims(location, rules)]
+    files = expand(args.files)
+    if not files:
+        raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
+    results = [check_file(path, args, rules, claims) for path in files]
+    report = report_mod.build(results, rules)
+    for fmt, target in pairs:
+        text = RENDERERS[fmt](report, rules=rules)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                Path(target).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise QtcheckError(f"{target}: cannot write the report ({exc.strerror})") from None
+    return exit_status(report, fail_on)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except QtcheckError as exc:
+        print(f"qtcheck: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("qtcheck: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for the user; QTCHECK_DEBUG=1 shows it
+        if os.environ.get("QTCHECK_DEBUG"):
+            raise
+        print(f"qtcheck: internal error: {type(exc).__name__}: {exc} (QTCHECK_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,716 @@
+"""Facts: one pass over the main file's cursors into plain records (see records.py).
+
+Only cursors located in the main file are visited; the Qt headers' cursors are
+touched only to read a class's bases (ancestry) or a callee's declaring class.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import toolchain
+from .frontend import Diagnostic, Parsed
+from .records import (
+    AllocationFact,
+    ArgFact,
+    CallFact,
+    ClassFact,
+    Comparison,
+    ConnectFact,
+    DeleteFact,
+    ExitFact,
+    FunctionFact,
+    IncludeFact,
+    LambdaFact,
+    MacroUse,
+    MemberAccess,
+    SymbolUse,
+    VariableFact,
+)
+
+QTEST_MAIN_MACROS = {"QTEST_MAIN", "QTEST_APPLESS_MAIN", "QTEST_GUILESS_MAIN"}
+SMART_POINTERS = ("QScopedPointer", "std::unique_ptr", "unique_ptr", "QSharedPointer", "std::shared_ptr",
+                  "shared_ptr", "QPointer", "std::auto_ptr")
+OWNING_SMART = tuple(s for s in SMART_POINTERS if s != "QPointer")
+SIZE_METHODS = {"size", "length", "count", "capacity", "bytesAvailable_bound"}
+MIN_FUNCTIONS = {"qMin", "min", "qBound", "clamp"}
+RELATIONAL = {"<", "<=", ">", ">=", "==", "!="}
+ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+
+
+@dataclass
+class Facts:
+    """Everything the rules may ask about one file."""
+
+    path: Path
+    lines: list[str]
+    qt_version: str
+    diagnostics: list[Diagnostic]
+    classes: list[ClassFact] = field(default_factory=list)
+    functions: list[FunctionFact] = field(default_factory=list)
+    lambdas: list[LambdaFact] = field(default_factory=list)
+    calls: list[CallFact] = field(default_factory=list)
+    connects: list[ConnectFact] = field(default_factory=list)
+    allocations: list[AllocationFact] = field(default_factory=list)
+    deletes: list[DeleteFact] = field(default_factory=list)
+    macros: list[MacroUse] = field(default_factory=list)
+    variables: list[VariableFact] = field(default_factory=list)
+    members: list[MemberAccess] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    exits: list[ExitFact] = field(default_factory=list)
+    includes: list[IncludeFact] = field(default_factory=list)
+    symbols: list[SymbolUse] = field(default_factory=list)
+    include_graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+
+    def source(self, line: int) -> str:
+        return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
+
+    def error_lines(self) -> list[Diagnostic]:
+        main = str(self.path)
+        return [d for d in self.diagnostics if d.severity in ("error", "fatal") and d.file == main]
+
+    def lambda_by_id(self, lambda_id: int | None) -> LambdaFact | None:
+        return self.lambdas[lambda_id] if lambda_id is not None else None
+
+    def function_named(self, qualified: str | None) -> FunctionFact | None:
+        for fn in self.functions:
+            if fn.qualified == qualified and fn.is_definition:
+                return fn
+        return None
+
+
+class _Collector:
+    """The single walk. Keeps the enclosing function and lambda while it descends."""
+
+    def __init__(self, parsed: Parsed):
+        self.ci = toolchain.cindex()
+        self.K = self.ci.CursorKind
+        self.parsed = parsed
+        self.main = str(parsed.path)
+        self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics)
+        self._ancestry_cache: dict[str, list[str]] = {}
+        self._qualified_cache: dict[str, str] = {}
+        self._var_index: dict[tuple[int, int], VariableFact] = {}
+        self._alloc_by_var: dict[tuple[str | None, str], AllocationFact] = {}
+        self._slot_flags: dict[tuple[str, str], dict] = {}
+        lib = self.ci.conf.lib
+        fn = lib.clang_Location_isFromMainFile
+        fn.argtypes = [self.ci.SourceLocation]
+        fn.restype = ctypes.c_int
+        self._is_main = fn
+
+    # ---- helpers over source text ----
+    def text(self, extent) -> str:
+        start, end = extent.start, extent.end
+        lines = self.facts.lines
+        if start.line < 1 or end.line > len(lines) or start.line > end.line:
+            return ""
+        if start.line == end.line:
+            return lines[start.line - 1][start.column - 1 : end.column - 1]
+        parts = [lines[start.line - 1][start.column - 1 :]]
+        parts += lines[start.line : end.line - 1]
+        parts.append(lines[end.line - 1][: end.column - 1])
+        return "\n".join(parts)
+
+    def between(self, a, b) -> str:
+        """Source text between the end of cursor a and the start of cursor b (an operator)."""
+        ea, sb = a.extent.end, b.extent.start
+        if (ea.line, ea.column) >= (sb.line, sb.column):
+            return ""
+        lines = self.facts.lines
+        if ea.line == sb.line:
+            return lines[ea.line - 1][ea.column - 1 : sb.column - 1].strip()
+        return (lines[ea.line - 1][ea.column - 1 :] + " " + lines[sb.line - 1][: sb.column - 1]).strip()
+
+    def macro_at(self, line: int, col: int) -> MacroUse | None:
+        best = None
+        for m in self.facts.macros:
+            if (m.line, m.col) <= (line, col) <= (m.end_line, m.end_col):
+                if best is None or (m.line, m.col) >= (best.line, best.col):
+                    best = m
+        return best
+
+    def qualified(self, cursor) -> str:
+        if cursor is None:
+            return ""
+        key = cursor.get_usr() or cursor.spelling
+        if key in self._qualified_cache:
+            return self._qualified_cache[key]
+        parts = []
+        cur = cursor
+        while cur is not None and cur.kind != self.K.TRANSLATION_UNIT:
+            if cur.spelling:
+                parts.append(cur.spelling)
+            cur = cur.semantic_parent
+        value = "::".join(reversed(parts))
+        self._qualified_cache[key] = value
+        return value
+
+    def ancestry(self, decl) -> list[str]:
+        """Qualified names of the class and all its bases (from the class definition)."""
+        if decl is None:
+            return []
+        definition = decl.get_definition() or decl
+        key = definition.get_usr() or definition.spelling
+        if key in self._ancestry_cache:
+            return self._ancestry_cache[key]
+        self._ancestry_cache[key] = []  # cycle guard
+        out = [self.qualified(definition)]
+        for child in definition.get_children():
+            if child.kind == self.K.CXX_BASE_SPECIFIER:
+                base = child.type.get_declaration()
+                for name in self.ancestry(base):
+                    if name not in out:
+                        out.append(name)
+        self._ancestry_cache[key] = out
+        return out
+
+    def type_ancestry(self, type_) -> list[str]:
+        t = type_
+        if t.kind == self.ci.TypeKind.POINTER or t.kind == self.ci.TypeKind.LVALUEREFERENCE:
+            t = t.get_pointee()
+        decl = t.get_canonical().get_declaration()
+        if decl.kind in (self.K.CLASS_DECL, self.K.STRUCT_DECL, self.K.CLASS_TEMPLATE):
+            return self.ancestry(decl)
+        return []
+
+    @staticmethod
+    def strip(cursor):
+        """Skip implicit wrappers (casts, parens) down to the expression that matters."""
+        while cursor.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR"):
+            children = list(cursor.get_children())
+            if len(children) != 1:
+                break
+            cursor = children[0]
+        return cursor
+
+    # ---- the walk ----
+    def run(self) -> Facts:
+        tu = self.parsed.tu
+        top = [c for c in tu.cursor.get_children() if self._is_main(c.location)]
+        for c in top:
+            if c.kind == self.K.MACRO_INSTANTIATION:
+                ext = c.extent
+                self.facts.macros.append(
+                    MacroUse(c.spelling, ext.start.line, ext.start.column, ext.end.line, ext.end.column,
+                             text=self.text(ext))
+                )
+            elif c.kind == self.K.INCLUSION_DIRECTIVE:
+                inc = c.get_included_file()
+                self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
+        for c in top:
+            if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
+                self.visit(c, [], None, None, None)
+        self._finish()
+        self._include_graph()
+        return self.facts
+
+    def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None):
+        K = self.K
+        kind = c.kind
+        if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
+            if self.macro_at(c.location.line, c.location.column):
+                return  # Q_OBJECT's QPrivateSignal and the like
+            class_name = self.on_class(c)
+        elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
+            fn = self.on_function(c)
+            if fn is None:
+                return
+            function = fn.qualified
+        elif kind == K.LAMBDA_EXPR:
+            lambda_id = self.on_lambda(c, parents, function, lambda_id)
+        elif kind == K.CALL_EXPR:
+            self.on_call(c, parents, function, lambda_id)
+        elif kind == K.CXX_NEW_EXPR:
+            self.on_new(c, parents, function, lambda_id)
+        elif kind == K.CXX_DELETE_EXPR:
+            self.on_delete(c, function, lambda_id)
+        elif kind == K.VAR_DECL and function is not None:
+            self.on_var(c, function, lambda_id)
+        elif kind == K.DECL_REF_EXPR:
+            self.on_ref(c, parents, function, lambda_id)
+        elif kind == K.MEMBER_REF_EXPR:
+            self.on_member(c, parents, function, lambda_id)
+        elif kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR) and function is not None:
+            self.on_binary(c, parents, function, lambda_id)
+        elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
+            self.on_exit(c, function, lambda_id)
+        elif kind == K.TYPE_REF:
+            name = c.spelling.split(" ", 1)[-1]
+            self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
+                                                c.location.column, function, lambda_id))
+        parents.append(c)
+        for child in c.get_children():
+            self.visit(child, parents, function, lambda_id, class_name)
+        parents.pop()
+
+    # ---- classes and functions ----
+    def on_class(self, c) -> str:
+        K = self.K
+        name = self.qualified(c)
+        ancestry = self.ancestry(c)
+        ext = c.extent
+        q_object = next(
+            (m.line for m in self.facts.macros
+             if m.name in ("Q_OBJECT", "Q_GADGET") and ext.start.line <= m.line <= ext.end.line), None)
+        cls = ClassFact(name, c.location.line, ext.end.line, [], ancestry[1:], "QObject" in ancestry, q_object,
+                        doc=c.raw_comment)
+        for child in c.get_children():
+            if child.kind == K.CXX_BASE_SPECIFIER:
+                cls.bases.append(self.qualified(child.type.get_declaration()) or child.spelling)
+            elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE):
+                if self.macro_at(child.location.line, child.location.column):
+                    continue  # members Q_OBJECT itself declares
+                notes = {a.spelling for a in child.get_children() if a.kind == K.ANNOTATE_ATTR}
+                entry = (child.spelling, child.location.line)
+                flags = self._slot_flags.setdefault((name, child.spelling), {})
+                if "qt_signal" in notes:
+                    cls.signals.append(entry)
+                    flags["signal"] = True
+                    for arg in child.get_arguments():
+                        cls.signal_params.append((child.spelling, arg.type.spelling, child.location.line))
+                if "qt_slot" in notes:
+                    cls.slots.append(entry)
+                    flags["slot"] = True
+                if "qt_invokable" in notes:
+                    cls.invokables.append(entry)
+        cls.properties = [m.line for m in self.facts.macros
+                          if m.name == "Q_PROPERTY" and ext.start.line <= m.line <= ext.end.line]
+        self.facts.classes.append(cls)
+        return name
+
+    def on_function(self, c) -> FunctionFact | None:
+        K = self.K
+        if self.macro_at(c.location.line, c.location.column):
+            return None  # declared by a macro (Q_OBJECT's metaObject, QTEST_MAIN's main)
+        parent = c.semantic_parent
+        class_name = self.qualified(parent) if parent is not None and parent.kind in (
+            K.CLASS_DECL, K.STRUCT_DECL, K.CLASS_TEMPLATE) else None
+        kind = {K.CONSTRUCTOR: "constructor", K.DESTRUCTOR: "destructor"}.get(
+            c.kind, "method" if class_name else "function")
+        children = list(c.get_children())
+        is_override = any(ch.kind == K.CXX_OVERRIDE_ATTR for ch in children)
+        flags = self._slot_flags.get((class_name, c.spelling), {}) if class_name else {}
+        ancestry = self.ancestry(parent) if class_name else []
+        fn = FunctionFact(
+            name=c.spelling,
+            qualified=self.qualified(c),
+            class_name=class_name,
+            kind=kind,
+            line=c.location.line,
+            col=c.location.column,
+            end_line=c.extent.end.line,
+            is_definition=c.is_definition(),
+            is_slot=bool(flags.get("slot")),
+            is_signal=bool(flags.get("signal")),
+            is_override=is_override or (c.is_virtual_method() and c.spelling == "run"),
+            is_thread_run=c.spelling == "run" and "QThread" in ancestry[1:],
+            doc=c.raw_comment,
+            params=[(a.spelling, a.type.spelling) for a in c.get_arguments()] if c.kind != K.FUNCTION_TEMPLATE else [],
+        )
+        self.facts.functions.append(fn)
+        return fn
+
+    def on_lambda(self, c, parents, function, parent_lambda) -> int:
+        text = self.text(c.extent)
+        match = re.match(r"\[([^\]]*)\]", text)
+        captures = [p.strip() for p in match.group(1).split(",") if p.strip()] if match else []
+        lam = LambdaFact(len(self.facts.lambdas), c.location.line, c.location.column, c.extent.end.line,
+                         function, parent_lambda, captures)
+        self.facts.lambdas.append(lam)
+        return lam.id
+
+    # ---- expressions ----
+    def classify_result(self, c, parents) -> tuple[str, str | None]:
+        K = self.K
+        child = c
+        for parent in reversed(parents):
+            kind = parent.kind
+            if kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR) or kind.name == "EXPR_WITH_CLEANUPS":
+                child = parent
+                continue
+            if kind == K.CSTYLE_CAST_EXPR or kind == K.CXX_STATIC_CAST_EXPR:
+                return ("voided" if parent.type.spelling == "void" else "other"), None
+            if kind == K.COMPOUND_STMT:
+                return "discarded", None
+            if kind in (K.IF_STMT, K.WHILE_STMT, K.DO_STMT, K.FOR_STMT, K.SWITCH_STMT):
+                children = list(parent.get_children())
+                if kind == K.DO_STMT:
+                    is_cond = children and children[-1] == child
+                elif kind == K.FOR_STMT:
+                    is_cond = child.type.spelling == "bool" and children[-1] != child
+                else:
+                    is_cond = children and children[0] == child
+                return ("tested" if is_cond else "discarded"), None
+            if kind in (K.VAR_DECL,):
+                return "assigned", parent.spelling
+            if kind == K.RETURN_STMT:
+                return "returned", None
+            if kind in (K.UNARY_OPERATOR, K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
+                if kind == K.BINARY_OPERATOR:
+                    ops = list(parent.get_children())
+                    op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
+                    if op == "=" and ops[1] == child:
+                        target = self.strip(ops[0])
+                        return "assigned", target.spelling
+                    if op == ",":
+                        return "discarded", None
+                return "tested", None
+            if kind == K.CALL_EXPR:
+                if parent.spelling in ("qCompare", "qVerify") or (
+                    self.macro_at(parent.location.line, parent.location.column)
+                    and parent.spelling.startswith("q") and "QTest" in self.qualified(parent.referenced)
+                ):
+                    return "qtest", None
+                return "argument", None
+            if kind == K.MEMBER_REF_EXPR:
+                return "other", None
+            return "other", None
+        return "other", None
+
+    def describe_arg(self, a) -> ArgFact:
+        K = self.K
+        s = self.strip(a)
+        text = self.text(a.extent)
+        loc_file = a.location.file
+        if loc_file is None or loc_file.name != self.main:
+            return ArgFact("default", "", type=a.type.spelling)  # a defaulted argument the caller left out
+        if s.kind == K.LAMBDA_EXPR:
+            return ArgFact("lambda", text, lambda_id=None, type="lambda")
+        if s.kind == K.CXX_THIS_EXPR:
+            return ArgFact("this", text or "this", type=s.type.spelling)
+        if s.kind in (K.CXX_NULL_PTR_LITERAL_EXPR, K.GNU_NULL_EXPR) or (s.kind == K.INTEGER_LITERAL and text == "0"):
+            return ArgFact("null", text or "nullptr")
+        if s.kind == K.DECL_REF_EXPR:
+            return ArgFact("var", text or s.spelling, name=s.spelling, type=s.type.spelling)
+        if s.kind == K.MEMBER_REF_EXPR and s.referenced is not None and s.referenced.kind == K.FIELD_DECL:
+            return ArgFact("member", text or s.spelling, name=s.spelling, type=s.type.spelling)
+        if s.kind == K.CALL_EXPR:
+            return ArgFact("call", text or s.spelling, name=s.spelling, receiver=self.receiver_of(s)[0],
+                           type=s.type.spelling)
+        if s.kind.is_unexposed() and a.type.spelling == "std::nullptr_t":
+            return ArgFact("null", text)
+        if s.kind in (K.INTEGER_LITERAL, K.STRING_LITERAL, K.FLOATING_LITERAL, K.CXX_BOOL_LITERAL_EXPR):
+            return ArgFact("literal", text or s.spelling, type=s.type.spelling)
+        return ArgFact("other", text, type=s.type.spelling)
+
+    def receiver_of(self, call) -> tuple[str | None, str, list[str]]:
+        """(name, type, ancestry) of the object a member call is made on."""
+        K = self.K
+        children = list(call.get_children())
+        if not children:
+            return None, "", []
+        callee = children[0]
+        if callee.kind != K.MEMBER_REF_EXPR:
+            callee = self.strip(callee)
+            if callee.kind != K.MEMBER_REF_EXPR:
+                return None, "", []
+        inner = list(callee.get_children())
+        if not inner:
+            parent = call.referenced.semantic_parent if call.referenced is not None else None
+            return "this", parent.spelling if parent else "", self.ancestry(parent) if parent else []
+        obj = self.strip(inner[0])
+        name = {K.CXX_THIS_EXPR: "this"}.get(obj.kind, obj.spelling or None)
+        return name, obj.type.spelling, self.type_ancestry(obj.type)
+
+    def on_call(self, c, parents, function, lambda_id):
+        K = self.K
+        ref = c.referenced
+        if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not c.spelling:
+            return
+        if c.spelling.startswith("operator"):
+            return
+        qualified = self.qualified(ref)
+        receiver, receiver_type, receiver_ancestry = self.receiver_of(c)
+        owner = ref.semantic_parent
+        candidates = []
+        if owner is not None and owner.kind in (K.CLASS_DECL, K.STRUCT_DECL, K.CLASS_TEMPLATE):
+            for cls in self.ancestry(owner) + receiver_ancestry:
+                candidates.append(f"{cls}::{c.spelling}")
+        else:
+            candidates.append(qualified)
+        result, assigned = self.classify_result(c, parents)
+        macro = self.macro_at(c.location.line, c.location.column)
+        call = CallFact(
+            id=len(self.facts.calls),
+            name=c.spelling,
+            qualified=qualified,
+            candidates=sorted(set(candidates)),
+            receiver=receiver,
+            receiver_type=receiver_type,
+            line=c.location.line,
+            col=c.location.column,
+            end_line=c.extent.end.line,
+            function=function,
+            lambda_id=lambda_id,
+            result=result,
+            assigned_to=assigned,
+            macro=macro.name if macro else None,
+            args=[self.describe_arg(a) for a in c.get_arguments()],
+            text=self.text(c.extent),
+            returns_value=c.type.spelling not in ("void", ""),
+        )
+        self.facts.calls.append(call)
+        self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
+        if c.spelling == "connect" and qualified.startswith("QObject::"):
+            self.on_connect(c, call)
+        if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
+            pass
+
+    def on_connect(self, c, call: CallFact):
+        K = self.K
+        args = list(c.get_arguments())
+        explicit = [a for a in args if self._is_main(a.location) and a.extent.start.line > 0
+                    and (a.extent.start.line, a.extent.start.column) != (a.extent.end.line, a.extent.end.column)]
+        lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR), None)
+        signal = None
+        if len(args) > 1:
+            for node in args[1].walk_preorder():
+                if node.kind == K.DECL_REF_EXPR and node.referenced is not None:
+                    signal = self.qualified(node.referenced)
+                    self.facts.symbols.append(SymbolUse(node.spelling, signal, "signal", node.location.line,
+                                                        node.location.column, call.function, call.lambda_id))
+                    break
+        if lam_index is not None:
+            functor = "lambda"
+            context = call.args[lam_index - 1].text if lam_index >= 3 else None
+            ctype = call.args[lam_index + 1].text if lam_index + 1 < len(explicit) else None
+        else:
+            functor = "member" if len(args) >= 3 and self.strip(args[2]).kind == K.UNARY_OPERATOR else "other"
+            context = call.args[2].text if len(args) >= 4 else None
+            ctype = call.args[4].text if len(explicit) >= 5 else None
+        self.facts.connects.append(ConnectFact(
+            call.id, call.line, call.col, call.function, call.lambda_id,
+            call.args[0].text if call.args else "", signal, context, functor, None, ctype))
+
+    def on_new(self, c, parents, function, lambda_id):
+        K = self.K
+        type_name = c.type.get_pointee().spelling if c.type.spelling.endswith("*") else c.type.spelling
+        ancestry = self.type_ancestry(c.type)
+        ctor = next((ch for ch in c.get_children() if ch.kind == K.CALL_EXPR), None)
+        parent_arg = None
+        if ctor is not None:
+            for a in ctor.get_arguments():
+                desc = self.describe_arg(a)
+                if desc.kind in ("null", "default"):
+                    continue
+                if desc.kind == "this" or "QObject" in self.type_ancestry(self.strip(a).type):
+                    parent_arg = desc.text
+        var = None
+        owner = "raw"
+        for parent in reversed(parents):
+            kind = parent.kind
+            if kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR) or kind.name == "EXPR_WITH_CLEANUPS":
+                continue
+            if kind == K.VAR_DECL:
+                var = parent.spelling
+                if parent.type.spelling.startswith(OWNING_SMART) or any(
+                        s in parent.type.spelling for s in OWNING_SMART):
+                    owner = "smart"
+            elif kind == K.BINARY_OPERATOR:
+                ops = list(parent.get_children())
+                var = self.strip(ops[0]).spelling if ops else None
+                if ops and any(s in ops[0].type.spelling for s in OWNING_SMART):
+                    owner = "smart"
+            elif kind in (K.CALL_EXPR, K.CALL_EXPR):
+                ctor_type = parent.type.spelling
+                if any(s in ctor_type for s in OWNING_SMART) or parent.spelling in ("reset", "make_unique"):
+                    owner = "smart"
+                else:
+                    owner = "transferred"
+            elif kind.name in ("CXX_FUNCTIONAL_CAST_EXPR",) and any(s in parent.type.spelling for s in OWNING_SMART):
+                owner = "smart"
+            elif kind == K.MEMBER_REF_EXPR or kind == K.RETURN_STMT:
+                owner = "transferred"
+            break
+        if parent_arg is not None:
+            owner = "parent"
+        alloc = AllocationFact(c.location.line, c.location.column, type_name, "QObject" in ancestry, parent_arg,
+                               var, owner, function, lambda_id, text=self.text(c.extent))
+        self.facts.allocations.append(alloc)
+        if var:
+            self._alloc_by_var[(function, var)] = alloc
+
+    def on_delete(self, c, function, lambda_id):
+        var = None
+        for node in c.walk_preorder():
+            if node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR):
+                var = node.spelling
+                break
+        self.facts.deletes.append(DeleteFact(c.location.line, c.location.column, var, function, lambda_id))
+
+    def on_var(self, c, function, lambda_id):
+        if self.macro_at(c.location.line, c.location.column):
+            return
+        var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id)
+        for node in c.walk_preorder():
+            if node.kind == self.K.CALL_EXPR and node.spelling in MIN_FUNCTIONS:
+                var.bounded_by += self._size_receivers(node)
+        self.facts.variables.append(var)
+        self._var_index[(c.location.line, c.location.column)] = var
+
+    def on_ref(self, c, parents, function, lambda_id):
+        ref = c.referenced
+        if ref is None:
+            return
+        if ref.kind in (self.K.FUNCTION_DECL, self.K.CXX_METHOD) and c.spelling:
+            self.facts.symbols.append(SymbolUse(c.spelling, self.qualified(ref), "ref", c.location.line,
+                                                c.location.column, function, lambda_id))
+        if ref.kind != self.K.VAR_DECL:
+            return
+        loc = ref.location
+        var = self._var_index.get((loc.line, loc.column)) if self._is_main(loc) else None
+        if var is None:
+            return
+        write = False
+        if parents:
+            up = parents[-1]
+            if up.kind == self.K.BINARY_OPERATOR:
+                ops = list(up.get_children())
+                if len(ops) == 2 and ops[0] == c and self.between(ops[0], ops[1]) == "=":
+                    write = True
+        (var.writes if write else var.reads).append(c.location.line)
+
+    def on_member(self, c, parents, function, lambda_id):
+        ref = c.referenced
+        if ref is None or ref.kind != self.K.FIELD_DECL or not self._is_main(ref.location):
+            return
+        field_name = self.qualified(ref)
+        write, via = False, "read"
+        child = c
+        for parent in reversed(parents):
+            if parent.kind in (self.K.UNEXPOSED_EXPR, self.K.PAREN_EXPR):
+                child = parent
+                continue
+            if parent.kind == self.K.MEMBER_REF_EXPR:
+                method = parent.referenced
+                if method is not None and method.kind == self.K.CXX_METHOD:
+                    write = not method.is_const_method()
+                    via = method.spelling
+            elif parent.kind in (self.K.BINARY_OPERATOR, self.K.COMPOUND_ASSIGNMENT_OPERATOR):
+                ops = list(parent.get_children())
+                op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
+                if ops and ops[0] == child and op in ASSIGNMENT:
+                    write, via = True, op
+            elif parent.kind == self.K.UNARY_OPERATOR:
+                op = self.text(parent.extent)
+                if op.startswith(("++", "--")) or op.endswith(("++", "--")):
+                    write, via = True, "++/--"
+            elif parent.kind == self.K.CALL_EXPR and parent.spelling.startswith("operator"):
+                write, via = True, parent.spelling
+            break
+        self.facts.members.append(MemberAccess(field_name, c.location.line, function, lambda_id, write, via))
+
+    def _size_receivers(self, node) -> list[str]:
+        out = []
+        for n in node.walk_preorder():
+            if n.kind == self.K.CALL_EXPR and n.spelling in SIZE_METHODS:
+                name, _t, _a = self.receiver_of(n)
+                if name:
+                    out.append(name)
+        return out
+
+    def on_binary(self, c, parents, function, lambda_id):
+        K = self.K
+        children = list(c.get_children())
+        if c.kind == K.BINARY_OPERATOR:
+            if len(children) != 2:
+                return
+            op = self.between(children[0], children[1])
+            if op not in RELATIONAL:
+                return
+        else:
+            op = "?:"
+        names = sorted({n.spelling for n in c.walk_preorder() if n.kind == K.DECL_REF_EXPR
+                        and n.referenced is not None and n.referenced.kind == K.VAR_DECL})
+        sizes = self._size_receivers(c)
+        context = "other"
+        for parent in reversed(parents):
+            if parent.kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR, K.UNARY_OPERATOR, K.BINARY_OPERATOR):
+                continue
+            if parent.kind in (K.IF_STMT, K.WHILE_STMT, K.FOR_STMT, K.DO_STMT, K.CONDITIONAL_OPERATOR):
+                context = "condition"
+            break
+        self.facts.comparisons.append(Comparison(c.location.line, function, lambda_id, op, names, sizes, context))
+
+    def on_exit(self, c, function, lambda_id):
+        K = self.K
+        kind = {K.RETURN_STMT: "return", K.GOTO_STMT: "goto"}.get(c.kind, "throw")
+        macro = self.macro_at(c.location.line, c.location.column)
+        if macro is not None and kind == "return":
+            kind = "qtest" if macro.name.startswith(("QCOMPARE", "QVERIFY", "QFAIL", "QSKIP", "QTRY", "QFETCH",
+                                                     "QEXPECT")) else "return"
+        self.facts.exits.append(ExitFact(c.location.line, kind, function, lambda_id, macro.name if macro else None))
+
+    # ---- after the walk ----
+    def _finish(self):
+        facts = self.facts
+        # Which function/lambda/class each macro use stands in.
+        defs = [f for f in facts.functions if f.is_definition]
+        for m in facts.macros:
+            fn = [f for f in defs if f.line <= m.line <= f.end_line]
+            if fn:
+                m.function = max(fn, key=lambda f: f.line).qualified
+            lam = [lam for lam in facts.lambdas if (lam.line, lam.col) <= (m.line, m.col) and m.line <= lam.end_line]
+            if lam:
+                m.lambda_id = max(lam, key=lambda x: (x.line, x.col)).id
+            cls = [c for c in facts.classes if c.line <= m.line <= c.end_line]
+            if cls:
+                m.class_name = max(cls, key=lambda c: c.line).name
+            facts.symbols.append(SymbolUse(m.name, m.name, "macro", m.line, m.col, m.function, m.lambda_id))
+            if m.name == "Q_ASSERT" or m.name == "Q_ASSERT_X":
+                match = re.search(r"\((.*)\)", m.text, re.S)
+                body = match.group(1) if match else ""
+                names = sorted(set(re.findall(r"\b([A-Za-z_]\w*)\b(?!\s*[\(\.])", body)))
+                sizes = re.findall(r"([A-Za-z_]\w*)\s*(?:\.|->)\s*(?:size|length|count|capacity)\s*\(", body)
+                if re.search(r"<=?|>=?", body):
+                    facts.comparisons.append(Comparison(m.line, m.function, m.lambda_id, "assert", names, sizes,
+                                                        "assert"))
+        # Test classes: a QObject class named by QTEST_MAIN, or a tst_ class.
+        main_targets = {re.sub(r".*\(\s*([\w:]+).*", r"\1", m.text, flags=re.S)
+                        for m in facts.macros if m.name in QTEST_MAIN_MACROS}
+        for cls in facts.classes:
+            cls.is_test_class = cls.is_qobject and (cls.name in main_targets or cls.name.startswith("tst_"))
+        tests = {c.name for c in facts.classes if c.is_test_class}
+        for fn in facts.functions:
+            if fn.class_name in tests and fn.is_slot:
+                fn.is_data_function = fn.name.endswith("_data")
+                fn.is_test_function = not fn.is_data_function
+        # Connect calls: which lambda each one passes.
+        for conn in facts.connects:
+            if conn.functor != "lambda":
+                continue
+            call = facts.calls[conn.call_id]
+            inside = [lam for lam in facts.lambdas
+                      if lam.function == call.function and (lam.line, lam.col) >= (call.line, call.col)
+                      and lam.parent_lambda == call.lambda_id and lam.line <= call.end_line]
+            if inside:
+                target = min(inside, key=lambda x: (x.line, x.col))
+                target.connect_call = call.id
+                conn.lambda_target = target.id
+        for arg_call in facts.calls:
+            for arg in arg_call.args:
+                if arg.kind == "lambda":
+                    match = [lam for lam in facts.lambdas if lam.connect_call == arg_call.id]
+                    arg.lambda_id = match[0].id if match else None
+        # Deletes matched to allocations by variable within one function.
+        for d in facts.deletes:
+            alloc = self._alloc_by_var.get((d.function, d.var))
+            if alloc is not None:
+                alloc.deletes.append(d.line)
+
+    def _include_graph(self):
+        graph = self.facts.include_graph
+        for inc in self.parsed.tu.get_includes():
+            graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
+        graph.add_node(self.main)
+
+
+def collect(parsed: Parsed) -> Facts:
+    """Build the facts of one parsed file."""
+    return _Collector(parsed).run()

@@ -1,0 +1,157 @@
+"""Front end: compile arguments (defaults or compile_commands.json), and the libclang parse."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import qt_discovery, toolchain
+from .errors import QtcheckError
+
+# signals:/slots:/Q_INVOKABLE become annotate attributes the facts layer can see (clazy uses the same hook).
+ANNOTATE_DEFINES = [
+    "-DQT_ANNOTATE_ACCESS_SPECIFIER(a)=__attribute__((annotate(#a)))",
+    "-DQT_ANNOTATE_FUNCTION(a)=__attribute__((annotate(#a)))",
+]
+GENERATED_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+\.moc|moc_[^"]+\.cpp)"', re.MULTILINE)
+DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "--output"}
+DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
+
+
+@dataclass
+class Diagnostic:
+    """A clang diagnostic: severity is 'warning', 'error' or 'fatal'."""
+
+    severity: str
+    file: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Options:
+    """What the user said about how to parse."""
+
+    qt_include: str | None = None
+    build_dir: str | None = None
+    resource_dir: str | None = None
+    extra_args: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    """One parsed translation unit and what the later stages need from it."""
+
+    path: Path
+    text: str
+    tu: object
+    args: list[str]
+    qt_include: Path | None
+    qt_version: str
+    diagnostics: list[Diagnostic]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
+    db_file = Path(build_dir) / "compile_commands.json"
+    if not db_file.is_file():
+        raise QtcheckError(f"{db_file}: no compile_commands.json in the build dir given with -p")
+    try:
+        entries = json.loads(db_file.read_text(encoding="utf-8"))
+        if not isinstance(entries, list):
+            raise ValueError("top level is not a list")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise QtcheckError(f"{db_file}: not a valid compile database ({exc})") from None
+    target = path.resolve()
+    for entry in entries:
+        if not isinstance(entry, dict) or "file" not in entry:
+            raise QtcheckError(f"{db_file}: an entry has no 'file' key")
+        directory = Path(entry.get("directory", "."))
+        file = Path(entry["file"])
+        if not file.is_absolute():
+            file = directory / file
+        if file.resolve() != target:
+            continue
+        if "arguments" in entry:
+            argv = list(entry["arguments"])
+        elif "command" in entry:
+            import shlex
+
+            argv = shlex.split(entry["command"])
+        else:
+            raise QtcheckError(f"{db_file}: the entry for {path} has neither 'arguments' nor 'command'")
+        return _clean_compile_args(argv[1:], file, directory)
+    raise QtcheckError(f"{db_file}: no entry for {path}")
+
+
+def _clean_compile_args(argv: list[str], file: Path, directory: Path) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in DROP_WITH_VALUE:
+            skip = True
+            continue
+        if arg in DROP_FLAGS or arg.startswith("-o"):
+            continue
+        if Path(arg).name == file.name and (directory / arg).resolve() == file.resolve():
+            continue
+        if arg.startswith("-I") and len(arg) > 2 and not Path(arg[2:]).is_absolute():
+            arg = "-I" + str(directory / arg[2:])
+        out.append(arg)
+    return out
+
+
+def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Path | None]:
+    """The arguments for libclang, and the Qt include dir they use (None from a compile database)."""
+    resource = toolchain.resource_dir(options.resource_dir)
+    base = ["-x", "c++", "-resource-dir", str(resource), *ANNOTATE_DEFINES]
+    if options.build_dir:
+        return base + _from_compile_commands(path, options.build_dir) + options.extra_args, None
+    qt = qt_discovery.find_qt_include(options.qt_include)
+    args = base + ["-std=c++17", "-fPIC", f"-I{qt}"]
+    for module in qt_discovery.modules_for(text, qt):
+        args.append(f"-I{qt / module}")
+        define = qt_discovery.MODULE_DEFINES.get(module)
+        if define:
+            args.append(f"-D{define}")
+    return args + options.extra_args, qt
+
+
+def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
+    """Empty stand-ins for moc output the file includes (tst_foo.moc, moc_foo.cpp)."""
+    return [(str(path.parent / name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
+
+
+def parse(path: Path, text: str, options: Options) -> Parsed:
+    ci = toolchain.cindex()
+    args, qt = compile_args(path, text, options)
+    index = ci.Index.create()
+    try:
+        tu = index.parse(
+            str(path),
+            args=args,
+            unsaved_files=[(str(path), text), *generated_includes(path, text)],
+            options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD,
+        )
+    except ci.TranslationUnitLoadError as exc:
+        raise QtcheckError(f"{path}: libclang could not parse the file ({exc})") from None
+    diagnostics = []
+    for diag in tu.diagnostics:
+        if diag.severity < ci.Diagnostic.Warning:
+            continue
+        loc = diag.location
+        severity = {ci.Diagnostic.Warning: "warning", ci.Diagnostic.Error: "error"}.get(diag.severity, "fatal")
+        diagnostics.append(
+            Diagnostic(severity, loc.file.name if loc.file else "", loc.line, loc.column, diag.spelling)
+        )
+    version = qt_discovery.qt_version(qt) if qt else "from compile database"
+    return Parsed(path, text, tu, args, qt, version, diagnostics)

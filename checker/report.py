@@ -1,0 +1,83 @@
+"""The report model: one plain dict (the JSON format) that every output format renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from . import __version__
+from .facts import Facts
+from .matchers import Site
+from .rules import Rule
+from .verdicts import CONFIRMED, PARTLY, REFUTED, UNVERIFIABLE, Verdict
+
+REPORT_VERSION = 1
+VERDICTS = [CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE]
+
+
+def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set) -> dict:
+    rule = rules[site.rule]
+    return {
+        "file": str(facts.path),
+        "rule": site.rule,
+        "severity": rule.severity,
+        "cwe": rule.cwe,
+        "line": site.line,
+        "column": site.col,
+        "message": site.message,
+        "source": facts.source(site.line).strip(),
+        "claimed": (site.rule, site.line) in claimed,
+    }
+
+
+def _claim(verdict: Verdict) -> dict:
+    claim = verdict.claim
+    return {
+        "id": claim.id,
+        "quote": claim.quote,
+        "lines": claim.lines,
+        "verdict": verdict.verdict,
+        "reason": verdict.reason,
+        "rules": sorted({r for p in verdict.parts for r in p.rules}),
+        "line_note": verdict.line_note,
+        "evidence": [asdict(e) for e in verdict.evidence],
+        "parts": [
+            {"says": p.says, "verdict": p.verdict, "reason": p.reason, "rules": p.rules,
+             "evidence": [asdict(e) for e in p.evidence]}
+            for p in verdict.parts
+        ],
+    }
+
+
+def summarize(claims: list[dict]) -> dict:
+    counts = {v: sum(1 for c in claims if c["verdict"] == v) for v in VERDICTS}
+    checkable = counts[CONFIRMED] + counts[REFUTED] + counts[PARTLY]
+    holds = counts[CONFIRMED] + 0.5 * counts[PARTLY]
+    counts["claims"] = len(claims)
+    counts["holds"] = round(holds / checkable, 3) if checkable else None
+    return counts
+
+
+def build(results: list[dict], rules: list[Rule], notices: list[str] | None = None) -> dict:
+    """results: per file {facts, sites, findings, verdicts (list of Verdict)}."""
+    by_id = {r.id: r for r in rules}
+    report = {"version": REPORT_VERSION, "tool": {"name": "qtcheck", "version": __version__},
+              "notices": list(notices or []), "files": [], "reviews": [], "findings": []}
+    for result in results:
+        facts: Facts = result["facts"]
+        verdicts: list[Verdict] = result["verdicts"]
+        report["files"].append({
+            "path": str(facts.path),
+            "qt_version": facts.qt_version,
+            "lines": len(facts.lines),
+            "diagnostics": [asdict(d) for d in facts.diagnostics if d.file == str(facts.path)
+                            or d.severity == "fatal"],
+        })
+        claimed = {(s.rule, s.line) for v in verdicts for p in v.parts for s in p.sites if s.flagged}
+        reviews: dict[str, list[dict]] = {}
+        for verdict in verdicts:
+            reviews.setdefault(verdict.claim.review, []).append(_claim(verdict))
+        for review, claims in reviews.items():
+            report["reviews"].append({"review": review, "file": str(facts.path), "summary": summarize(claims),
+                                      "claims": claims})
+        report["findings"] += [_finding(facts, s, by_id, claimed) for s in result["findings"]]
+    return report

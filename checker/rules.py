@@ -1,0 +1,176 @@
+"""Rules: load the YAML files, check them against the schema, and run their matchers over facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .errors import QtcheckError
+from .facts import Facts
+from .matchers import MATCHERS, Site
+
+SEVERITIES = ["error", "warning", "note"]
+CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
+TEXT = {"type": "string", "minLength": 1}
+
+RULE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "title", "severity", "message", "matcher", "docs"],
+    "properties": {
+        "id": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
+        "title": TEXT,
+        "message": TEXT,
+        "severity": {"enum": SEVERITIES},
+        "cwe": {"type": "array", "items": CWE},
+        "cwe_related": {"type": "array", "items": CWE},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "findings": {"type": "boolean"},
+        "matcher": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "params": {"type": "object"}},
+        },
+        "claims": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "phrases": {"type": "array", "items": TEXT},
+                "cwe": {"type": "array", "items": CWE},
+                "subjects": {"type": "array", "items": {"type": "string"}},
+                "attributes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["phrases", "expects"],
+                        "properties": {
+                            "phrases": {"type": "array", "items": TEXT},
+                            "expects": {"type": "object"},
+                        },
+                    },
+                },
+            },
+        },
+        "docs": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["what", "why", "example"],
+            "properties": {"what": TEXT, "why": TEXT, "example": TEXT, "fix": TEXT},
+        },
+    },
+}
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    message: str
+    severity: str
+    matcher: str
+    params: dict
+    docs: dict
+    source: Path
+    cwe: list[str] = field(default_factory=list)
+    cwe_related: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    findings: bool = True
+    claims: dict = field(default_factory=dict)
+
+    def covers_cwe(self, cwe: str) -> bool:
+        return cwe in self.cwe or cwe in self.cwe_related
+
+
+def builtin_rules_dir() -> Path:
+    """rules/ of a source checkout, or the copy shipped inside the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "rules", here / "rules_data"):
+        if candidate.is_dir():
+            return candidate
+    raise QtcheckError("the built-in rules are missing from this installation")
+
+
+def _key_path(error: jsonschema.ValidationError) -> str:
+    path = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)' was unexpected", error.message)
+        path = ".".join(filter(None, [path, *extra]))
+        return f"unknown key '{path}'"
+    if error.validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return f"missing key '{'.'.join(filter(None, [path, *missing]))}'"
+    return f"key '{path or '(top)'}': {error.message}"
+
+
+def load_rule(path: Path) -> Rule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QtcheckError(f"{path}: cannot read rule file ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise QtcheckError(f"{path}: malformed YAML{where}") from None
+    if not isinstance(data, dict):
+        raise QtcheckError(f"{path}: a rule file must hold a mapping")
+    errors = sorted(jsonschema.Draft202012Validator(RULE_SCHEMA).iter_errors(data), key=lambda e: e.path)
+    if errors:
+        raise QtcheckError(f"{path}: {_key_path(errors[0])}")
+    name = data["matcher"]["name"]
+    if name not in MATCHERS:
+        raise QtcheckError(f"{path}: key 'matcher.name': unknown matcher '{name}' (known: {', '.join(sorted(MATCHERS))})")
+    params = data["matcher"].get("params", {}) or {}
+    schema = {"type": "object", "additionalProperties": False, "properties": MATCHERS[name].params}
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(params))
+    if errors:
+        raise QtcheckError(f"{path}: {_key_path(errors[0]).replace(chr(39), chr(39) + 'matcher.params.', 1)}")
+    for key in ("exempt",):
+        for pattern in params.get(key, []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise QtcheckError(f"{path}: key 'matcher.params.{key}': bad regex {pattern!r} ({exc})") from None
+    return Rule(
+        id=data["id"], title=data["title"], message=data["message"], severity=data["severity"],
+        matcher=name, params=params, docs=data["docs"], source=path,
+        cwe=data.get("cwe", []), cwe_related=data.get("cwe_related", []), tags=data.get("tags", []),
+        findings=data.get("findings", True), claims=data.get("claims", {}),
+    )
+
+
+def load_rules(extra_dirs: list[str] | None = None) -> list[Rule]:
+    """The built-in rules plus any --rules DIR; a duplicate id is an error."""
+    dirs = [builtin_rules_dir()] + [Path(d) for d in (extra_dirs or [])]
+    rules: dict[str, Rule] = {}
+    for directory in dirs:
+        if not directory.is_dir():
+            raise QtcheckError(f"{directory}: rules directory not found")
+        for path in sorted(directory.glob("*.y*ml")):
+            rule = load_rule(path)
+            if rule.id in rules:
+                raise QtcheckError(f"{path}: key 'id': duplicate rule id '{rule.id}' (also in {rules[rule.id].source})")
+            rules[rule.id] = rule
+    return list(rules.values())
+
+
+def run(facts: Facts, rules: list[Rule]) -> dict[str, list[Site]]:
+    """Every rule's sites over one file's facts."""
+    out = {}
+    for rule in rules:
+        sites = MATCHERS[rule.matcher].fn(facts, rule.params)
+        for site in sites:
+            site.rule = rule.id
+        out[rule.id] = sorted(sites, key=lambda s: (s.line, s.col))
+    return out
+
+
+def findings(sites: dict[str, list[Site]], rules: list[Rule]) -> list[Site]:
+    reportable = {r.id for r in rules if r.findings}
+    return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss if s.flagged),
+                  key=lambda s: (s.line, s.col, s.rule))

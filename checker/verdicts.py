@@ -1,0 +1,263 @@
+"""Verdicts: decide each claim from the rules' sites, with a one-line reason and evidence lines.
+
+A claim part resolves by its subjects first (class, function, callee, ...) and by
+its cited lines second. A part is confirmed only when sites bear it out; when
+nothing in the file decides it, or clang could not parse the code it depends on,
+it is unverifiable. A claim is the conjunction of its parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .claims import Claim, Part
+from .facts import Facts
+from .matchers import Site, header_matches
+from .rules import Rule
+
+CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE = "confirmed", "refuted", "partly", "unverifiable"
+MAX_EVIDENCE = 8
+
+
+@dataclass
+class Evidence:
+    file: str
+    line: int
+    column: int
+    source: str
+    note: str = ""
+
+
+@dataclass
+class PartVerdict:
+    says: str
+    verdict: str
+    reason: str
+    rules: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    claim: Claim
+    verdict: str
+    reason: str
+    parts: list[PartVerdict]
+    evidence: list[Evidence]
+    line_note: str = ""
+
+
+def name_matches(claimed: str, actual: str, kind: str) -> bool:
+    if kind == "header":
+        return header_matches(claimed, actual)
+    c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
+    a = actual.strip()
+    return bool(c) and (c == a or a.endswith("::" + c))
+
+
+def subjects_match(wanted: dict[str, list[str]], site: Site) -> bool:
+    for kind, values in wanted.items():
+        if not values:
+            continue
+        have = site.subjects.get(kind, [])
+        if not any(name_matches(v, h, kind) for v in values for h in have):
+            return False
+    return True
+
+
+def _absent_subjects(wanted: dict[str, list[str]], sites_by_rule: dict[str, list[Site]]) -> list[str]:
+    """Subjects no site of any rule mentions: the file does not contain them."""
+    everything = [s for sites in sites_by_rule.values() for s in sites]
+    missing = []
+    for kind, values in wanted.items():
+        for value in values:
+            probe = kind if kind not in ("context",) else None
+            if probe is None:
+                continue
+            if not any(name_matches(value, h, kind) for s in everything for h in s.subjects.get(kind, [])):
+                missing.append(f"{kind} {value}")
+    return missing
+
+
+class Judge:
+    """Decides claims about one file."""
+
+    def __init__(self, facts: Facts, rules: list[Rule], sites: dict[str, list[Site]]):
+        self.facts = facts
+        self.rules = {r.id: r for r in rules}
+        self.sites = sites
+        self.errors = facts.error_lines()
+
+    # ---- evidence ----
+    def evidence_for(self, sites: list[Site]) -> list[Evidence]:
+        out, seen = [], set()
+        for site in sites:
+            for line, col, note in [(site.line, site.col, site.message)] + [(ln, 1, "") for ln in site.evidence]:
+                if line in seen:
+                    continue
+                seen.add(line)
+                out.append(Evidence(str(self.facts.path), line, col, self.facts.source(line).strip(), note))
+        return out[:MAX_EVIDENCE]
+
+    def _tainted(self, site: Site) -> bool:
+        lo, hi = site.scope or (site.line, site.end_line)
+        return any(lo <= d.line <= hi for d in self.errors)
+
+    # ---- parts ----
+    def rules_of(self, part: Part) -> list[str]:
+        chosen = [r for r in part.rules if r in self.rules]
+        for rule in self.rules.values():
+            if part.tags and set(part.tags) & set(rule.tags) and rule.findings and rule.id not in chosen:
+                chosen.append(rule.id)
+        return chosen
+
+    def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
+        if part.opinion:
+            return PartVerdict(part.says, UNVERIFIABLE, part.why or "a matter of opinion: no code fact decides it",
+                               [])
+        if part.cwe and not part.rules and not part.tags:
+            return self.decide_cwe(part)
+        rule_ids = self.rules_of(part)
+        if not rule_ids:
+            return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
+        sites = [s for rid in rule_ids for s in self.sites.get(rid, [])]
+        relevant = [s for s in sites if subjects_match(part.subjects, s)]
+        lines = part.lines or ([] if part.subjects else claim_lines)
+        if lines and not part.subjects:
+            relevant = [s for s in relevant if any(s.covers(ln) for ln in lines)]
+        names = ", ".join(rule_ids)
+        if not relevant:
+            missing = _absent_subjects(part.subjects, self.sites)
+            if part.asserts == "absent" and not missing:
+                if self.errors:
+                    return PartVerdict(part.says, UNVERIFIABLE, f"clang reported errors at line "
+                                       f"{self.errors[0].line}; absence cannot be shown", rule_ids)
+                return PartVerdict(part.says, CONFIRMED, f"{names}: nothing of the kind in the file", rule_ids)
+            if missing:
+                return PartVerdict(part.says, UNVERIFIABLE,
+                                   f"the file contains no {', '.join(missing)}: the claim names something that "
+                                   f"is not there", rule_ids)
+            if lines and not part.subjects:
+                return PartVerdict(part.says, UNVERIFIABLE,
+                                   f"nothing {names} examines stands at the cited line(s) "
+                                   f"{', '.join(map(str, lines))}", rule_ids)
+            return PartVerdict(part.says, UNVERIFIABLE, f"{names} found no construct this claim is about", rule_ids)
+        clean = [s for s in relevant if not self._tainted(s)]
+        if not clean:
+            line = next(d.line for d in self.errors if True)
+            return PartVerdict(part.says, UNVERIFIABLE,
+                               f"clang could not parse the code this depends on (error at line {line})",
+                               rule_ids, self.evidence_for(relevant), relevant)
+        if part.expects:
+            return self.decide_expectation(part, clean, rule_ids)
+        flagged = [s for s in clean if s.flagged]
+        quiet = [s for s in clean if not s.flagged]
+        if part.asserts == "absent":
+            if flagged:
+                return PartVerdict(part.says, REFUTED, f"{names} reports {len(flagged)} finding(s): "
+                                   f"{flagged[0].message}", rule_ids, self.evidence_for(flagged), flagged)
+            return PartVerdict(part.says, CONFIRMED, f"{names} examined {len(quiet)} construct(s) and found nothing",
+                               rule_ids, self.evidence_for(quiet), quiet)
+        if flagged and not quiet:
+            return PartVerdict(part.says, CONFIRMED, flagged[0].message + (
+                f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""), rule_ids,
+                self.evidence_for(flagged), flagged)
+        if flagged:
+            return PartVerdict(part.says, PARTLY, f"{len(flagged)} of {len(clean)} match: {flagged[0].message}; "
+                               f"but {quiet[0].message}", rule_ids, self.evidence_for(flagged + quiet),
+                               flagged + quiet)
+        return PartVerdict(part.says, REFUTED, quiet[0].message, rule_ids, self.evidence_for(quiet), quiet)
+
+    def decide_expectation(self, part: Part, sites: list[Site], rule_ids: list[str]) -> PartVerdict:
+        def holds(site: Site) -> bool:
+            for key, want in part.expects.items():
+                have = site.attrs.get(key)
+                if isinstance(have, list) and not isinstance(want, list):
+                    if key == "reached_from":
+                        if not any(header_matches(str(want), h) for h in have):
+                            return False
+                    elif want not in have:
+                        return False
+                elif have != want:
+                    return False
+            return True
+
+        good = [s for s in sites if holds(s)]
+        bad = [s for s in sites if not holds(s)]
+        want = ", ".join(f"{k} = {v}" for k, v in part.expects.items())
+        if good and not bad:
+            return PartVerdict(part.says, CONFIRMED, good[0].message, rule_ids, self.evidence_for(good), good)
+        if good:
+            return PartVerdict(part.says, PARTLY, f"{len(good)} of {len(sites)} have {want}: {good[0].message}; "
+                               f"but {bad[0].message}", rule_ids, self.evidence_for(good + bad), good + bad)
+        actual = ", ".join(f"{k} = {bad[0].attrs.get(k)!r}" for k in part.expects)
+        return PartVerdict(part.says, REFUTED, f"{bad[0].message} ({actual}, the claim needs {want})",
+                           rule_ids, self.evidence_for(bad), bad)
+
+    def decide_cwe(self, part: Part) -> PartVerdict:
+        """'No issues related to CWE-X': decided by the rules that cover CWE-X, per CWE."""
+        results = []
+        for cwe in part.cwe:
+            covering = [r.id for r in self.rules.values() if r.covers_cwe(cwe) and r.findings]
+            if not covering:
+                results.append(PartVerdict(f"{cwe}", UNVERIFIABLE, f"no rule covers {cwe}", []))
+                continue
+            sub = Part(says=cwe, rules=covering, asserts=part.asserts, subjects=part.subjects)
+            results.append(self.decide_part(sub, []))
+        verdict, reason = combine(results)
+        evidence = [e for r in results for e in r.evidence][:MAX_EVIDENCE]
+        return PartVerdict(part.says, verdict, reason, sorted({x for r in results for x in r.rules}), evidence,
+                           [s for r in results for s in r.sites])
+
+    # ---- claims ----
+    def decide(self, claim: Claim) -> Verdict:
+        parts = [self.decide_part(p, claim.lines) for p in claim.parts]
+        verdict, reason = combine(parts)
+        evidence = []
+        seen = set()
+        for p in parts:
+            for e in p.evidence:
+                if e.line not in seen:
+                    seen.add(e.line)
+                    evidence.append(e)
+        return Verdict(claim, verdict, reason, parts, evidence[:MAX_EVIDENCE], self.line_note(claim, parts))
+
+    def line_note(self, claim: Claim, parts: list[PartVerdict]) -> str:
+        """Where the cited lines and the constructs the claim resolved to disagree."""
+        if not claim.lines:
+            return ""
+        sites = [s for p in parts for s in p.sites]
+        n = len(self.facts.lines)
+        outside = [ln for ln in claim.lines if ln < 1 or ln > n]
+        if outside:
+            return f"cited line(s) {', '.join(map(str, outside))} lie outside the file ({n} lines)"
+        if not sites:
+            return ""
+        unmatched = [ln for ln in claim.lines if not any(s.covers(ln) for s in sites)]
+        if not unmatched:
+            return ""
+        actual = sorted({s.line for s in sites})
+        return (f"cited line(s) {', '.join(map(str, unmatched))} do not hold what the claim is about; "
+                f"it stands at line(s) {', '.join(map(str, actual[:8]))}")
+
+
+def combine(parts: list[PartVerdict]) -> tuple[str, str]:
+    """A claim is a conjunction: one refuted part refutes it unless another part is confirmed."""
+    kinds = [p.verdict for p in parts]
+    decided = [k for k in kinds if k != UNVERIFIABLE]
+    if len(parts) == 1:
+        return kinds[0], parts[0].reason
+    summary = "; ".join(f"{p.says}: {p.verdict}" for p in parts)
+    if not decided:
+        return UNVERIFIABLE, summary
+    if all(k == CONFIRMED for k in kinds):
+        return CONFIRMED, summary
+    if all(k == REFUTED for k in decided) and CONFIRMED not in kinds and PARTLY not in kinds:
+        return REFUTED, summary
+    return PARTLY, summary
+
+
+def judge_all(facts: Facts, rules: list[Rule], sites: dict[str, list[Site]], claims: list[Claim]) -> list[Verdict]:
+    judge = Judge(facts, rules, sites)
+    return [judge.decide(c) for c in claims]
