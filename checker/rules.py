@@ -43,6 +43,7 @@ RULE_SCHEMA = {
                 "phrases": {"type": "array", "items": TEXT},
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
+                "exhaustive": {"type": "boolean"},
                 "attributes": {
                     "type": "array",
                     "items": {

@@ -134,6 +134,12 @@ class Judge:
                     return PartVerdict(part.says, UNVERIFIABLE, f"clang reported errors at line "
                                        f"{self.errors[0].line}; absence cannot be shown", rule_ids)
                 return PartVerdict(part.says, CONFIRMED, f"{names}: nothing of the kind in the file", rule_ids)
+            exhaustive = all(self.rules[r].claims.get("exhaustive") for r in rule_ids)
+            says_used = part.expects.get("used") is True or (part.asserts == "present" and not part.expects)
+            if missing and exhaustive and says_used and not self.errors:
+                return PartVerdict(part.says, REFUTED,
+                                   f"the file has no {', '.join(missing)}: {names} indexes every use and finds none",
+                                   rule_ids)
             if missing:
                 return PartVerdict(part.says, UNVERIFIABLE,
                                    f"the file contains no {', '.join(missing)}: the claim names something that "
