@@ -1,0 +1,53 @@
+"""Shared helpers: run the real pipeline (libclang, Qt headers) on a file, once per file per session."""
+
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker import facts as facts_mod, frontend, rules as rules_mod, verdicts
+from checker.claims import load_claims
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+EXAMPLE = FIXTURES / "example" / "tst_localsocket_bench.cpp"
+SEEDS = ROOT / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@functools.lru_cache(maxsize=None)
+def builtin_rules():
+    return tuple(rules_mod.load_rules())
+
+
+@functools.lru_cache(maxsize=None)
+def analyze(path: Path):
+    """(facts, sites) of a file, parsed for real against the installed Qt headers."""
+    path = Path(path).resolve()
+    parsed = frontend.parse(path, path.read_text(encoding="utf-8"), frontend.Options())
+    facts = facts_mod.collect(parsed)
+    return facts, rules_mod.run(facts, list(builtin_rules()))
+
+
+def judge(path: Path, claims_path: Path = SEEDS):
+    facts, sites = analyze(Path(path))
+    rules = list(builtin_rules())
+    claims = load_claims(str(claims_path), rules)
+    return {(v.claim.review, v.claim.id): v for v in verdicts.judge_all(facts, rules, sites, claims)}
+
+
+def run_cli(*args: str, input: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed qtcheck command the way a user does."""
+    exe = Path(sys.executable).parent / "qtcheck"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, input=input, cwd=cwd,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.fixture(scope="session")
+def example():
+    return analyze(EXAMPLE)
