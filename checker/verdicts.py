@@ -104,6 +104,17 @@ class Judge:
         lo, hi = site.scope or (site.line, site.end_line)
         return any(lo <= d.line <= hi for d in self.errors)
 
+    def _where_else(self, part: Part, missing: list[str]) -> list[Site]:
+        """Sites of the subjects that do exist (the class a missing use was claimed in), as evidence."""
+        present = {k: v for k, v in part.subjects.items() if not any(m.startswith(k + " ") for m in missing)}
+        if not present:
+            return []
+        for sites in self.sites.values():
+            for site in sites:
+                if subjects_match(present, site) and site.scope and site.line == site.scope[0]:
+                    return [site]
+        return []
+
     # ---- parts ----
     def rules_of(self, part: Part) -> list[str]:
         chosen = [r for r in part.rules if r in self.rules]
@@ -139,7 +150,7 @@ class Judge:
             if missing and exhaustive and says_used and not self.errors:
                 return PartVerdict(part.says, REFUTED,
                                    f"the file has no {', '.join(missing)}: {names} indexes every use and finds none",
-                                   rule_ids)
+                                   rule_ids, self.evidence_for(self._where_else(part, missing))[:1])
             if missing:
                 return PartVerdict(part.says, UNVERIFIABLE,
                                    f"the file contains no {', '.join(missing)}: the claim names something that "
