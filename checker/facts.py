@@ -40,6 +40,7 @@ OWNING_SMART = tuple(s for s in SMART_POINTERS if s != "QPointer")
 SIZE_METHODS = {"size", "length", "count", "capacity", "bytesAvailable_bound"}
 MIN_FUNCTIONS = {"qMin", "min", "qBound", "clamp"}
 RELATIONAL = {"<", "<=", ">", ">=", "==", "!="}
+ASSERT_MACROS = {"Q_ASSERT", "Q_ASSERT_X", "assert"}
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
 
@@ -630,6 +631,9 @@ class _Collector:
                         and n.referenced is not None and n.referenced.kind == K.VAR_DECL})
         sizes = self._size_receivers(c)
         context = "other"
+        macro = self.macro_at(c.location.line, c.location.column)
+        if macro is not None and macro.name in ASSERT_MACROS:
+            return  # recorded from the macro's text in _finish, as a debug-only bound
         for parent in reversed(parents):
             if parent.kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR, K.UNARY_OPERATOR, K.BINARY_OPERATOR):
                 continue
@@ -663,7 +667,7 @@ class _Collector:
             if cls:
                 m.class_name = max(cls, key=lambda c: c.line).name
             facts.symbols.append(SymbolUse(m.name, m.name, "macro", m.line, m.col, m.function, m.lambda_id))
-            if m.name == "Q_ASSERT" or m.name == "Q_ASSERT_X":
+            if m.name in ASSERT_MACROS:
                 match = re.search(r"\((.*)\)", m.text, re.S)
                 body = match.group(1) if match else ""
                 names = sorted(set(re.findall(r"\b([A-Za-z_]\w*)\b(?!\s*[\(\.])", body)))

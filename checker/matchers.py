@@ -122,7 +122,9 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
             how = f"checked by {call.macro}"
         sites.append(Site(
             call.line, call.col, not checked,
-            f"the result of {call.qualified}() is discarded: a failure goes unnoticed",
+            f"the result of {call.qualified}() is discarded: a failure goes unnoticed" if how == "discarded"
+            else f"the result of {call.qualified}() is {how}" if not checked
+            else f"the result of {call.qualified}() is {how if how.startswith('checked') else 'used (' + how + ')'}",
             _merge({"callee": [call.qualified, call.name, *call.candidates], "variable": [call.receiver or ""]},
                    _where(facts, call.function, call.lambda_id)),
             {"checked": checked, "result": how, "callee": call.qualified},

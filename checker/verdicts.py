@@ -109,11 +109,9 @@ class Judge:
         present = {k: v for k, v in part.subjects.items() if not any(m.startswith(k + " ") for m in missing)}
         if not present:
             return []
-        for sites in self.sites.values():
-            for site in sites:
-                if subjects_match(present, site) and site.scope and site.line == site.scope[0]:
-                    return [site]
-        return []
+        matching = sorted((s for sites in self.sites.values() for s in sites if subjects_match(present, s)),
+                          key=lambda s: (not (s.scope and s.line == s.scope[0]), s.line))
+        return matching[:1]
 
     # ---- parts ----
     def rules_of(self, part: Part) -> list[str]:
@@ -146,11 +144,15 @@ class Judge:
                                        f"{self.errors[0].line}; absence cannot be shown", rule_ids)
                 return PartVerdict(part.says, CONFIRMED, f"{names}: nothing of the kind in the file", rule_ids)
             exhaustive = all(self.rules[r].claims.get("exhaustive") for r in rule_ids)
-            says_used = part.expects.get("used") is True or (part.asserts == "present" and not part.expects)
-            if missing and exhaustive and says_used and not self.errors:
-                return PartVerdict(part.says, REFUTED,
-                                   f"the file has no {', '.join(missing)}: {names} indexes every use and finds none",
-                                   rule_ids, self.evidence_for(self._where_else(part, missing))[:1])
+            says_present = part.expects.get("used") is True or (part.asserts == "present" and not part.expects)
+            if exhaustive and says_present and not self.errors:
+                if missing:
+                    reason = f"the file has no {', '.join(missing)}: {names} indexes every use and finds none"
+                else:
+                    about = ", ".join(f"{k} {'/'.join(v)}" for k, v in part.subjects.items())
+                    reason = f"{names} examined every construct of its kind; none involves {about}"
+                return PartVerdict(part.says, REFUTED, reason, rule_ids,
+                                   self.evidence_for(self._where_else(part, missing))[:1])
             if missing:
                 return PartVerdict(part.says, UNVERIFIABLE,
                                    f"the file contains no {', '.join(missing)}: the claim names something that "
