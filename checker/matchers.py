@@ -455,33 +455,58 @@ def naming(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-@matcher("metatype", builtin=STR_LIST)
+@matcher("metatype", builtin=STR_LIST, registered_by_qt_since={"type": "integer"}, by_name_macros=STR_LIST,
+         queued_connections=STR_LIST)
 def metatype(facts: Facts, params: dict) -> list[Site]:
+    """Custom types used where QMetaType needs them. Since Qt 6, QMetaType::fromType<T>() registers a type
+    on use (signals, QVariant, QTest data); only a lookup by name (Q_ARG in a queued invokeMethod)
+    still needs Q_DECLARE_METATYPE."""
     builtin = set(params.get("builtin", []))
+    since = params.get("registered_by_qt_since")
+    version = re.match(r"\d+", facts.qt_version or "")
+    automatic = since is not None and version is not None and int(version.group(0)) >= since
     declared_macro = {re.sub(r"^Q_DECLARE_METATYPE\s*\(\s*(.*?)\s*\)$", r"\1", m.text, flags=re.S)
                       for m in facts.macros if m.name == "Q_DECLARE_METATYPE"}
+    registered_calls = set()
     local_types = {c.name for c in facts.classes} | {c.name.split("::")[-1] for c in facts.classes}
-    uses: list[tuple[str, int, str | None, str]] = []  # type, line, function, where
+    uses: list[tuple[str, int, str | None, str, bool]] = []  # type, line, function, where, looked up by name
     for cls in facts.classes:
         for signal, type_name, line in cls.signal_params:
-            uses.append((type_name, line, f"{cls.name}::{signal}", f"an argument of signal {signal}"))
+            uses.append((type_name, line, f"{cls.name}::{signal}", f"an argument of signal {signal}", False))
     for call in facts.calls:
         if call.qualified in ("QTest::addColumn", "QVariant::fromValue", "QVariant::value", "qvariant_cast",
                               "QVariant::setValue", "qRegisterMetaType"):
             match = re.search(r"<\s*(.+?)\s*>\s*\(", call.text)
-            if match:
-                uses.append((match.group(1), call.line, call.function, f"{call.qualified}<{match.group(1)}>"))
+            if match and call.qualified == "qRegisterMetaType":
+                registered_calls.add(match.group(1))
+            elif match:
+                uses.append((match.group(1), call.line, call.function, f"{call.qualified}<{match.group(1)}>", False))
+    queued = tuple(params.get("queued_connections", []))
+    for m in facts.macros:
+        if m.name not in params.get("by_name_macros", []):
+            continue
+        match = re.match(r"\w+\s*\(\s*([^,]+?)\s*,", m.text)
+        invoke = [c for c in facts.calls if c.name == "invokeMethod" and c.line <= m.line <= c.end_line]
+        if match and invoke and queued and any(q in invoke[-1].text for q in queued):
+            uses.append((match.group(1), m.line, m.function, f"{m.name}({match.group(1)}, ...) of a queued "
+                         f"invokeMethod, where the type is looked up by its name", True))
     sites = []
-    for type_name, line, function, where in uses:
+    for type_name, line, function, where, by_name in uses:
         bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
         custom = bare in local_types and bare not in builtin
-        registered = bare in declared_macro
-        flagged = custom and not registered
-        message = (f"{bare} is used in {where} without Q_DECLARE_METATYPE({bare})" if flagged
-                   else f"{bare} in {where} is {'registered' if registered else 'a type QMetaType knows'}")
-        sites.append(Site(line, 1, flagged, message,
+        registered = bare in declared_macro or bare in registered_calls
+        required = custom and not registered and (by_name or not automatic)
+        if required:
+            message = f"{bare} is used in {where} without Q_DECLARE_METATYPE({bare})"
+        elif custom and not registered:
+            message = (f"{bare} in {where} needs no Q_DECLARE_METATYPE: Qt {facts.qt_version} registers it "
+                       f"on use (QMetaType::fromType)")
+        else:
+            message = f"{bare} in {where} is {'registered' if registered else 'a type QMetaType knows'}"
+        sites.append(Site(line, 1, required, message,
                           _merge({"type": [bare], "symbol": [bare]}, _where(facts, function)),
-                          {"custom": custom, "registered": registered or not custom},
+                          {"custom": custom, "registered": registered or not custom, "required": required,
+                           "declared": bare in declared_macro},
                           scope=_scope(facts, function)))
     return sites
 
