@@ -44,15 +44,18 @@ RULE_SCHEMA = {
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
+                "needs_subjects": {"type": "boolean"},
                 "attributes": {
                     "type": "array",
                     "items": {
                         "type": "object",
                         "additionalProperties": False,
-                        "required": ["phrases", "expects"],
+                        "required": ["phrases"],
+                        "oneOf": [{"required": ["expects"]}, {"required": ["why"]}],
                         "properties": {
                             "phrases": {"type": "array", "items": TEXT},
                             "expects": {"type": "object"},
+                            "why": TEXT,
                         },
                     },
                 },

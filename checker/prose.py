@@ -1,0 +1,506 @@
+"""Review prose to claims: split a review into claims, extract lines, code names and CWEs, map them to rules."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .claims import Claim, Part
+from .rules import Rule
+
+DATA_FILE = Path(__file__).resolve().parent / "prose.yaml"
+ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022])\s+(?P<text>.*)$")
+HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
+LEAD_IN = re.compile(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*:?\s*(?P<rest>.*)$")
+COLON_TITLE = re.compile(r"^(?P<title>[^.:`]{2,80}):\s*(?P<rest>.*)$")
+LINES = re.compile(r"\blines?\s*:?\s*(?P<list>[-\u2212]?\d+(?:\s*(?:,|and|&|-|\u2013|to)\s*[-\u2212]?\d+)*)", re.I)
+CWE_ID = re.compile(r"\bCWE[-\u2011 ]?(\d+)\b", re.I)
+BACKTICK = re.compile(r"`([^`\n]+)`")
+BARE_CODE = re.compile(r"(?<![\w/`.])(?:\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
+                       r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|\w+\(\))(?![\w`])")
+ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
+
+
+@functools.lru_cache(maxsize=None)
+def data() -> dict:
+    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def phrase_pattern(phrase: str) -> re.Pattern:
+    body = r"\s+".join(re.escape(w) for w in phrase.strip().split())
+    lead = r"\b" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
+    tail = r"(?:s|es)?\b" if phrase.strip()[-1:].isalnum() else ""
+    return re.compile(lead + body + tail, re.I)
+
+
+def find_phrases(text: str, phrases: list[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for p in phrases for m in phrase_pattern(p).finditer(text)]
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis and backticks removed: the text phrases are matched against."""
+    return re.sub(r"\*\*|__|`", "", text)
+
+
+# ---------------------------------------------------------------- splitting
+
+@dataclass
+class Unit:
+    """One claim candidate: an item (with its lead-in title and sub-bullets) or a sentence of prose."""
+    number: str | None
+    title: str
+    body: list[str] = field(default_factory=list)
+    item: bool = False
+
+    @property
+    def sentences(self) -> list[str]:
+        return [s for chunk in self.body for s in split_sentences(chunk)]
+
+    @property
+    def quote(self) -> str:
+        title = plain(self.title).strip().rstrip(":")
+        body = " ".join(plain(b).strip() for b in self.body).strip()
+        return f"{title}: {body}" if title and body else (title or body)
+
+
+def split_sentences(text: str) -> list[str]:
+    protected = text
+    for abbr in ABBREVIATIONS:
+        protected = protected.replace(abbr, abbr.replace(".", "\0"))
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*\"(])", protected.strip())
+    return [p.replace("\0", ".").strip() for p in parts if p.strip()]
+
+
+def is_advice_title(text: str) -> bool:
+    head = plain(text).strip().lower().rstrip(":").strip()
+    return any(head == a or head.startswith(a + " ") or head.startswith(a + ":") for a in data()["advice_headings"])
+
+
+def is_advice_sentence(sentence: str) -> bool:
+    low = plain(sentence).strip().lower()
+    return any(low.startswith(a) for a in data()["advice_starts"]) or is_advice_title(low.split(":")[0]) and ":" in low
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    m = LEAD_IN.match(text)
+    if m:
+        return m.group("title").strip().rstrip(":"), m.group("rest").strip()
+    m = COLON_TITLE.match(text.strip())
+    if m and not m.group("rest"):
+        return m.group("title").strip(), ""
+    return "", text.strip()
+
+
+def split_units(text: str) -> list[Unit]:
+    """Items (numbered or bulleted, with sub-bullets), Markdown sections and prose sentences, in order."""
+    units: list[Unit] = []
+    current: Unit | None = None      # an open item or section
+    item_indent = 0
+    paragraph: list[str] = []
+    section: Unit | None = None
+    advice_list = False              # list items under "Suggested solutions:" are advice
+    skipping_sub = False             # inside an advice sub-bullet ("**Solution**: ...")
+    previous_blank = True
+
+    def close_paragraph():
+        nonlocal paragraph, advice_list
+        if not paragraph:
+            return
+        joined = " ".join(p.strip() for p in paragraph)
+        paragraph = []
+        if joined.rstrip().endswith(":") and is_advice_title(joined.split()[0] + " " + " ".join(joined.split()[1:2])):
+            advice_list = True
+            return
+        advice_list = False
+        if section is not None:
+            section.body.append(joined)
+            return
+        for sentence in split_sentences(joined):
+            units.append(Unit(None, "", [sentence]))
+
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            close_paragraph()
+            previous_blank = True
+            continue
+        heading = HEADING.match(line)
+        item = ITEM.match(line)
+        if heading:
+            close_paragraph()
+            current = None
+            title = heading.group("text")
+            advice = is_advice_title(title)
+            section = None if advice else Unit(None, plain(title).strip(), [], item=True)
+            if section is not None:
+                units.append(section)
+            advice_list = advice
+            previous_blank = False
+            continue
+        if item and (current is None or len(item.group("indent")) <= item_indent or not current.item):
+            close_paragraph()
+            item_indent = len(item.group("indent"))
+            title, rest = split_lead(item.group("text"))
+            skipping_sub = False
+            if advice_list or is_advice_title(title):  # advice: read on, but record nothing
+                current = Unit(None, "", [], item=True)
+                previous_blank = False
+                continue
+            current = Unit(item.group("num"), title, [rest] if rest else [], item=True)
+            units.append(current)
+            previous_blank = False
+            continue
+        if item and current is not None:  # a sub-bullet
+            title, rest = split_lead(item.group("text"))
+            skipping_sub = is_advice_title(title) or is_advice_sentence(item.group("text"))
+            if not skipping_sub:
+                current.body.append(plain(title) + ": " + rest if title else rest)
+            previous_blank = False
+            continue
+        indent = len(line) - len(line.lstrip())
+        if current is not None and (not previous_blank or indent > item_indent):
+            if not skipping_sub and not advice_list:
+                current.body.append(line.strip())
+            previous_blank = False
+            continue
+        current = None
+        paragraph.append(line)
+        previous_blank = False
+    close_paragraph()
+    return [u for u in units if u.title or u.body]
+
+
+# ---------------------------------------------------------------- extraction
+
+@dataclass
+class Token:
+    name: str
+    kinds: list[str]
+    segment: int
+    start: int
+    end: int
+
+
+def cited_lines(text: str) -> list[int]:
+    out: list[int] = []
+    for m in LINES.finditer(plain(text)):
+        raw = m.group("list").replace("\u2212", "-")
+        for a, sep, b in re.findall(r"(-?\d+)(?:\s*(-|\u2013|to)\s*(-?\d+))?", raw):
+            if sep and int(b) >= int(a) and int(b) - int(a) <= 50:
+                out += range(int(a), int(b) + 1)
+            else:
+                out.append(int(a))
+                if b:
+                    out.append(int(b))
+    return list(dict.fromkeys(out))
+
+
+def cwe_ids(text: str) -> list[str]:
+    return list(dict.fromkeys(f"CWE-{n}" for n in CWE_ID.findall(text)))
+
+
+def _kind_after(text: str, end: int) -> str | None:
+    """'`a` and `b` classes': the kind word after a (list of) code name(s)."""
+    rest = text[end:]
+    m = re.match(r"((?:\s*(?:,|and|or)\s*`[^`]+`)*)\s+(\w+)", rest)
+    if not m:
+        return None
+    word = m.group(2).lower()
+    for kind, words in data()["kind_words"].items():
+        if word in words:
+            return kind
+    return None
+
+
+def _shape_kinds(name: str) -> list[str]:
+    if "/" in name or re.search(r"\.(h|hpp|hh|hxx)$", name) or name.startswith("<"):
+        return ["header"]
+    if "::" in name:
+        return ["callee", "function", "symbol", "signal"]
+    if re.fullmatch(r"Q_?[A-Z][A-Z0-9_]+", name):
+        return ["macro", "symbol"]
+    if re.fullmatch(r"q[A-Z]\w*", name):
+        return ["macro", "callee", "symbol"]
+    if re.fullmatch(r"Q[A-Z]\w*", name):
+        return ["type", "class", "symbol"]
+    if re.fullmatch(r"[A-Z]\w*", name):
+        return ["class", "type", "symbol"]
+    return ["variable", "callee", "function", "symbol"]
+
+
+def normalize(code: str) -> str:
+    code = code.strip()
+    m = re.fullmatch(r"[\w:]+(?:->|\.)(\w+)\s*\(.*\)", code)
+    if m:
+        return m.group(1)
+    code = re.sub(r"\s*\(.*\)$", "", code)
+    return code.strip("<>\"' ;")
+
+
+def tokens_of(segment: str, index: int) -> list[Token]:
+    keywords = set(data()["keywords"])
+    containers = set(data()["container_words"])
+    found: list[Token] = []
+    spans = []
+    for m in BACKTICK.finditer(segment):
+        spans.append((m.start(), m.end(), m.group(1)))
+    for m in BARE_CODE.finditer(segment):
+        if not any(a <= m.start() < b for a, b, _ in spans):
+            spans.append((m.start(), m.end(), m.group(0)))
+    for start, end, code in sorted(spans):
+        name = normalize(code)
+        if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name):
+            continue
+        kinds = _shape_kinds(name)
+        stated = _kind_after(segment, end)
+        if stated and kinds != ["header"]:
+            kinds = {"function": ["function", "callee"]}.get(stated, [stated])
+        elif kinds[0] == "class" and re.search(r"\b(\w+)\s+(?:the\s+)?$", segment[:start]):
+            before = re.search(r"\b(\w+)\s+(?:the\s+)?$", segment[:start]).group(1).lower()
+            if before in containers:
+                kinds = ["class"]
+        found.append(Token(name, kinds, index, start, end))
+    return found
+
+
+def _plain_spans(segment: str) -> tuple[str, list[int]]:
+    """The segment without Markdown marks, with a map from plain offsets back to the segment's."""
+    out, where = [], []
+    i = 0
+    while i < len(segment):
+        if segment.startswith("**", i) or segment.startswith("__", i):
+            i += 2
+            continue
+        if segment[i] == "`":
+            i += 1
+            continue
+        out.append(segment[i])
+        where.append(i)
+        i += 1
+    where.append(len(segment))
+    return "".join(out), where
+
+
+# ---------------------------------------------------------------- mapping
+
+@dataclass
+class Match:
+    rule: str
+    attr: int | None      # None: a base phrase of the rule; else the index of the attribute
+    segment: int
+    start: int            # offsets in the segment (with Markdown)
+    end: int
+
+
+def _matches(segments: list[str], rules: list[Rule]) -> list[Match]:
+    found: list[Match] = []
+    for si, seg in enumerate(segments):
+        text, where = _plain_spans(seg)
+        for rule in rules:
+            block = rule.claims or {}
+            for a, b in find_phrases(text, block.get("phrases", [])):
+                found.append(Match(rule.id, None, si, where[a], where[b]))
+            for ai, attr in enumerate(block.get("attributes", [])):
+                for a, b in find_phrases(text, attr["phrases"]):
+                    found.append(Match(rule.id, ai, si, where[a], where[b]))
+    # a longer phrase of another rule wins over the shorter one it overlaps
+    kept: list[Match] = []
+    for m in sorted(found, key=lambda m: -(m.end - m.start)):
+        if not any(k.segment == m.segment and k.rule != m.rule and k.start < m.end and m.start < k.end
+                   and (k.end - k.start) > (m.end - m.start) for k in kept):
+            kept.append(m)
+    return kept
+
+
+SCOPE_KINDS = {"function", "class", "context"}
+
+
+def _fits(rule: Rule, subjects: dict) -> bool:
+    """The claim names code of the kind the rule is about (not only the function or class it stands in)."""
+    accepted = (rule.claims or {}).get("subjects", [])
+    return any(k not in SCOPE_KINDS or (accepted and k == accepted[0]) for k in subjects)
+
+
+def _others_take(rid: str, own: list[Token], chosen: dict) -> bool:
+    """The code named next to a rule's phrases is what another rule's part is about."""
+    return any(t.name in _all_names(chosen, rid) for t in own)
+
+
+def _names_only_taken(rid: str, matches: list[Match], segments: list[str], chosen: dict) -> bool:
+    """A rule matched only by naming code ('QCOMPARE') that another rule's part is about: that rule is meant."""
+    names = [plain(segments[m.segment][m.start:m.end]) for m in matches if m.rule == rid and m.attr is None]
+    if not names or not all(BARE_CODE.fullmatch(n) or n in _all_names(chosen, rid) for n in names):
+        return False
+    return all(n in _all_names(chosen, rid) for n in names)
+
+
+def _all_names(chosen: dict, skip: str) -> set[str]:
+    return {v for rid, subjects in chosen.items() if rid != skip for vs in subjects.values() for v in vs}
+
+
+def _contexts(text: str) -> list[str]:
+    return [name for name, words in data()["contexts"].items() if find_phrases(plain(text), words)]
+
+
+def _says(rule: Rule, subjects: dict, expects: dict) -> str:
+    about = "; ".join(f"{k} {', '.join(v)}" for k, v in subjects.items())
+    want = ", ".join(f"{k} = {v}" for k, v in expects.items())
+    return " - ".join(x for x in [rule.title, about, want] if x)
+
+
+def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
+    d = data()
+    by_id = {r.id: r for r in rules}
+    segments = ([unit.title] if unit.title else []) + [s for s in unit.sentences if not is_advice_sentence(s)]
+    title_count = 1 if unit.title else 0
+    whole = " ".join(segments)
+    flat = plain(whole)
+    absent = any(re.search(p, flat, re.I) for p in d["absence"])
+    tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i)]
+    matches = _matches(segments, rules)
+    cwes = cwe_ids(whole)
+    selected = list(dict.fromkeys(m.rule for m in matches if m.attr is None))
+    if not absent:
+        for rule in rules:
+            if set(cwes) & set((rule.claims or {}).get("cwe", [])) and rule.id not in selected:
+                selected.append(rule.id)
+
+    # attributes' objects ("already included in `QtTest/QtTest.h`") are values, not subjects
+    via: dict[tuple[str, int], str] = {}
+    consumed: set[int] = set()
+    for m in matches:
+        if m.attr is None:
+            continue
+        for ti, t in enumerate(tokens):
+            gap = segments[m.segment][m.end:t.start] if t.segment == m.segment else None
+            if gap is not None and t.start >= m.end and re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)(?:\w+\s+){0,3}",
+                                                                      plain(gap)):
+                via.setdefault((m.rule, m.attr), t.name)
+                consumed.add(ti)
+                break
+
+    def own_tokens(rid: str) -> list[Token]:
+        """The code named where the rule's phrases stand, or anywhere in the claim when nowhere there."""
+        segs = {m.segment for m in matches if m.rule == rid}
+        pool = [t for ti, t in enumerate(tokens) if ti not in consumed and t.segment in segs]
+        return pool or [t for ti, t in enumerate(tokens) if ti not in consumed]
+
+    def subjects_for(rule: Rule) -> dict[str, list[str]]:
+        accepted = (rule.claims or {}).get("subjects", [])
+        segs = {m.segment for m in matches if m.rule == rule.id}
+        pool = own_tokens(rule.id)
+        out: dict[str, list[str]] = {}
+        for t in pool:
+            kind = next((k for k in accepted if k in t.kinds), None)
+            if kind and t.name not in out.setdefault(kind, []):
+                out[kind].append(t.name)
+        if "context" in accepted:
+            ctx = [c for s in segs for c in _contexts(segments[s])]
+            if ctx:
+                out["context"] = list(dict.fromkeys(ctx))
+        return {k: v for k, v in out.items() if v}
+
+    chosen = {rid: subjects_for(by_id[rid]) for rid in selected}
+    selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)]
+    fits = {rid: _fits(by_id[rid], chosen[rid]) for rid in selected}
+    final = [rid for rid in selected if fits[rid] or (
+        not (by_id[rid].claims or {}).get("needs_subjects") and not _others_take(rid, own_tokens(rid), chosen))]
+
+    parts: list[Part] = []
+    for rid in final:
+        rule = by_id[rid]
+        subjects = chosen[rid]
+        primary = next((k for k in rule.claims.get("subjects", []) if k != "context" and k in subjects), None)
+        splits = [{**subjects, primary: [v]} for v in subjects[primary]] if primary else [subjects]
+        mine = [m for m in matches if m.rule == rid]
+        attrs = sorted({m.attr for m in mine if m.attr is not None})
+        body_segs = {m.segment for m in mine if m.segment >= title_count}
+        base = not attrs or any(all(m.attr is None for m in mine if m.segment == s) for s in body_segs)
+        asserts = "absent" if absent else "present"
+        if base:
+            parts += [Part(_says(rule, s, {}), rules=[rid], subjects=s, asserts=asserts) for s in splits]
+        for ai in attrs:
+            attr = rule.claims["attributes"][ai]
+            if "why" in attr:
+                parts.append(Part(f"{rule.title}: {attr['phrases'][0]}", rules=[rid], opinion=True, why=attr["why"]))
+                continue
+            expects = {}
+            for key, value in attr["expects"].items():
+                expects[key] = via.get((rid, ai)) if value == "$via" else value
+            if None in expects.values():
+                continue
+            parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts)
+                      for s in splits]
+
+    for topic in d["unchecked_topics"]:
+        hit = find_phrases(flat, topic["phrases"])
+        if hit:
+            said = flat[hit[0][0]:hit[0][1]]
+            parts.append(Part(f"about {said}", asserts="absent" if absent else "present", why=topic["why"]))
+    if not final:
+        if absent and cwes:
+            parts.append(Part(f"no issue of {', '.join(cwes)}", cwe=cwes, asserts="absent"))
+        else:
+            for wide in d["review_wide"]:
+                if find_phrases(flat, wide["phrases"]):
+                    parts.append(Part("; ".join(wide["tags"]) + " defects " + (
+                        "absent" if wide.get("asserts") == "absent" else "present"),
+                        tags=list(wide["tags"]), asserts=wide.get("asserts", "present")))
+                    break
+    if find_phrases(flat, d["opinion"]):
+        parts.append(Part("a judgement of the code", opinion=True))
+    return parts
+
+
+def _is_preview(unit: Unit) -> bool:
+    low = plain(unit.quote).lower()
+    return any(p in low for p in data()["preview"])
+
+
+def _clauses(unit: Unit) -> list[Unit]:
+    """'While there are no X, the issues could Y': two claims."""
+    if unit.item or len(unit.body) != 1:
+        return [unit]
+    text = unit.body[0]
+    m = re.match(r"^(?:\w+,\s*)?(%s)\s+" % "|".join(data()["concessive"]), text, re.I)
+    if not m:
+        return [unit]
+    depth = 0
+    for i, ch in enumerate(text[m.end():], m.end()):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            return [Unit(None, "", [text[m.end():i].strip()]), Unit(None, "", [text[i + 1:].strip()])]
+    return [unit]
+
+
+def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
+    """The claims of one review's text, as the same records claims YAML loads into."""
+    claims: list[Claim] = []
+    used: set[str] = set()
+    counter = -1
+    for unit in [c for u in split_units(text) for c in _clauses(u)]:
+        if not unit.item and _is_preview(unit):
+            continue
+        parts = map_unit(unit, rules)
+        if not parts:
+            if not unit.item:
+                continue
+            parts = [Part(unit.quote[:80], why="this claim maps to no rule of qtcheck (no rule's phrases, "
+                                                 "CWE ids or subjects match it)")]
+        number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
+        counter = max(counter, number)
+        ident = str(number)
+        if ident in used:
+            k = 2
+            while f"{ident}.{k}" in used:
+                k += 1
+            ident = f"{ident}.{k}"
+        used.add(ident)
+        whole = " ".join([unit.title] + unit.body)
+        claims.append(Claim(review, ident, unit.quote, cited_lines(whole), parts))
+    return claims

@@ -1,0 +1,59 @@
+"""Reading review files: size limit, binary refusal, encoding detection (UTF-8/16 with BOM, Latin-1), line ends."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from pathlib import Path
+
+from .errors import QtcheckError
+
+DEFAULT_MAX_REVIEW_BYTES = 1024 * 1024
+BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+ALLOWED_CONTROLS = set("\t\n\r\f")
+
+
+def decode(data: bytes, name: str) -> str:
+    """Text of a review's bytes; UTF-8 first, then Latin-1 when it holds no control characters."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise QtcheckError(f"{name}: undecodable {encoding.upper()} review (byte {exc.start})") from None
+            break
+    else:
+        if b"\0" in data:
+            raise QtcheckError(f"{name}: binary file, not a review (NUL bytes and no UTF-16 byte-order mark)")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or 0x7F <= ord(c) < 0xA0 for c in text):
+                raise QtcheckError(f"{name}: undecodable review (neither UTF-8 nor Latin-1 text)") from None
+    if any(ord(c) < 32 and c not in ALLOWED_CONTROLS for c in text):
+        raise QtcheckError(f"{name}: binary file, not a review (control characters)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_review(location: str, max_bytes: int = DEFAULT_MAX_REVIEW_BYTES) -> tuple[str, str]:
+    """(name, text) of a review file, or of standard input for '-'. Never writes the file."""
+    if location == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        name = "<stdin>"
+    else:
+        path = Path(location)
+        name = path.name
+        if not path.exists():
+            raise QtcheckError(f"{location}: review file not found")
+        if not path.is_file():
+            raise QtcheckError(f"{location}: not a review file (a folder?)")
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise QtcheckError(f"{location}: cannot read review ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise QtcheckError(f"{location}: review is over the limit of {max_bytes} bytes (--max-review-bytes)")
+    return name, decode(data, location)
