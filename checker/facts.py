@@ -468,7 +468,8 @@ class _Collector:
         args = list(c.get_arguments())
         explicit = [a for a in args if self._is_main(a.location) and a.extent.start.line > 0
                     and (a.extent.start.line, a.extent.start.column) != (a.extent.end.line, a.extent.end.column)]
-        lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR), None)
+        lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR
+                          or "(lambda at " in self.strip(a).type.get_canonical().spelling), None)  # or a stored one
         signal = None
         if len(args) > 1:
             for node in args[1].walk_preorder():
@@ -707,6 +708,12 @@ class _Collector:
             alloc = self._alloc_by_var.get((d.function, d.var))
             if alloc is not None:
                 alloc.deletes.append(d.line)
+        # A parent given after the fact: `auto *t = new QTimer; t->setParent(this);`.
+        for call in facts.calls:
+            alloc = self._alloc_by_var.get((call.function, call.receiver or ""))
+            if (call.name == "setParent" and alloc is not None and alloc.owner == "raw" and call.args
+                    and call.args[0].kind not in ("null", "default") and call.line >= alloc.line):
+                alloc.owner, alloc.parent_arg = "parent", call.args[0].text
 
     def _include_graph(self):
         graph = self.facts.include_graph
