@@ -1,52 +1,99 @@
-"""The text format for terminals: review by review, then the findings no claim mentions."""
+"""The text format for terminals: a scorecard per review, its claims, then the findings no claim mentions."""
 
 from __future__ import annotations
 
+import io
 import os
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
 
 MARK = {"confirmed": "CONFIRMED", "refuted": "REFUTED", "partly": "PARTLY", "unverifiable": "UNVERIFIABLE"}
+MARK_WIDTH = max(len(m) for m in MARK.values()) + 2
+VERDICT_STYLE = {"confirmed": "bold green", "refuted": "bold red", "partly": "bold yellow",
+                 "unverifiable": "bold magenta"}
+SEVERITY_STYLE = {"error": "bold red", "fatal": "bold red", "warning": "yellow", "note": "cyan"}
 
 
-def _loc(path: str, line: int, col: int | None = None) -> str:
+def wants_color(to_terminal: bool) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return to_terminal and not os.environ.get("NO_COLOR")
+
+
+def _relpath(path: str) -> str:
     rel = os.path.relpath(path) if os.path.isabs(path) else path
-    if rel.startswith("../../"):
-        rel = path
-    return f"{rel}:{line}" + (f":{col}" if col else "")
+    return path if rel.startswith("../../") else rel
 
 
-def render(report: dict, **_options) -> str:
-    out: list[str] = []
+def _loc(path: str, line: int, col: int | None = None) -> Text:
+    """file:line[:col], a link to the file on terminals that take OSC 8 hyperlinks."""
+    text = f"{_relpath(path)}:{line}" + (f":{col}" if col else "")
+    return Text(text, style=f"link {Path(path).resolve().as_uri()}")
+
+
+def _line(*pieces: str | Text | tuple[str, str]) -> Text:
+    return Text.assemble(*pieces)
+
+
+def _review_lines(review: dict) -> list[Text]:
+    s = review["summary"]
+    holds = "n/a" if s["holds"] is None else f"{s['holds']:.0%}"
+    out = [Text(""), _line(
+        ("== ", "bold"), (review["review"], "bold"), f" on {os.path.basename(review['file'])}: {s['claims']} claims, ",
+        (f"{s['confirmed']} confirmed", VERDICT_STYLE["confirmed"]), ", ",
+        (f"{s['refuted']} refuted", VERDICT_STYLE["refuted"]), ", ",
+        (f"{s['partly']} partly", VERDICT_STYLE["partly"]), ", ",
+        (f"{s['unverifiable']} unverifiable", VERDICT_STYLE["unverifiable"]),
+        "; ", (holds, "bold"), " of the checkable claims hold")]
+    for claim in review["claims"]:
+        cited = f" (lines {', '.join(map(str, claim['lines']))})" if claim["lines"] else ""
+        mark = f"[{MARK[claim['verdict']]}]".ljust(MARK_WIDTH)
+        out.append(_line((mark, VERDICT_STYLE[claim["verdict"]]), f" {claim['id']}. \"{claim['quote']}\"{cited}"))
+        if len(claim["parts"]) > 1:
+            for part in claim["parts"]:
+                out.append(_line(f"    - {part['says']}: ", (part["verdict"], VERDICT_STYLE[part["verdict"]]),
+                                 f": {part['reason']}"))
+        else:
+            out.append(Text(f"    {claim['reason']}"))
+        if claim["line_note"]:
+            out.append(_line(("    note: ", "dim"), claim["line_note"]))
+        for e in claim["evidence"]:
+            out.append(_line("    ", _loc(e["file"], e["line"], e["column"]), ": ", (e["source"], "dim")))
+    return out
+
+
+def lines(report: dict) -> list[Text]:
+    out: list[Text] = []
     for notice in report.get("notices", []):
-        out.append(f"note: {notice}")
+        out.append(_line(("note: ", "cyan"), notice))
     for file in report["files"]:
         errors = [d for d in file["diagnostics"] if d["severity"] in ("error", "fatal")]
-        out.append(f"{file['path']}: {file['lines']} lines, Qt {file['qt_version']}, "
-                   f"{len(errors)} parse error(s)")
+        out.append(_line((file["path"], "bold"), f": {file['lines']} lines, Qt {file['qt_version']}, ",
+                         (f"{len(errors)} parse error(s)", "bold red" if errors else "")))
         for d in errors:
-            out.append(f"  {_loc(d['file'], d['line'], d['column'])}: {d['severity']}: {d['message']}")
+            out.append(_line("  ", _loc(d["file"], d["line"], d["column"]), ": ",
+                             (d["severity"], SEVERITY_STYLE[d["severity"]]), f": {d['message']}"))
     for review in report["reviews"]:
-        s = review["summary"]
-        holds = "n/a" if s["holds"] is None else f"{s['holds']:.0%}"
-        out.append("")
-        out.append(f"== {review['review']} on {os.path.basename(review['file'])}: {s['claims']} claims, "
-                   f"{s['confirmed']} confirmed, {s['refuted']} refuted, {s['partly']} partly, "
-                   f"{s['unverifiable']} unverifiable; {holds} of the checkable claims hold")
-        for claim in review["claims"]:
-            cited = f" (lines {', '.join(map(str, claim['lines']))})" if claim["lines"] else ""
-            out.append(f"[{MARK[claim['verdict']]}] {claim['id']}. \"{claim['quote']}\"{cited}")
-            if len(claim["parts"]) > 1:
-                for part in claim["parts"]:
-                    out.append(f"    - {part['says']}: {part['verdict']}: {part['reason']}")
-            else:
-                out.append(f"    {claim['reason']}")
-            if claim["line_note"]:
-                out.append(f"    note: {claim['line_note']}")
-            for e in claim["evidence"]:
-                out.append(f"    {_loc(e['file'], e['line'], e['column'])}: {e['source']}")
+        out += _review_lines(review)
     unclaimed = [f for f in report["findings"] if not f["claimed"]]
     title = "Findings no claim mentions" if report["reviews"] else "Findings"
-    out.append("")
-    out.append(f"== {title}: {len(unclaimed)}")
+    out += [Text(""), _line((f"== {title}: {len(unclaimed)}", "bold"))]
     for f in unclaimed:
-        out.append(f"{_loc(f['file'], f['line'], f['column'])}: {f['severity']}: [{f['rule']}] {f['message']}")
-    return "\n".join(out) + "\n"
+        out.append(_line(_loc(f["file"], f["line"], f["column"]), ": ",
+                         (f["severity"], SEVERITY_STYLE.get(f["severity"], "")), ": ",
+                         (f"[{f['rule']}]", "dim"), f" {f['message']}"))
+    return out
+
+
+def render(report: dict, to_terminal: bool = False, **_options) -> str:
+    """Plain text unless to_terminal (stdout is a TTY) and NO_COLOR is unset; then ANSI colours and links."""
+    out = lines(report)
+    if not wants_color(to_terminal):
+        return "".join(t.plain + "\n" for t in out)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", width=100_000,
+                      soft_wrap=True, highlight=False, markup=False, emoji=False)
+    for text in out:
+        console.print(text)
+    return buffer.getvalue()

@@ -1,0 +1,114 @@
+"""The SARIF 2.1.0 format for code scanning: rules from the YAML, findings and claim verdicts as results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+CLAIM_RULE = "qtcheck-claim"
+# A claim result says whether the review's claim holds: confirmed passes, refuted fails, the rest needs a person.
+CLAIM_KIND = {"confirmed": "pass", "refuted": "fail", "partly": "review", "unverifiable": "review"}
+LEVEL = {"error": "error", "fatal": "error", "warning": "warning", "note": "note"}
+
+
+def _uri(path: str) -> tuple[str, str | None]:
+    """(uri, uriBaseId): relative to the current directory (%SRCROOT%) when the file is under it."""
+    absolute = Path(path).resolve()
+    try:
+        return absolute.relative_to(Path.cwd().resolve()).as_posix(), SRCROOT
+    except ValueError:
+        return absolute.as_uri(), None
+
+
+def _location(path: str, line: int, column: int | None) -> dict:
+    uri, base = _uri(path)
+    artifact = {"uri": uri, **({"uriBaseId": base} if base else {})}
+    return {"physicalLocation": {"artifactLocation": artifact,
+                                 "region": {"startLine": max(1, int(line or 1)),
+                                            "startColumn": max(1, int(column or 1))}}}
+
+
+def _cwe_tags(cwes: list[str]) -> list[str]:
+    return [f"external/cwe/cwe-{c.split('-', 1)[1]}" for c in cwes]
+
+
+def _rule(rule) -> dict:
+    docs = rule.docs
+    help_text = "\n\n".join(filter(None, [docs["why"].strip(), docs.get("fix", "").strip(),
+                                          "Example:\n" + docs["example"].rstrip()]))
+    help_md = "\n\n".join(filter(None, [docs["why"].strip(), docs.get("fix", "").strip(),
+                                        "```cpp\n" + docs["example"].rstrip() + "\n```"]))
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": " ".join(docs["what"].split())},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"tags": sorted(set(rule.tags)) + _cwe_tags(rule.cwe), "cwe": list(rule.cwe)},
+    }
+
+
+CLAIM_RULE_DESCRIPTOR = {
+    "id": CLAIM_RULE,
+    "name": "ReviewClaim",
+    "shortDescription": {"text": "A code review's claim, checked against the code"},
+    "fullDescription": {"text": "Each claim of a review gets a verdict: confirmed (kind pass), refuted (kind fail), "
+                                "partly or unverifiable (kind review). properties.verdict holds the verdict."},
+    "help": {"text": "The claim's verdict, reason and evidence lines are in the result message and properties. "
+                     "A refuted claim says the review is wrong about this code."},
+    "defaultConfiguration": {"level": "warning"},
+    "properties": {"tags": ["review-claim"]},
+}
+
+
+def _claim_result(review: dict, claim: dict, index: int) -> dict:
+    first = claim["evidence"][0] if claim["evidence"] else {"file": review["file"], "line": 1, "column": 1}
+    kind = CLAIM_KIND[claim["verdict"]]
+    text = (f"{claim['verdict'].upper()}: claim {claim['id']} of {review['review']}: \"{claim['quote']}\" "
+            f"— {claim['reason']}")
+    if claim["line_note"]:
+        text += f" ({claim['line_note']})"
+    return {
+        "ruleId": CLAIM_RULE, "ruleIndex": index, "kind": kind,
+        "level": "warning" if kind == "fail" else "none",
+        "message": {"text": text},
+        "locations": [_location(first["file"], first["line"], first["column"])],
+        "relatedLocations": [{**_location(e["file"], e["line"], e["column"]), "id": i,
+                              "message": {"text": e.get("note") or e["source"]}}
+                             for i, e in enumerate(claim["evidence"][1:], 1)],
+        "properties": {"verdict": claim["verdict"], "review": review["review"], "claim": claim["id"],
+                       "rules": claim["rules"], "lines": claim["lines"]},
+    }
+
+
+def render(report: dict, rules: list | None = None, **_options) -> str:
+    descriptors = [_rule(r) for r in (rules or [])] + [CLAIM_RULE_DESCRIPTOR]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    results = []
+    for f in report["findings"]:
+        if f["rule"] not in index:  # a finding of a rule the renderer was not given: describe it minimally
+            index[f["rule"]] = len(descriptors)
+            descriptors.append({"id": f["rule"], "shortDescription": {"text": f["rule"]}})
+        results.append({"ruleId": f["rule"], "ruleIndex": index[f["rule"]], "kind": "fail",
+                        "level": LEVEL.get(f["severity"], "warning"), "message": {"text": f["message"]},
+                        "locations": [_location(f["file"], f["line"], f["column"])],
+                        "properties": {"claimed": f["claimed"]}})
+    for review in report["reviews"]:
+        results += [_claim_result(review, c, index[CLAIM_RULE]) for c in review["claims"]]
+    notifications = [{"level": "error", "message": {"text": d["message"]},
+                      "locations": [_location(d["file"], d["line"], d["column"])]}
+                     for file in report["files"] for d in file["diagnostics"] if d["severity"] in ("error", "fatal")]
+    notifications += [{"level": "note", "message": {"text": n}} for n in report.get("notices", [])]
+    run = {
+        "tool": {"driver": {"name": "qtcheck", "version": report["tool"]["version"],
+                            "semanticVersion": report["tool"]["version"], "rules": descriptors}},
+        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
