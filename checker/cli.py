@@ -121,7 +121,7 @@ def run(argv: list[str]) -> int:
     results = [check_file(path, args, rules, claims) for path in files]
     report = report_mod.build(results, rules)
     for fmt, target in pairs:
-        text = RENDERERS[fmt](report, rules=rules)
+        text = RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty())
         if target is None:
             sys.stdout.write(text)
         else:
