@@ -102,6 +102,8 @@ def test_text_is_plain_when_not_a_tty_and_aligned(reports):
     assert "\x1b[" not in out
     assert f"== {REVIEW_004} on tst_localsocket_bench.cpp: 6 claims, 2 confirmed, 1 refuted, 2 partly, " \
            "1 unverifiable; 60% of the checkable claims hold" in out
+    assert "review                    claims  confirmed  refuted  partly  unverifiable  hold\n" \
+           "000_9d6af4e87f410c30.txt      10          1        8       1             0   15%\n" in out
     assert "[CONFIRMED]    2. \"CWE-703" in out
     assert "[UNVERIFIABLE] 5. \"CWE-435" in out
     assert f"    {REL}:44:9: server->listen(\"foo\");" in out

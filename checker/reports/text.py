@@ -63,6 +63,27 @@ def _review_lines(review: dict) -> list[Text]:
     return out
 
 
+SCORE_COLUMNS = ["claims", "confirmed", "refuted", "partly", "unverifiable", "hold"]
+
+
+def scorecard(reviews: list[dict]) -> list[Text]:
+    """One aligned row per review: its claims by verdict and the share of its checkable claims that hold."""
+    several_files = len({r["file"] for r in reviews}) > 1
+    names = [f"{r['review']} ({os.path.basename(r['file'])})" if several_files else r["review"] for r in reviews]
+    width = max([len("review")] + [len(n) for n in names])
+    head = _line(("review".ljust(width), "bold"),
+                 *[(f"  {c:>{max(len(c), 4)}}", VERDICT_STYLE.get(c, "bold")) for c in SCORE_COLUMNS])
+    rows = [Text(""), head]
+    for review, name in zip(reviews, names):
+        s = review["summary"]
+        holds = "n/a" if s["holds"] is None else f"{s['holds']:.0%}"
+        cells = [str(s[c]) for c in SCORE_COLUMNS[:-1]] + [holds]
+        rows.append(_line(name.ljust(width),
+                          *[(f"  {v:>{max(len(c), 4)}}", VERDICT_STYLE.get(c, "") if v != "0" else "")
+                            for c, v in zip(SCORE_COLUMNS, cells)]))
+    return rows
+
+
 def lines(report: dict) -> list[Text]:
     out: list[Text] = []
     for notice in report.get("notices", []):
@@ -74,6 +95,8 @@ def lines(report: dict) -> list[Text]:
         for d in errors:
             out.append(_line("  ", _loc(d["file"], d["line"], d["column"]), ": ",
                              (d["severity"], SEVERITY_STYLE[d["severity"]]), f": {d['message']}"))
+    if report["reviews"]:
+        out += scorecard(report["reviews"])
     for review in report["reviews"]:
         out += _review_lines(review)
     unclaimed = [f for f in report["findings"] if not f["claimed"]]
