@@ -41,6 +41,7 @@ SIZE_METHODS = {"size", "length", "count", "capacity", "bytesAvailable_bound"}
 MIN_FUNCTIONS = {"qMin", "min", "qBound", "clamp"}
 RELATIONAL = {"<", "<=", ">", ">=", "==", "!="}
 ASSERT_MACROS = {"Q_ASSERT", "Q_ASSERT_X", "assert"}
+EXIT_CALLS = {"fatal", "abort", "exit", "_Exit", "terminate", "qt_assert"}  # fatal: qFatal()
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
 
@@ -641,7 +642,21 @@ class _Collector:
             if parent.kind in (K.IF_STMT, K.WHILE_STMT, K.FOR_STMT, K.DO_STMT, K.CONDITIONAL_OPERATOR):
                 context = "condition"
             break
-        self.facts.comparisons.append(Comparison(c.location.line, function, lambda_id, op, names, sizes, context))
+        comparison = Comparison(c.location.line, function, lambda_id, op, names, sizes, context)
+        if context == "condition" and parent.kind == K.IF_STMT:
+            branches = list(parent.get_children())
+            comparison.if_lines = (parent.extent.start.line, parent.extent.end.line)
+            holder = next((i for i, b in enumerate(branches)
+                           if (b.extent.start.line, b.extent.start.column) <= (c.location.line, c.location.column)
+                           <= (b.extent.end.line, b.extent.end.column)), None)
+            if holder is not None and holder + 1 < len(branches):
+                then = branches[holder + 1]
+                comparison.then_lines = (then.extent.start.line, then.extent.end.line)
+                comparison.then_exits = any(
+                    n.kind in (K.RETURN_STMT, K.BREAK_STMT, K.CONTINUE_STMT, K.GOTO_STMT)
+                    or n.kind.name == "CXX_THROW_EXPR" or (n.kind == K.CALL_EXPR and n.spelling in EXIT_CALLS)
+                    for n in then.walk_preorder())
+        self.facts.comparisons.append(comparison)
 
     def on_exit(self, c, function, lambda_id):
         K = self.K

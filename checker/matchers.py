@@ -214,10 +214,22 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-@matcher("buffer-read", callees=STR_LIST, buffer_methods=STR_LIST)
+def _guards(comparison, line: int, var, resizes: list[int]) -> bool:
+    """Whether an if-condition comparing the count with the buffer's size bounds a read at line."""
+    if comparison.if_lines is None:
+        return True  # a loop condition, a ?: or a stored comparison: taken as a bound, as before
+    if comparison.if_lines[0] <= line <= comparison.if_lines[1] or comparison.then_exits:
+        return True
+    then = comparison.then_lines or (0, -1)
+    writes = var.writes if var is not None else []
+    return any(then[0] <= w <= then[1] for w in list(writes) + resizes)
+
+
+@matcher("buffer-read", callees=STR_LIST, buffer_methods=STR_LIST, resize_methods=STR_LIST)
 def buffer_read(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     buffer_methods = set(params["buffer_methods"])
+    resize_methods = set(params.get("resize_methods", []))
     sites = []
     for call in facts.calls:
         if not wanted.intersection(call.candidates) or len(call.args) < 2:
@@ -237,10 +249,19 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
             comps = [c for c in facts.comparisons
                      if c.function == call.function and c.line <= call.line and count in c.names
                      and (buffer in c.sizes) and c.lambda_id == call.lambda_id]
+            resizes = [c.line for c in facts.calls
+                       if c.name in resize_methods and c.receiver == buffer and c.function == call.function
+                       and c.lambda_id == call.lambda_id and c.line <= call.line and c.args
+                       and c.args[0].name == count]
+            guarding = [c for c in comps if c.context != "assert" and _guards(c, call.line, var, resizes)]
             if var is not None and buffer in var.bounded_by:
                 bound, where = "checked", [var.line]
+            elif guarding:
+                bound, where = "checked", [c.line for c in guarding]
+            elif resizes:
+                bound, where = "checked", resizes
             elif [c for c in comps if c.context != "assert"]:
-                bound, where = "checked", [c.line for c in comps if c.context != "assert"]
+                bound, where = "unguarded", [c.line for c in comps if c.context != "assert"]
             elif comps:
                 bound, where = "assert", [c.line for c in comps]
             else:
@@ -248,6 +269,9 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
         message = {
             "none": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}() with no bound by "
                     f"{buffer}.size() before the call",
+            "unguarded": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}(); the check against "
+                         f"{buffer}.size() at line {', '.join(map(str, where))} neither leaves, clamps the count "
+                         f"nor encloses the read",
             "assert": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}(); the only bound by "
                       f"{buffer}.size() is a Q_ASSERT (line {', '.join(map(str, where))}), gone in release builds",
             "checked": f"reads into {buffer} with a bound by its size",

@@ -170,6 +170,9 @@ class Comparison:
     names: list[str]  # variables it reads
     sizes: list[str]  # X in X.size()/X.length()/X.capacity()/X.count()
     context: str  # condition, assert, min, other
+    if_lines: tuple[int, int] | None = None  # the whole if statement it is the condition of
+    then_lines: tuple[int, int] | None = None  # that if statement's then-branch
+    then_exits: bool = False  # the then-branch leaves the scope (return, throw, break, continue, goto)
 
 
 @dataclass
