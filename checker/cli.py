@@ -9,6 +9,8 @@ from pathlib import Path
 
 from . import __version__, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, verdicts
 from .claims import load_claims
+from .prose import claims_from_reviews
+from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from .errors import QtcheckError
 from .reports import RENDERERS
 
@@ -27,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help="C++ source files or folders")
     p.add_argument("--claims", action="append", default=[], metavar="PATH",
                    help="claims YAML file or folder of them (repeatable)")
+    p.add_argument("--review", action="append", default=[], metavar="REVIEW",
+                   help="a review as text or Markdown; its claims are read from the prose (repeatable; - is stdin)")
+    p.add_argument("--max-review-bytes", type=int, default=DEFAULT_MAX_REVIEW_BYTES, metavar="N",
+                   help="refuse review files larger than this (default 1 MiB)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rules folder (repeatable)")
     p.add_argument("--format", action="append", default=[], metavar="FORMAT",
                    help=f"output format: {', '.join(RENDERERS)} (repeatable, pairs with --output)")
@@ -115,11 +121,13 @@ def run(argv: list[str]) -> int:
     pairs = outputs(args)
     rules = rules_mod.load_rules(args.rules)
     claims = [c for location in args.claims for c in load_claims(location, rules)]
+    review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
+    claims += review_claims
     files = expand(args.files)
     if not files:
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
     results = [check_file(path, args, rules, claims) for path in files]
-    report = report_mod.build(results, rules)
+    report = report_mod.build(results, rules, notices)
     for fmt, target in pairs:
         text = RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty())
         if target is None:

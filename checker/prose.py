@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 
 from .claims import Claim, Part
+from .errors import QtcheckError
+from .review_input import read_review
 from .rules import Rule
 
 DATA_FILE = Path(__file__).resolve().parent / "prose.yaml"
@@ -63,7 +65,7 @@ class Unit:
     @property
     def quote(self) -> str:
         title = plain(self.title).strip().rstrip(":")
-        body = " ".join(plain(b).strip() for b in self.body).strip()
+        body = " ".join(plain(s) for s in self.sentences if not is_advice_sentence(s)).strip()
         return f"{title}: {body}" if title and body else (title or body)
 
 
@@ -102,6 +104,7 @@ def split_units(text: str) -> list[Unit]:
     item_indent = 0
     paragraph: list[str] = []
     section: Unit | None = None
+    sections: list[Unit] = []        # headings group; one without a body is no claim
     advice_list = False              # list items under "Suggested solutions:" are advice
     skipping_sub = False             # inside an advice sub-bullet ("**Solution**: ...")
     previous_blank = True
@@ -122,8 +125,14 @@ def split_units(text: str) -> list[Unit]:
         for sentence in split_sentences(joined):
             units.append(Unit(None, "", [sentence]))
 
+    fenced = False
     for raw in text.split("\n"):
         line = raw.rstrip()
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
         if not line.strip():
             close_paragraph()
             previous_blank = True
@@ -137,6 +146,7 @@ def split_units(text: str) -> list[Unit]:
             advice = is_advice_title(title)
             section = None if advice else Unit(None, plain(title).strip(), [], item=True)
             if section is not None:
+                sections.append(section)
                 units.append(section)
             advice_list = advice
             previous_blank = False
@@ -171,7 +181,7 @@ def split_units(text: str) -> list[Unit]:
         paragraph.append(line)
         previous_blank = False
     close_paragraph()
-    return [u for u in units if u.title or u.body]
+    return [u for u in units if u.body or (u.title and u not in sections)]
 
 
 # ---------------------------------------------------------------- extraction
@@ -256,6 +266,8 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name):
             continue
         kinds = _shape_kinds(name)
+        if re.search(r"->|\(|\w\.\w+\(", code) and kinds != ["header"]:  # a call: what it calls
+            kinds = ["callee", "function", "symbol"]
         stated = _kind_after(segment, end)
         if stated and kinds != ["header"]:
             kinds = {"function": ["function", "callee"]}.get(stated, [stated])
@@ -316,6 +328,10 @@ def _matches(segments: list[str], rules: list[Rule]) -> list[Match]:
     return kept
 
 
+def _cwes_of(rule: Rule) -> set[str]:
+    return set((rule.claims or {}).get("cwe", [])) | set(rule.cwe) | set(rule.cwe_related)
+
+
 SCOPE_KINDS = {"function", "class", "context"}
 
 
@@ -368,6 +384,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         for rule in rules:
             if set(cwes) & set((rule.claims or {}).get("cwe", [])) and rule.id not in selected:
                 selected.append(rule.id)
+        # a cited CWE that some rule covers says which of the rules the phrases found is meant
+        covering = [rid for rid in selected if set(cwes) & _cwes_of(by_id[rid])]
+        if covering:
+            selected = covering
 
     # attributes' objects ("already included in `QtTest/QtTest.h`") are values, not subjects
     via: dict[tuple[str, int], str] = {}
@@ -504,3 +524,25 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
         whole = " ".join([unit.title] + unit.body)
         claims.append(Claim(review, ident, unit.quote, cited_lines(whole), parts))
     return claims
+
+
+def claims_from_reviews(locations: list[str], rules: list[Rule], max_bytes: int) -> tuple[list[Claim], list[str]]:
+    """The claims of every --review, and a notice for each review that holds none."""
+    if max_bytes <= 0:
+        raise QtcheckError(f"--max-review-bytes must be a positive number of bytes, not {max_bytes}")
+    if locations.count("-") > 1:
+        raise QtcheckError("--review -: standard input can be read only once")
+    claims: list[Claim] = []
+    notices: list[str] = []
+    names: set[str] = set()
+    for location in locations:
+        name, text = read_review(location, max_bytes)
+        if name in names:
+            raise QtcheckError(f"{location}: two reviews named {name}; rename one (reports name reviews by file name)")
+        names.add(name)
+        found = claims_from_text(text, name, rules)
+        if not found:
+            notices.append(f"{name}: {'empty review' if not text.strip() else 'no claims found in the review'}: "
+                           f"nothing to check")
+        claims += found
+    return claims, notices

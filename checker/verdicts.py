@@ -240,7 +240,11 @@ class Judge:
                 if e.line not in seen:
                     seen.add(e.line)
                     evidence.append(e)
-        return Verdict(claim, verdict, reason, parts, evidence[:MAX_EVIDENCE], self.line_note(claim, parts))
+        note = self.line_note(claim, parts)
+        outside = [ln for ln in claim.lines if ln < 1 or ln > len(self.facts.lines)]
+        if outside:  # the review cites code this file does not have: never confirmed on a guess
+            verdict, reason = UNVERIFIABLE, f"{note}: the claim cannot be about this file as cited"
+        return Verdict(claim, verdict, reason, parts, evidence[:MAX_EVIDENCE], note)
 
     def line_note(self, claim: Claim, parts: list[PartVerdict]) -> str:
         """Where the cited lines and the constructs the claim resolved to disagree."""
