@@ -134,3 +134,14 @@ def test_fail_on_kinds_gate_ci(tmp_path):
     assert target.exists()
     assert run_cli(REL, "--fail-on", "refuted,unverifiable").returncode == 0  # no claims given: nothing to gate
     assert run_cli(REL, "--fail-on", "finding").returncode == 1
+
+
+def test_readme_sample_report_is_the_real_output(reports):
+    """The README's sample scorecard and the lines it quotes come from this very run."""
+    readme = (ROOT / "README.md").read_text()
+    sample = readme.split("## Sample report", 1)[1].split("## How claims are decided", 1)[0]
+    block = sample.split("```text\n", 1)[1].split("```", 1)[0]
+    quoted = [line for line in block.splitlines() if "..." not in line and line.strip()]
+    assert len(quoted) > 15
+    for line in quoted:
+        assert line in reports["text"].splitlines(), line
