@@ -145,3 +145,47 @@ def test_readme_sample_report_is_the_real_output(reports):
     assert len(quoted) > 15
     for line in quoted:
         assert line in reports["text"].splitlines(), line
+
+
+def _run_on_a_tty(*args: str, no_color: bool) -> str:
+    """Run qtcheck with stdout on a real pseudo-terminal; return what it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    exe = Path(sys.executable).parent / "qtcheck"
+    proc = subprocess.Popen([str(exe), *args], stdout=child, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait()
+    os.close(main)
+    assert proc.returncode == 0, proc.stderr.read()
+    return b"".join(chunks).decode()
+
+
+def test_cli_colours_only_on_a_terminal_without_no_color():
+    coloured = _run_on_a_tty(REL, no_color=False)
+    assert "\x1b[33mwarning\x1b[0m" in coloured
+    plain = _run_on_a_tty(REL, no_color=True)
+    assert "\x1b" not in plain
+    assert f"{REL}:44:9: warning: [unchecked-result] " in plain
+
+
+def test_unwritable_output_is_one_line_and_exit_2(tmp_path):
+    result = run_cli(REL, "--format", "sarif", "--output", str(tmp_path / "missing" / "r.sarif"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("qtcheck: ") and result.stderr.count("\n") == 1
+    assert "cannot write the report" in result.stderr
