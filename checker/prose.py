@@ -379,7 +379,9 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i)]
     matches = _matches(segments, rules)
     cwes = cwe_ids(whole)
-    selected = list(dict.fromkeys(m.rule for m in matches if m.attr is None))
+    # rules in the order the claim brings them up
+    selected = list(dict.fromkeys(m.rule for m in sorted(matches, key=lambda m: (m.segment, m.start))
+                                  if m.attr is None))
     if not absent:
         for rule in rules:
             if set(cwes) & set((rule.claims or {}).get("cwe", [])) and rule.id not in selected:

@@ -39,8 +39,8 @@ def test_numbered_items_with_bold_lead_ins_drop_solutions_and_the_preview():
     assert [shape(c) for c in claims] == [
         ("1", [44], [(["unchecked-result"], "present", {"callee": ["listen"]}, {}, False)]),
         ("2", [145], [(["debug-output"], "present", {"function": ["dataExchange"], "macro": ["qDebug"]}, {}, False)]),
-        ("3", [35], [(["manual-delete"], "present", {"type": ["QLocalServer"]}, {}, False),
-                     (["unowned-qobject-allocation"], "present", {"type": ["QLocalServer"]}, {}, False)]),
+        ("3", [35], [(["unowned-qobject-allocation"], "present", {"type": ["QLocalServer"]}, {}, False),
+                     (["manual-delete"], "present", {"type": ["QLocalServer"]}, {}, False)]),
         ("4", [], [([], "present", {}, {}, True)]),
     ]
     assert claims[0].quote == ('Unchecked listen (Line 44): The result of server->listen("foo") is not checked, '
