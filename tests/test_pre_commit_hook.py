@@ -32,8 +32,15 @@ def _git(repo: Path, *args: str) -> None:
 
 
 def _try_repo(repo: Path) -> subprocess.CompletedProcess:
+    """The hook as users get it: this repository's committed HEAD, by its commit id.
+
+    Without --ref, try-repo copies the checkout's uncommitted changes of tracked files (but not new
+    files) into its clone, so a half-finished edit in the checkout could break or fake the result.
+    """
     env = {**os.environ, "NO_COLOR": "1", "PRE_COMMIT_COLOR": "never"}
-    return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), "qtcheck", "--all-files", "--verbose"],
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+    return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), "qtcheck", "--ref", head, "--all-files", "--verbose"],
                           cwd=repo, capture_output=True, text=True, env=env, timeout=900)
 
 

@@ -1,0 +1,152 @@
+"""The README's GitHub Actions workflow, as written: its steps run on a temporary repository with an origin."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import ROOT, run_cli
+
+SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+BAD = """#include <QFile>
+
+/// Reads the settings file.
+bool readSettings()
+{
+    QFile file(QStringLiteral("settings.ini"));
+    file.open(QIODevice::ReadOnly);
+    return file.size() > 0;
+}
+"""
+FIXED = BAD.replace("    file.open(QIODevice::ReadOnly);\n",
+                    "    if (!file.open(QIODevice::ReadOnly))\n        return false;\n")
+CLEAN = """#include <QString>
+
+/// Joins two names with a space.
+QString joinNames(const QString &first, const QString &last)
+{
+    return first + QLatin1Char(' ') + last;
+}
+"""
+REVIEW = "1. CWE-252: the result of `file.open()` is not checked (line 7).\n"
+# The only expression the workflow may use, and only in env: (never inside a script).
+EXPRESSIONS = {"${{ github.base_ref }}": "main"}
+
+
+def workflow() -> dict:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## In CI\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert block.startswith("# .github/workflows/qtcheck.yml\n")
+    return yaml.safe_load(block)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _commit_all(repo: Path, message: str) -> None:
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.email=dev@example.invalid", "-c", "user.name=dev", "commit", "-q", "-m", message)
+
+
+def _pull_request(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A checkout of branch 'feature' whose base is origin/main, as actions/checkout leaves it."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    (origin / "settings.cpp").write_text(FIXED)
+    (origin / "notes.txt").write_text("notes\n")
+    _commit_all(origin, "base")
+    work = tmp_path / "work"
+    _git(tmp_path, "clone", "-q", str(origin), str(work))
+    _git(work, "checkout", "-q", "-b", "feature")
+    for name, text in files.items():
+        (work / name).write_text(text)
+    _commit_all(work, "change")
+    return work
+
+
+def _run_steps(work: Path, tmp_path: Path) -> tuple[dict[str, int], str]:
+    """Run every step with a script except the install (qtcheck is installed here): {step: exit status}, summary."""
+    flow = workflow()
+    shell = flow["defaults"]["run"]["shell"]
+    assert shell == "bash"
+    summary = tmp_path / "summary.md"
+    summary.write_text("")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    statuses: dict[str, int] = {}
+    for step in flow["jobs"]["qtcheck"]["steps"]:
+        if "run" not in step or step.get("id") == "install":
+            continue
+        assert "${{" not in step["run"], "no expression inside a script: it would paste PR data into the shell"
+        assert step.get("if", "always()") == "always()"  # every step that runs here runs whatever came before
+        env = {**os.environ, "NO_COLOR": "1", "GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(runner_temp),
+               "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        for key, value in step.get("env", {}).items():
+            env[key] = EXPRESSIONS.get(value, value)
+            assert "${{" not in env[key], f"unexpected expression {value}"
+        # GitHub's `shell: bash` is `bash --noprofile --norc -eo pipefail {0}`
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=600)
+        statuses[step["name"]] = done.returncode
+    return statuses, summary.read_text()
+
+
+pytestmark = pytest.mark.skipif(not shutil.which("git") or not shutil.which("bash"), reason="needs git and bash")
+
+
+def test_workflow_uploads_the_sarif_qtcheck_writes():
+    flow = workflow()
+    assert flow["permissions"]["security-events"] == "write"
+    steps = flow["jobs"]["qtcheck"]["steps"]
+    check = next(s for s in steps if s.get("id") == "qtcheck")
+    upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert f"--output {upload['with']['sarif_file']}" in check["run"]
+    assert upload["if"] == f"always() && hashFiles('{upload['with']['sarif_file']}') != ''"
+    assert "--review" in run_cli("--help").stdout  # the option the workflow uses exists
+
+
+def test_workflow_fails_on_a_finding_and_fills_the_summary_and_sarif(tmp_path):
+    work = _pull_request(tmp_path, {"settings.cpp": BAD, "load names.cpp": CLEAN, "review.md": REVIEW})
+    statuses, summary = _run_steps(work, tmp_path)
+    assert statuses == {"qtcheck on the changed C++ files": 1, "Job summary": 0}
+    assert summary.startswith("# qtcheck report\n")
+    assert "- `load names.cpp`: 7 lines" in summary  # a name with a space is one file
+    assert "- `settings.cpp`: 9 lines" in summary
+    assert "## Review `review.md` on `settings.cpp`" in summary
+    assert "<summary>Claim 1:" in summary
+    assert "- `notes.txt`" not in summary
+    sarif = json.loads((work / "qtcheck.sarif").read_text())
+    errors = [e.message for e in jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).iter_errors(sarif)]
+    assert errors == []
+    finding = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "unchecked-result")
+    assert finding["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "settings.cpp", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 7, "startColumn": 5}}
+    assert (work / "settings.cpp").read_text() == BAD
+
+
+def test_workflow_passes_when_no_cpp_file_changed(tmp_path):
+    work = _pull_request(tmp_path, {"notes.txt": "more notes\n", "review.md": REVIEW})
+    statuses, summary = _run_steps(work, tmp_path)
+    assert statuses == {"qtcheck on the changed C++ files": 0, "Job summary": 0}
+    assert summary == "qtcheck: no C++ file changed\n"
+    assert not (work / "qtcheck.sarif").exists()
+
+
+def test_workflow_passes_once_the_finding_is_fixed(tmp_path):
+    work = _pull_request(tmp_path, {"settings.cpp": FIXED + "\n/// Nothing else.\n", "load names.cpp": CLEAN})
+    statuses, summary = _run_steps(work, tmp_path)
+    assert statuses == {"qtcheck on the changed C++ files": 0, "Job summary": 0}
+    assert "## Findings: 0" in summary
+    assert (work / "qtcheck.sarif").exists()
