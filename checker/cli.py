@@ -11,6 +11,7 @@ from . import __version__, facts as facts_mod, frontend, report as report_mod, r
 from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
+from . import robustness
 from .errors import QtcheckError
 from .reports import RENDERERS
 
@@ -42,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 1 when any of these occur: finding, confirmed, refuted, partly, unverifiable")
     p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR", help="folder holding compile_commands.json")
     p.add_argument("--qt-include", metavar="DIR", help="Qt 6 include folder (default: found by qmake6/pkg-config)")
+    p.add_argument("--no-qt", action="store_true",
+                   help="parse without Qt headers (degraded: claims needing Qt semantics are unverifiable)")
     p.add_argument("--resource-dir", metavar="DIR", help="clang builtin headers of libclang's major version")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse source files larger than this")
     p.add_argument("--version", action="version", version=f"qtcheck {__version__}")
@@ -82,7 +85,8 @@ def expand(paths: list[str]) -> list[Path]:
 
 def check_file(path: Path, args, rules: list, claims: list) -> dict:
     text = read_source(path, args.max_bytes)
-    options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir)
+    options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
+                               no_qt=args.no_qt)
     parsed = frontend.parse(path.resolve() if path.is_absolute() else path, text, options)
     facts = facts_mod.collect(parsed)
     sites = rules_mod.run(facts, rules)
@@ -127,6 +131,7 @@ def run(argv: list[str]) -> int:
     if not files:
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
     results = [check_file(path, args, rules, claims) for path in files]
+    notices = robustness.notices(results) + notices
     report = report_mod.build(results, rules, notices)
     for fmt, target in pairs:
         text = RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty())

@@ -68,6 +68,7 @@ class Facts:
     includes: list[IncludeFact] = field(default_factory=list)
     symbols: list[SymbolUse] = field(default_factory=list)
     include_graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    degraded: bool = False  # parsed without Qt headers: Qt semantics unknown
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -94,7 +95,8 @@ class _Collector:
         self.K = self.ci.CursorKind
         self.parsed = parsed
         self.main = str(parsed.path)
-        self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics)
+        self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics,
+                           degraded=getattr(parsed, "degraded", False))
         self._ancestry_cache: dict[str, list[str]] = {}
         self._qualified_cache: dict[str, str] = {}
         self._var_index: dict[tuple[int, int], VariableFact] = {}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import qt_discovery, toolchain
+from . import preamble, qt_discovery, toolchain
 from .errors import QtcheckError
 
 # signals:/slots:/Q_INVOKABLE become annotate attributes the facts layer can see (clazy uses the same hook).
@@ -17,6 +17,7 @@ ANNOTATE_DEFINES = [
 ]
 GENERATED_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+\.moc|moc_[^"]+\.cpp)"', re.MULTILINE)
 DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "--output"}
+NO_QT_VERSION = "none (--no-qt)"
 DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
 
 
@@ -38,7 +39,9 @@ class Options:
     qt_include: str | None = None
     build_dir: str | None = None
     resource_dir: str | None = None
+    no_qt: bool = False  # degraded mode: parse without any Qt include dir
     extra_args: list[str] = field(default_factory=list)
+    cache_dir: str | None = None  # precompiled preambles are kept here; None parses without them
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Parsed:
     qt_include: Path | None
     qt_version: str
     diagnostics: list[Diagnostic]
+    degraded: bool = False  # parsed without Qt headers (--no-qt)
+    preamble_includes: list = field(default_factory=list)  # include edges inside the precompiled preamble
 
     @property
     def lines(self) -> list[str]:
@@ -116,6 +121,8 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
     base = ["-x", "c++", "-resource-dir", str(resource), *ANNOTATE_DEFINES]
     if options.build_dir:
         return base + _from_compile_commands(path, options.build_dir) + options.extra_args, None
+    if options.no_qt:
+        return base + ["-std=c++17", "-fPIC"] + options.extra_args, None
     qt = qt_discovery.find_qt_include(options.qt_include)
     args = base + ["-std=c++17", "-fPIC", f"-I{qt}"]
     for module in qt_discovery.modules_for(text, qt):
@@ -134,16 +141,8 @@ def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
 def parse(path: Path, text: str, options: Options) -> Parsed:
     ci = toolchain.cindex()
     args, qt = compile_args(path, text, options)
-    index = ci.Index.create()
-    try:
-        tu = index.parse(
-            str(path),
-            args=args,
-            unsaved_files=[(str(path), text), *generated_includes(path, text)],
-            options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD,
-        )
-    except ci.TranslationUnitLoadError as exc:
-        raise QtcheckError(f"{path}: libclang could not parse the file ({exc})") from None
+    pre = preamble.prepare(Path(options.cache_dir), text, args, str(path)) if options.cache_dir else None
+    tu = preamble.parse_main(path, text, args, generated_includes(path, text), pre)
     diagnostics = []
     for diag in tu.diagnostics:
         if diag.severity < ci.Diagnostic.Warning:
@@ -153,5 +152,9 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
         diagnostics.append(
             Diagnostic(severity, loc.file.name if loc.file else "", loc.line, loc.column, diag.spelling)
         )
-    version = qt_discovery.qt_version(qt) if qt else "from compile database"
-    return Parsed(path, text, tu, args, qt, version, diagnostics)
+    if options.no_qt and not options.build_dir:
+        version = NO_QT_VERSION
+    else:
+        version = qt_discovery.qt_version(qt) if qt else "from compile database"
+    return Parsed(path, text, tu, args, qt, version, diagnostics, degraded=options.no_qt and not options.build_dir,
+                  preamble_includes=pre.include_edges if pre else [])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import QtcheckError
 
-INSTALL_HINT = "install Qt 6 headers (Debian: apt-get install qt6-base-dev) or pass --qt-include DIR"
+INSTALL_HINT = "install Qt 6 headers (Debian: apt-get install qt6-base-dev) or pass --qt-include DIR (or --no-qt to run degraded)"
 
 # Module directory -> the define qmake/CMake add when the module is linked.
 MODULE_DEFINES = {

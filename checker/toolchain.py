@@ -25,7 +25,24 @@ def cindex():
         ci.conf.lib  # loads libclang.so
     except Exception as exc:  # libclang raises its own LibclangError
         raise QtcheckError(f"libclang could not be loaded: {exc}") from None
+    _tolerate_unresolved_includes(ci)
     return ci
+
+
+def _tolerate_unresolved_includes(ci) -> None:
+    """The 18.1 bindings assert on an #include clang could not find (a null file); make it return None."""
+    original = ci.Cursor.get_included_file
+    if getattr(original, "_qtcheck_tolerant", False):
+        return
+
+    def get_included_file(cursor):
+        try:
+            return original(cursor)
+        except AssertionError:
+            return None
+
+    get_included_file._qtcheck_tolerant = True
+    ci.Cursor.get_included_file = get_included_file
 
 
 @functools.lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from .rules import Rule
 
 CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE = "confirmed", "refuted", "partly", "unverifiable"
 MAX_EVIDENCE = 8
+DEGRADED_REASON = "parsed without Qt headers"
 
 
 @dataclass
@@ -231,7 +232,7 @@ class Judge:
 
     # ---- claims ----
     def decide(self, claim: Claim) -> Verdict:
-        parts = [self.decide_part(p, claim.lines) for p in claim.parts]
+        parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
         verdict, reason = combine(parts)
         evidence = []
         seen = set()
@@ -245,6 +246,13 @@ class Judge:
         if outside:  # the review cites code this file does not have: never confirmed on a guess
             verdict, reason = UNVERIFIABLE, f"{note}: the claim cannot be about this file as cited"
         return Verdict(claim, verdict, reason, parts, evidence[:MAX_EVIDENCE], note)
+
+    def degrade(self, part: PartVerdict) -> PartVerdict:
+        """Without Qt headers no decision on Qt semantics is trustworthy: keep the evidence, not the verdict."""
+        if not self.facts.degraded or part.verdict == UNVERIFIABLE:
+            return part
+        return PartVerdict(part.says, UNVERIFIABLE, f"{DEGRADED_REASON}: clang did not know the Qt names this "
+                           f"depends on", part.rules, part.evidence, [])
 
     def line_note(self, claim: Claim, parts: list[PartVerdict]) -> str:
         """Where the cited lines and the constructs the claim resolved to disagree."""

@@ -98,10 +98,11 @@ def render(report: dict, rules: list | None = None, **_options) -> str:
                         "properties": {"claimed": f["claimed"]}})
     for review in report["reviews"]:
         results += [_claim_result(review, c, index[CLAIM_RULE]) for c in review["claims"]]
-    notifications = [{"level": "error", "message": {"text": d["message"]},
-                      "locations": [_location(d["file"], d["line"], d["column"])]}
-                     for file in report["files"] for d in file["diagnostics"] if d["severity"] in ("error", "fatal")]
-    notifications += [{"level": "note", "message": {"text": n}} for n in report.get("notices", [])]
+    # notices first: degraded mode must be the first thing a reader of the run sees
+    notifications = [{"level": "note", "message": {"text": n}} for n in report.get("notices", [])]
+    notifications += [{"level": "error", "message": {"text": d["message"]},
+                       "locations": [_location(d["file"], d["line"], d["column"])]}
+                      for file in report["files"] for d in file["diagnostics"] if d["severity"] in ("error", "fatal")]
     run = {
         "tool": {"driver": {"name": "qtcheck", "version": report["tool"]["version"],
                             "semanticVersion": report["tool"]["version"], "rules": descriptors}},

@@ -1,0 +1,61 @@
+"""Report notices for input qtcheck handles but must flag: degraded mode, empty files, parse errors, missing Qt names."""
+
+from __future__ import annotations
+
+import re
+
+DEGRADED_NOTICE = ("DEGRADED MODE: parsed without Qt headers (--no-qt); clang does not know any Qt name, so "
+                   "findings may be missing and claims that need Qt semantics are unverifiable")
+# clang's wording when a name is not declared by the headers it parsed.
+MISSING_NAME_RES = [
+    re.compile(r"^no member named '([^']+)' in '([^']+)'"),
+    re.compile(r"^no type named '([^']+)' in '([^']+)'"),
+    re.compile(r"^use of undeclared identifier '([^']+)'"),
+    re.compile(r"^unknown type name '([^']+)'"),
+    re.compile(r"^no template named '([^']+)'"),
+]
+MAX_NAMES = 20
+
+
+def missing_names(diagnostics) -> list[str]:
+    """Names clang reported as undeclared, qualified by their scope when clang gave one, first seen first."""
+    names: list[str] = []
+    for diag in diagnostics:
+        if diag.severity not in ("error", "fatal"):
+            continue
+        for pattern in MISSING_NAME_RES:
+            match = pattern.match(diag.message)
+            if match:
+                scope = match.group(2).removeprefix("namespace ") if match.lastindex == 2 else ""
+                name = f"{scope}::{match.group(1)}" if scope else match.group(1)
+                if name not in names:
+                    names.append(name)
+                break
+    return names
+
+
+def file_notices(facts) -> list[str]:
+    path = str(facts.path)
+    if not any(line.strip() for line in facts.lines):
+        return [f"{path}: empty file, nothing to check"]
+    errors = facts.error_lines()
+    if not errors:
+        return []
+    out = [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
+           f"where clang recovered, and claims about the broken regions are unverifiable"]
+    names = missing_names(errors)
+    if names and not facts.degraded:
+        shown = ", ".join(names[:MAX_NAMES]) + (f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else "")
+        out.append(f"{path}: names the Qt {facts.qt_version} headers do not declare: {shown} "
+                   f"(the code may need a newer Qt, or has typos)")
+    return out
+
+
+def notices(results: list[dict]) -> list[str]:
+    """Notices for the top of the report, degraded mode first."""
+    out: list[str] = []
+    if any(r["facts"].degraded for r in results):
+        out.append(DEGRADED_NOTICE)
+    for result in results:
+        out += file_notices(result["facts"])
+    return out

@@ -1,0 +1,318 @@
+"""Bad input: refused with one line and status 2, or handled and reported; never a traceback, never a lie."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+
+import pytest
+
+from conftest import EXAMPLE, FIXTURES, ROOT, run_cli
+
+ROBUST = FIXTURES / "robustness"
+RULE = ("id: {id}\ntitle: t\nmessage: m\nseverity: note\nmatcher: {{name: discarded-result, params: "
+        "{{callees: [QFile::open]}}}}\ndocs: {{what: w, why: y, example: e}}\n")
+
+
+def refused(result, *fragments: str) -> None:
+    """One line on stderr starting with 'qtcheck: ', status 2, nothing on stdout, no traceback."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.startswith("qtcheck: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert result.stdout == ""
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def report(*args: str) -> dict:
+    result = run_cli(*args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+# ---------- refused: source files ----------
+
+def test_missing_file(tmp_path):
+    refused(run_cli(str(tmp_path / "nope.cpp")), "nope.cpp: no such file")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path):
+    src = tmp_path / "secret.cpp"
+    src.write_text("int main() { return 0; }\n")
+    src.chmod(0)
+    try:
+        refused(run_cli(str(src)), "secret.cpp: cannot read (Permission denied)")
+    finally:
+        src.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_binary_source(tmp_path):
+    src = tmp_path / "blob.cpp"
+    src.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00")
+    refused(run_cli(str(src)), "blob.cpp: binary file, not C++ source")
+
+
+def test_non_utf8_source(tmp_path):
+    src = tmp_path / "latin.cpp"
+    src.write_bytes("// caf\u00e9\nint x;\n".encode("latin-1"))
+    refused(run_cli(str(src)), "latin.cpp: not UTF-8 (byte 6)")
+
+
+def test_source_over_the_size_limit(tmp_path):
+    src = tmp_path / "big.cpp"
+    src.write_text("int x;\n" * 20)
+    refused(run_cli(str(src), "--max-bytes", "100"), "big.cpp: 140 bytes is over the limit of 100 (--max-bytes)")
+
+
+def test_not_a_cpp_file(tmp_path):
+    src = tmp_path / "notes.txt"
+    src.write_text("hello\n")
+    refused(run_cli(str(src)), "notes.txt: not a C++ file")
+
+
+# ---------- refused: toolchain and Qt ----------
+
+def test_no_qt_headers_found_is_refused_and_names_no_qt(tmp_path):
+    refused(run_cli(str(EXAMPLE), "--qt-include", str(tmp_path)), "holds no QtCore/qglobal.h", "--no-qt")
+
+
+def test_builtin_headers_of_another_clang_version_are_refused(tmp_path):
+    fake = tmp_path / "lib" / "clang" / "14"
+    (fake / "include").mkdir(parents=True)
+    (fake / "include" / "stddef.h").write_text("/* clang 14 */\n")
+    result = run_cli(str(EXAMPLE), "--resource-dir", str(fake))
+    refused(result)
+    assert "14" in result.stderr and "18" in result.stderr
+
+
+# ---------- refused: compile_commands.json ----------
+
+def test_compile_commands_missing(tmp_path):
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "no compile_commands.json")
+
+
+def test_compile_commands_malformed(tmp_path):
+    (tmp_path / "compile_commands.json").write_text('[{"file": "a.cpp",')
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "not a valid compile database")
+
+
+def test_compile_commands_not_a_list(tmp_path):
+    (tmp_path / "compile_commands.json").write_text('{"file": "a.cpp"}')
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "top level is not a list")
+
+
+def test_compile_commands_without_an_entry_for_the_file(tmp_path):
+    db = [{"directory": str(tmp_path), "file": "other.cpp", "arguments": ["c++", "-c", "other.cpp"]}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(db))
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "no entry for")
+
+
+def test_a_good_compile_database_is_used(tmp_path):
+    src = tmp_path / "src" / "plain.cpp"
+    src.parent.mkdir()
+    shutil.copy(ROBUST / "plain_qt.cpp", src)
+    qt = "/usr/include/x86_64-linux-gnu/qt6"
+    db = [{"directory": str(tmp_path / "src"), "file": "plain.cpp",
+           "command": f"/usr/bin/c++ -DQT_CORE_LIB -I{qt} -I{qt}/QtCore -fPIC -std=gnu++17 -o plain.o -c plain.cpp"}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(db))
+    data = report(str(src), "-p", str(tmp_path))
+    assert data["files"][0]["qt_version"] == "from compile database"
+    assert data["files"][0]["diagnostics"] == []
+    assert [(f["rule"], f["line"]) for f in data["findings"] if f["rule"] == "unchecked-result"] == [
+        ("unchecked-result", 6)]
+
+
+# ---------- refused: rule YAML ----------
+
+@pytest.mark.parametrize("text, message", [
+    ("id: [unclosed\n", "malformed YAML at line"),
+    (RULE.format(id="x-rule") + "colour: red\n", "unknown key 'colour'"),
+    (RULE.format(id="x-rule").replace("severity: note", "severity: 3"), "key 'severity'"),
+    (RULE.format(id="x-rule").replace("discarded-result", "no-such-matcher"), "unknown matcher 'no-such-matcher'"),
+    ("- just\n- a list\n", "must hold a mapping"),
+])
+def test_bad_rule_files(tmp_path, text, message):
+    (tmp_path / "rule.yaml").write_text(text)
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "rule.yaml", message)
+
+
+def test_rule_with_a_bad_regex(tmp_path):
+    (tmp_path / "naming.yaml").write_text(
+        "id: x-naming\ntitle: t\nmessage: m\nseverity: note\n"
+        "matcher: {name: naming, params: {exempt: ['(unclosed']}}\ndocs: {what: w, why: y, example: e}\n")
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "naming.yaml", "bad regex")
+
+
+def test_duplicate_rule_id(tmp_path):
+    (tmp_path / "dup.yaml").write_text(RULE.format(id="unchecked-result"))
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "dup.yaml", "duplicate rule id 'unchecked-result'")
+
+
+# ---------- refused: claims YAML, options ----------
+
+def test_malformed_claims_file(tmp_path):
+    (tmp_path / "c.yaml").write_text("review: r\nclaims: [\n")
+    refused(run_cli(str(EXAMPLE), "--claims", str(tmp_path / "c.yaml")), "c.yaml", "malformed YAML")
+
+
+def test_claims_referring_to_an_unknown_rule(tmp_path):
+    (tmp_path / "c.yaml").write_text(
+        "review: r\nclaims:\n  - id: '1'\n    quote: q\n    parts:\n      - says: s\n        rule: no-such-rule\n")
+    refused(run_cli(str(EXAMPLE), "--claims", str(tmp_path / "c.yaml")), "unknown rule 'no-such-rule'")
+
+
+def test_unknown_option_and_unknown_format():
+    refused(run_cli(str(EXAMPLE), "--frobnicate"), "unrecognized arguments: --frobnicate")
+    refused(run_cli(str(EXAMPLE), "--format", "pdf"), "unknown format 'pdf'")
+
+
+# ---------- handled ----------
+
+def test_a_directory_is_checked_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "a" / "b" / "deep.cpp")
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "top.h")
+    (tmp_path / "a" / "readme.txt").write_text("not C++\n")
+    data = report(str(tmp_path))
+    assert [os.path.relpath(f["path"], tmp_path) for f in data["files"]] == ["a/b/deep.cpp", "top.h"]
+
+
+def test_a_directory_without_cpp_files_is_refused(tmp_path):
+    (tmp_path / "readme.txt").write_text("x\n")
+    refused(run_cli(str(tmp_path)), "no C++ files in")
+
+
+def test_empty_source_says_there_is_nothing_to_check():
+    data = report(str(ROBUST / "empty.cpp"))
+    assert data["notices"] == [f"{ROBUST / 'empty.cpp'}: empty file, nothing to check"]
+    assert data["findings"] == [] and data["files"][0]["lines"] == 0
+    text = run_cli(str(ROBUST / "empty.cpp")).stdout
+    assert text.startswith(f"note: {ROBUST / 'empty.cpp'}: empty file, nothing to check\n")
+
+
+def test_syntax_errors_leave_the_clean_function_decided_and_the_broken_one_unverifiable():
+    path = ROBUST / "broken_function.cpp"
+    data = report(str(path), "--claims", str(ROBUST / "broken_function.claims.yaml"))
+    assert [(d["line"], d["message"]) for d in data["files"][0]["diagnostics"]] == [
+        (13, "expected expression"), (14, "expected expression")]
+    assert data["notices"][0].startswith(f"{path}: clang reported 2 error(s) (first at line 13)")
+    claims = {c["id"]: c for c in data["reviews"][0]["claims"]}
+    assert claims["clean"]["verdict"] == "confirmed"
+    assert [e["line"] for e in claims["clean"]["evidence"]] == [6]
+    assert claims["broken"]["verdict"] == "unverifiable"
+    assert claims["broken"]["reason"] == "clang could not parse the code this depends on (error at line 13)"
+    assert [e["line"] for e in claims["broken"]["evidence"]] == [12]
+
+
+def test_qt_older_than_the_code_needs_lists_the_missing_names():
+    path = ROBUST / "newer_qt.cpp"
+    data = report(str(path))
+    assert data["files"][0]["qt_version"] == "6.4.2"
+    assert [d["line"] for d in data["files"][0]["diagnostics"]] == [8, 13]
+    assert data["notices"][1] == (f"{path}: names the Qt 6.4.2 headers do not declare: QTimeZone::UTC, "
+                                  f"QString::slice (the code may need a newer Qt, or has typos)")
+
+
+def test_cited_lines_outside_the_file_make_the_claim_unverifiable(tmp_path):
+    claims = tmp_path / "c.yaml"
+    claims.write_text(
+        "review: r\nclaims:\n"
+        + "".join(f"  - id: '{n}'\n    quote: q{n}\n    lines: [{n}]\n    parts:\n      - says: s\n"
+                  f"        rule: unchecked-result\n        subjects: {{callee: [open]}}\n"
+                  for n in (6, 99, -3, 10**12)))
+    data = report(str(ROBUST / "plain_qt.cpp"), "--claims", str(claims))
+    got = {c["id"]: (c["verdict"], c["line_note"]) for c in data["reviews"][0]["claims"]}
+    assert got["6"] == ("confirmed", "")
+    for n in ("99", "-3", str(10**12)):
+        assert got[n] == ("unverifiable", f"cited line(s) {n} lie outside the file (7 lines)")
+
+
+# ---------- degraded mode ----------
+
+@pytest.mark.parametrize("fmt, marker", [("text", "note: DEGRADED MODE"), ("markdown", "> DEGRADED MODE")])
+def test_no_qt_says_so_at_the_top_of_the_text_formats(fmt, marker):
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), "--no-qt", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    head = result.stdout.split("\n")
+    assert any(line.startswith(marker) for line in head[:8]), result.stdout[:600]
+
+
+def test_no_qt_says_so_first_in_json_and_in_sarif_notifications():
+    data = report(str(ROBUST / "plain_qt.cpp"), "--no-qt")
+    assert data["notices"][0].startswith("DEGRADED MODE: parsed without Qt headers (--no-qt)")
+    sarif = json.loads(run_cli(str(ROBUST / "plain_qt.cpp"), "--no-qt", "--format", "sarif").stdout)
+    notes = [n["message"]["text"] for inv in sarif["runs"][0]["invocations"]
+             for n in inv.get("toolExecutionNotifications", [])]
+    assert notes and notes[0] == data["notices"][0]
+
+
+def test_no_qt_claims_that_hold_with_qt_come_out_unverifiable():
+    claims = str(ROBUST / "plain_qt.claims.yaml")
+    with_qt = report(str(ROBUST / "plain_qt.cpp"), "--claims", claims)
+    assert [c["verdict"] for c in with_qt["reviews"][0]["claims"]] == ["confirmed", "confirmed"]
+    data = report(str(ROBUST / "plain_qt.cpp"), "--claims", claims, "--no-qt")
+    assert data["files"][0]["qt_version"] == "none (--no-qt)"
+    assert [c["verdict"] for c in data["reviews"][0]["claims"]] == ["unverifiable", "unverifiable"]
+
+
+def test_degraded_facts_turn_every_decided_part_unverifiable():
+    from checker import facts as facts_mod, frontend, rules as rules_mod, verdicts
+    from checker.claims import load_claims
+
+    path = (ROBUST / "broken_function.cpp").resolve()
+    parsed = frontend.parse(path, path.read_text(), frontend.Options())
+    facts = facts_mod.collect(parsed)
+    rules = rules_mod.load_rules()
+    claims = load_claims(str(ROBUST / "broken_function.claims.yaml"), rules)
+    facts.degraded = True  # the same Qt parse, judged as if Qt were unknown
+    got = verdicts.judge_all(facts, rules, rules_mod.run(facts, rules), claims)
+    assert [(v.verdict, v.parts[0].reason) for v in got] == [
+        ("unverifiable", "parsed without Qt headers: clang did not know the Qt names this depends on"),
+        ("unverifiable", "clang could not parse the code this depends on (error at line 13)")]
+
+
+# ---------- no writes, no unsafe calls ----------
+
+def test_checking_changes_no_file_and_writes_only_the_output(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    src = work / "plain.cpp"
+    shutil.copy(ROBUST / "plain_qt.cpp", src)
+    claims = work / "claims.yaml"
+    shutil.copy(ROBUST / "plain_qt.claims.yaml", claims)
+    os.utime(src, (1_000_000_000, 1_000_000_000))
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in work.iterdir()}
+    out = tmp_path / "out" / "report.json"
+    out.parent.mkdir()
+    result = run_cli(str(src), "--claims", str(claims), "--format", "json", "--output", str(out),
+                     "--format", "text", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in work.iterdir()} == before
+    assert list(out.parent.iterdir()) == [out] and json.loads(out.read_text())["files"]
+
+
+def test_the_code_has_no_shell_eval_or_unsafe_yaml():
+    sources = list((ROOT / "checker").rglob("*.py"))
+    assert len(sources) > 10
+    for path in sources:
+        text = path.read_text()
+        assert "shell=True" not in text, path
+        assert "eval(" not in text.replace("literal_eval(", ""), path
+        assert "exec(" not in text.replace(".exec(", "").replace("exec()", ""), path
+        for loader in ("yaml.load(", "yaml.unsafe_load", "yaml.full_load", "Loader=yaml.Loader", "UnsafeLoader"):
+            assert loader not in text, (path, loader)
+    assert "yaml.safe_load" in (ROOT / "checker" / "rules.py").read_text()
+
+
+def test_a_source_file_is_opened_read_only():
+    import ast
+
+    tree = ast.parse((ROOT / "checker" / "cli.py").read_text())
+    read_source = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "read_source")
+    modes = [c.args[1].value for c in ast.walk(read_source)
+             if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "open" and len(c.args) > 1]
+    assert modes == ["rb"]
