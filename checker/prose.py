@@ -115,7 +115,8 @@ def split_units(text: str) -> list[Unit]:
             return
         joined = " ".join(p.strip() for p in paragraph)
         paragraph = []
-        if joined.rstrip().endswith(":") and is_advice_title(joined.split()[0] + " " + " ".join(joined.split()[1:2])):
+        lead = plain(joined).strip()
+        if lead.endswith(":") and lead.split() and is_advice_title(" ".join(lead.split()[:2])):
             advice_list = True
             return
         advice_list = False
@@ -458,9 +459,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts)
                       for s in splits]
 
+    final_tags = {t for rid in final for t in by_id[rid].tags}
     for topic in d["unchecked_topics"]:
         hit = find_phrases(flat, topic["phrases"])
-        if hit:
+        if hit and not set(topic.get("tags", [])) & final_tags:
             said = flat[hit[0][0]:hit[0][1]]
             parts.append(Part(f"about {said}", asserts="absent" if absent else "present", why=topic["why"]))
     if not final:
@@ -506,8 +508,8 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
     used: set[str] = set()
     counter = -1
     for unit in [c for u in split_units(text) for c in _clauses(u)]:
-        if not unit.item and _is_preview(unit):
-            continue
+        if not unit.item and _is_preview(unit) or not unit.quote:
+            continue  # a preview, or a unit that held advice only
         parts = map_unit(unit, rules)
         if not parts:
             if not unit.item:

