@@ -69,6 +69,7 @@ class Facts:
     symbols: list[SymbolUse] = field(default_factory=list)
     include_graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     degraded: bool = False  # parsed without Qt headers: Qt semantics unknown
+    field_types: dict[str, str] = field(default_factory=dict)  # Class::member -> its declared type
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -588,6 +589,7 @@ class _Collector:
         field_name = self.qualified(ref)
         write, via = False, "read"
         child = c
+        self.facts.field_types.setdefault(field_name, ref.type.spelling)
         for parent in reversed(parents):
             if parent.kind in (self.K.UNEXPOSED_EXPR, self.K.PAREN_EXPR):
                 child = parent
