@@ -1,0 +1,137 @@
+"""Matchers over the thread model: members and objects touched from more than one thread."""
+
+from __future__ import annotations
+
+from .facts import Facts
+from .matchers import STR_LIST, Site, _scope, matcher
+from .threads import ThreadModel, bare_type
+
+
+def _guarded(facts: Facts, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
+    """The line of a lock held at `line` in the same function body (a locker declared before it, or lock())."""
+    for v in facts.variables:
+        if v.function == function and v.lambda_id == lambda_id and v.line <= line \
+                and any(bare_type(v.type).startswith(t) for t in lockers):
+            return v.line
+    for c in facts.calls:
+        if c.function == function and c.lambda_id == lambda_id and c.line <= line and c.name in lock_calls:
+            return c.line
+    return None
+
+
+def _label(threads) -> str:
+    return " and ".join(sorted(threads)) if threads else "?"
+
+
+@matcher("cross-thread-member", lockers=STR_LIST, lock_calls=STR_LIST, atomic_types=STR_LIST,
+         creating_calls=STR_LIST, worker_signals=STR_LIST)
+def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
+    model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    by_field: dict[str, list] = {}
+    for m in facts.members:
+        by_field.setdefault(m.field, []).append(m)
+    sites = []
+    for name, accesses in by_field.items():
+        cls, member = name.rsplit("::", 1) if "::" in name else ("", name)
+        ftype = facts.field_types.get(name, "")
+        atomic = any(t in ftype for t in params.get("atomic_types", []))
+        rows, unknown, before_start = [], None, []
+        for a in sorted(accesses, key=lambda a: (a.line, not a.write)):
+            fn = facts.function_named(a.function)
+            if fn and fn.kind == "constructor" and a.lambda_id is None and model.is_qthread(cls):
+                before_start.append(a)
+                continue
+            aff = model.code(a.function, a.lambda_id)
+            if not aff.known:
+                unknown = unknown or (a, aff)
+                continue
+            guard = None if atomic else _guarded(facts, a.function, a.lambda_id, a.line,
+                                                 params.get("lockers", []), params.get("lock_calls", []))
+            rows.append((a, aff, atomic or guard is not None))
+        threads = sorted({t for _, aff, _ in rows for t in aff.threads})
+        cross = len(threads) > 1
+        unguarded_write = any(a.write and not ok for a, _, ok in rows)
+        flagged = cross and unguarded_write and unknown is None
+        per_line = "; ".join(f"line {a.line} {'writes' if a.write else 'reads'} in {_label(aff.threads)}"
+                             f"{' (guarded)' if ok else ''}" for a, aff, ok in _dedupe(rows))
+        pre = (f"the constructor's write(s) at line(s) {', '.join(str(a.line) for a in before_start)} happen before "
+               f"start(); " if before_start else "")
+        if unknown is not None:
+            a, aff = unknown
+            message = f"{name}: the thread of the access at line {a.line} is not decidable: {aff.why}"
+        elif flagged:
+            message = (f"{name} ({ftype}) is touched from {_label(threads)} and written without a lock: {per_line}")
+        elif cross:
+            message = f"{name} is touched from {_label(threads)}, every write under a lock or atomic: {per_line}"
+        elif threads:
+            reason = rows[0][1].why
+            message = (f"{pre}every other access to {name} runs in {threads[0]}: {per_line}; because {reason}")
+        else:
+            message = f"{pre}{name} is touched only before start()"
+        where = [a for a, _, _ in rows] + before_start
+        first = min(where, key=lambda a: a.line) if where else accesses[0]
+        if flagged:
+            first = next(a for a, _, ok in rows if a.write and not ok)
+        thread_subjects = threads + (["the creating thread"] if before_start else [])
+        sites.append(Site(
+            line=first.line, col=1, flagged=flagged, message=message,
+            subjects={"variable": [member, name], "class": [cls] if cls else [],
+                      "type": [ftype, bare_type(ftype)] if ftype else [], "thread": thread_subjects},
+            attrs={"threads": threads, "unguarded_write": unguarded_write, "cross_thread": cross,
+                   "undecided": unknown is not None},
+            evidence=sorted({a.line for a in where} - {first.line}),
+            scope=_scope(facts, first.function)))
+    return sites
+
+
+def _dedupe(rows):
+    seen, out = set(), []
+    for row in rows:
+        key = (row[0].line, row[0].write, row[1].threads, row[2])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+@matcher("cross-thread-object", types=STR_LIST, creating_calls=STR_LIST, lockers=STR_LIST, lock_calls=STR_LIST,
+         worker_signals=STR_LIST)
+def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
+    """Objects of the given types whose methods are called from a thread other than the one they live in."""
+    model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    types = set(params.get("types", []))
+    seen: dict[tuple[str, str | None], list] = {}
+    for c in facts.calls:
+        if c.receiver and bare_type(c.receiver_type) in types and c.name != "moveToThread":  # moving is done from home
+            seen.setdefault((c.receiver, c.function), []).append(c)
+    sites = []
+    for (name, function), calls in seen.items():
+        home = model.object(name, function, None)
+        ctype = bare_type(calls[0].receiver_type)
+        rows = [(c, model.code(c.function, c.lambda_id)) for c in sorted(calls, key=lambda c: c.line)]
+        undecided = not home.known or any(not aff.known for _, aff in rows)
+        elsewhere = [] if undecided else [(c, aff) for c, aff in rows if aff.threads != home.threads]
+        threads = sorted(set(home.threads or ()) | {t for _, aff in rows for t in (aff.threads or ())})
+        guarded = all(_guarded(facts, c.function, c.lambda_id, c.line, params.get("lockers", []),
+                               params.get("lock_calls", [])) is not None for c, _ in elsewhere)
+        flagged = bool(elsewhere) and not guarded
+        uses = "; ".join(f"{c.name}() at line {c.line} in {_label(aff.threads)}" for c, aff in rows)
+        if undecided:
+            why = home.why if not home.known else next(aff.why for _, aff in rows if not aff.known)
+            message = f"{name} ({ctype}): which thread uses it is not decidable: {why}"
+        elif flagged:
+            message = (f"{name} ({ctype}) lives in {_label(home.threads)} but is used from another thread: {uses}")
+        else:
+            message = (f"{name} ({ctype}) lives in {_label(home.threads)} ({home.why}) and every use runs there: "
+                       f"{uses}")
+        at = elsewhere[0][0] if flagged else rows[0][0]
+        sites.append(Site(
+            line=at.line, col=at.col, flagged=flagged, message=message,
+            subjects={"variable": [name], "type": [ctype], "thread": threads,
+                      "function": [function, function.split("::")[-1]] if function else [],
+                      "class": [function.rsplit("::", 1)[0]] if function and "::" in function else []},
+            attrs={"threads": threads, "cross_thread": len(threads) > 1, "unguarded_write": flagged,
+                   "undecided": undecided},
+            evidence=sorted({c.line for c, _ in rows} - {at.line}),
+            scope=_scope(facts, function)))
+    return sites

@@ -1,0 +1,235 @@
+"""Thread affinity: which thread runs each piece of code and where each object lives, from the facts alone.
+
+Threads are named by labels: "the main thread" (test functions, and objects created there), "the worker
+thread of C" (C::run() of a QThread subclass C, and what it creates), "the thread of QThread t" (a plain
+QThread object an object was moved to). None means: not decidable from this file (an object passed in
+from outside, a method nobody in the file calls). Every answer carries the reasons that led to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .facts import Facts
+
+MAIN = "the main thread"
+
+
+def worker(cls: str) -> str:
+    return f"the worker thread of {cls}"
+
+
+def bare_type(spelling: str) -> str:
+    """QLocalSocket from 'QLocalSocket *const', 'const ServerThread &'."""
+    t = re.sub(r"\b(const|volatile|class|struct)\b", "", spelling)
+    return t.replace("*", "").replace("&", "").strip()
+
+
+@dataclass
+class Affinity:
+    threads: frozenset[str] | None  # None: undecidable
+    why: str
+
+    @property
+    def known(self) -> bool:
+        return self.threads is not None
+
+
+@dataclass
+class ThreadModel:
+    facts: Facts
+    creating_calls: set[str] = field(default_factory=set)  # calls that return an object living in the caller's thread
+    worker_signals: set[str] = field(default_factory=set)  # signals a QThread emits from its new thread (started)
+    _busy: set = field(default_factory=set)
+
+    # ---- classes ----
+    def class_fact(self, name: str | None):
+        return next((c for c in self.facts.classes if c.name == name), None)
+
+    def is_qthread(self, cls: str | None) -> bool:
+        c = self.class_fact(cls)
+        return bool(c and any(bare_type(a).split("::")[-1] == "QThread" for a in c.ancestry))
+
+    # ---- code ----
+    def code(self, function: str | None, lambda_id: int | None) -> Affinity:
+        """The thread(s) that run this code."""
+        key = ("code", function, lambda_id)
+        if key in self._busy:
+            return Affinity(None, f"{function} is reached through itself")
+        self._busy.add(key)
+        try:
+            if lambda_id is not None:
+                return self.lambda_(lambda_id)
+            return self.function(function)
+        finally:
+            self._busy.discard(key)
+
+    def function(self, qualified: str | None) -> Affinity:
+        fn = self.facts.function_named(qualified)
+        if fn is None:
+            return Affinity(None, f"{qualified or 'this code'} is not defined in the file")
+        cls = fn.class_name
+        owner = self.class_fact(cls)
+        if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
+            return Affinity(frozenset({MAIN}), f"{fn.qualified} is run by QtTest in {MAIN}")
+        if fn.is_thread_run:
+            return Affinity(frozenset({worker(cls)}), f"{fn.qualified} is QThread::run(): {worker(cls)}")
+        if cls and fn.kind in ("method", "destructor"):
+            callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
+            if callers:
+                got = [self.code(c.function, c.lambda_id) for c in callers]
+                if all(a.known for a in got):
+                    threads = frozenset().union(*(a.threads for a in got))
+                    lines = ", ".join(str(c.line) for c in callers)
+                    return Affinity(threads, f"{fn.qualified} is called only at line(s) {lines}, in "
+                                             f"{' and '.join(sorted(threads))}")
+        if cls:
+            where = self.object_of_class(cls)
+            if where.known and self.is_qthread(cls):
+                return Affinity(where.threads, f"{fn.qualified} is a member of the QThread subclass {cls}, called "
+                                               f"on the object in the thread that created it: {where.why}")
+            if where.known:
+                return Affinity(where.threads, f"{fn.qualified} runs where the {cls} lives: {where.why}")
+            return where
+        if fn.name == "main":
+            return Affinity(frozenset({MAIN}), "main() runs in the main thread")
+        return Affinity(None, f"{fn.qualified} is a free function; who calls it is not modelled")
+
+    def object_of_class(self, cls: str) -> Affinity:
+        """Where objects of class cls live: where the file creates them."""
+        c = self.class_fact(cls)
+        if c and c.is_test_class:
+            return Affinity(frozenset({MAIN}), f"{cls} is the test object, in {MAIN}")
+        made = [(v.function, v.lambda_id, v.line, v.name) for v in self.facts.variables
+                if bare_type(v.type) == cls and "*" not in v.type and "&" not in v.type]
+        made += [(a.function, a.lambda_id, a.line, a.var) for a in self.facts.allocations if bare_type(a.type) == cls]
+        if not made:
+            return Affinity(None, f"the file never creates a {cls}: where it lives is decided outside the file")
+        got = [self.object(name, fn, lam, line) if name else self.code(fn, lam) for fn, lam, line, name in made]
+        if not all(a.known for a in got):
+            return next(a for a in got if not a.known)
+        threads = frozenset().union(*(a.threads for a in got))
+        lines = ", ".join(str(m[2]) for m in made)
+        return Affinity(threads, f"{cls} is created at line(s) {lines}, in {' and '.join(sorted(threads))}")
+
+    # ---- objects ----
+    def object(self, name: str | None, function: str | None, lambda_id: int | None, line: int = 0) -> Affinity:
+        """The thread the object named `name` (seen from code in function/lambda) lives in."""
+        name = (name or "").strip()
+        if name.startswith("&") and name[1:].isidentifier():
+            name = name[1:]  # &local: the local object itself
+        if not name:
+            return Affinity(None, "an expression, not a named object")
+        if name == "this":
+            cls = function.rsplit("::", 1)[0] if function and "::" in function else None
+            if cls is None:
+                return Affinity(None, "'this' outside a class")
+            return self.object_of_class(cls)
+        moved = self.moved_to(name, function)
+        if moved is not None:
+            return moved
+        alloc = next((a for a in self.facts.allocations if a.var == name and a.function == function), None)
+        if alloc is not None:
+            here = self.code(alloc.function, alloc.lambda_id)
+            if here.known:
+                return Affinity(here.threads, f"{name} is created with new at line {alloc.line}, in "
+                                              f"{' and '.join(sorted(here.threads))}")
+            return here
+        made = next((c for c in self.facts.calls if c.assigned_to == name and c.function == function
+                     and c.name in self.creating_calls), None)
+        if made is not None:
+            here = self.code(made.function, made.lambda_id)
+            if here.known:
+                return Affinity(here.threads, f"{name} comes from {made.name}() at line {made.line}, in "
+                                              f"{' and '.join(sorted(here.threads))}, which creates it there")
+            return here
+        var = next((v for v in self.facts.variables if v.name == name and v.function == function
+                    and "*" not in v.type and "&" not in v.type), None)
+        if var is not None:
+            here = self.code(var.function, var.lambda_id)
+            if here.known:
+                return Affinity(here.threads, f"{name} is a local object declared at line {var.line}, in "
+                                              f"{' and '.join(sorted(here.threads))}")
+            return here
+        return Affinity(None, f"{name} is passed in or obtained from outside this function: its thread is not "
+                              f"decidable from the file")
+
+    def moved_to(self, name: str, function: str | None) -> Affinity | None:
+        move = next((c for c in self.facts.calls if c.name == "moveToThread" and c.receiver == name
+                     and c.function == function), None)
+        if move is None:
+            return None
+        arg = move.args[0] if move.args else None
+        cls = bare_type(arg.type) if arg else ""
+        if arg is not None and cls != "QThread" and self.is_qthread(cls):
+            return Affinity(frozenset({worker(cls)}), f"{name} is moved to {worker(cls)} by moveToThread() "
+                                                      f"at line {move.line}")
+        target = (arg.name or arg.text.lstrip("&").strip()) if arg is not None else ""
+        if arg is not None and cls == "QThread" and target.isidentifier():
+            label = f"the thread of QThread {target}"
+            return Affinity(frozenset({label}), f"{name} is moved to {label} by moveToThread() at line {move.line}")
+        return Affinity(None, f"{name} is moved by moveToThread() at line {move.line} to a thread not named in "
+                              f"the file")
+
+    # ---- lambdas ----
+    def lambda_(self, lambda_id: int) -> Affinity:
+        lam = self.facts.lambdas[lambda_id]
+        conn = next((c for c in self.facts.connects if c.lambda_target == lambda_id), None)
+        if conn is None:
+            return self.code(lam.function, lam.parent_lambda)
+        direct = (conn.connection_type or "").endswith("DirectConnection")
+        if conn.context and not direct:
+            where = self.object(conn.context, conn.function, conn.lambda_id)
+            kind = (conn.connection_type or "AutoConnection").split("::")[-1]
+            if where.known:
+                return Affinity(where.threads, f"the lambda at line {lam.line} is connected ({kind}) with context "
+                                               f"{conn.context}, so it runs where {conn.context} lives: {where.why}")
+            return where
+        signal = conn.signal or "the signal"
+        emitted = self.emitters(conn.signal, conn.sender, conn.function)
+        if conn.signal in self.worker_signals:
+            emitted = self.started_in(conn.sender, conn.function, conn.signal)
+        if emitted is None:
+            emitted = self.object(conn.sender, conn.function, conn.lambda_id)
+            how = f"{signal} is emitted by {conn.sender} in its own thread: {emitted.why}"
+        else:
+            how = emitted.why
+        if not emitted.known:
+            return emitted
+        why = "with Qt::DirectConnection" if direct else "without a context object"
+        return Affinity(emitted.threads, f"the lambda at line {lam.line} is connected {why} to {signal}, so it runs "
+                                         f"in the emitting thread; {how}")
+
+    def emitters(self, signal: str | None, sender: str, function: str | None) -> Affinity | None:
+        """For a signal the file declares, the threads of the code that emits it (None for Qt's own signals)."""
+        if not signal or "::" not in signal:
+            return None
+        cls, name = signal.rsplit("::", 1)
+        c = self.class_fact(cls)
+        if c is None or name not in {s for s, _ in c.signals}:
+            return None
+        sites = [k for k in self.facts.calls if k.qualified == signal]
+        if not sites:
+            return Affinity(None, f"{signal} is never emitted in the file")
+        got = [self.code(k.function, k.lambda_id) for k in sites]
+        if not all(a.known for a in got):
+            return next(a for a in got if not a.known)
+        threads = frozenset().union(*(a.threads for a in got))
+        lines = ", ".join(str(k.line) for k in sites)
+        return Affinity(threads, f"{signal} is emitted at line(s) {lines}, in {' and '.join(sorted(threads))}")
+
+    def started_in(self, sender: str, function: str | None, signal: str) -> Affinity:
+        """QThread::started and the like are emitted by the new thread itself, not where the QThread lives."""
+        name = sender.lstrip("&").strip()
+        if name == "this" and function and "::" in function and self.is_qthread(function.rsplit("::", 1)[0]):
+            cls = function.rsplit("::", 1)[0]
+            return Affinity(frozenset({worker(cls)}), f"{signal} is emitted by {worker(cls)}")
+        var = next((v for v in self.facts.variables if v.name == name and v.function == function), None)
+        cls = bare_type(var.type) if var else ""
+        if cls and cls != "QThread" and self.is_qthread(cls):
+            return Affinity(frozenset({worker(cls)}), f"{signal} is emitted by {worker(cls)}")
+        if cls == "QThread" and "*" not in var.type:
+            label = f"the thread of QThread {name}"
+            return Affinity(frozenset({label}), f"{signal} of {name} is emitted by {label}")
+        return Affinity(None, f"{signal} is emitted by a thread {sender} names, which the file does not show")
