@@ -29,8 +29,9 @@ def decode(data: bytes, name: str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
-            if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or 0x7F <= ord(c) < 0xA0 for c in text):
+            try:  # Latin-1, as Windows writes it (cp1252: its curly quotes where Latin-1 has control codes)
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
                 raise QtcheckError(f"{name}: undecodable review (neither UTF-8 nor Latin-1 text)") from None
     if any(ord(c) < 32 and c not in ALLOWED_CONTROLS for c in text):
         raise QtcheckError(f"{name}: binary file, not a review (control characters)")

@@ -29,6 +29,10 @@ def test_decodes_every_supported_encoding_to_the_same_text(data):
     assert decode(data, "r.txt") == TEXT
 
 
+def test_windows_latin1_with_curly_quotes_is_read():
+    assert decode(b"\x93unused\x94 isn\x92t caf\xe9", "r.txt") == "\u201cunused\u201d isn\u2019t caf\u00e9"
+
+
 def test_binary_and_undecodable_are_refused_with_a_reason():
     with pytest.raises(QtcheckError, match="binary file"):
         decode(b"\x7fELF\x02\x01\x01\x00\x00\x00", "a.out")
