@@ -12,6 +12,7 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness
+from . import parallel, preamble
 from .errors import QtcheckError
 from .reports import RENDERERS
 
@@ -47,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parse without Qt headers (degraded: claims needing Qt semantics are unverifiable)")
     p.add_argument("--resource-dir", metavar="DIR", help="clang builtin headers of libclang's major version")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse source files larger than this")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="keep precompiled Qt preambles here (default: $XDG_CACHE_HOME/qtcheck or ~/.cache/qtcheck)")
+    p.add_argument("--no-cache", action="store_true", help="parse without the preamble cache and write nothing to it")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="check N files at once, one process each (default: the number of CPUs)")
     p.add_argument("--version", action="version", version=f"qtcheck {__version__}")
     return p
 
@@ -86,7 +92,7 @@ def expand(paths: list[str]) -> list[Path]:
 def check_file(path: Path, args, rules: list, claims: list) -> dict:
     text = read_source(path, args.max_bytes)
     options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
-                               no_qt=args.no_qt)
+                               no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
     parsed = frontend.parse(path.resolve() if path.is_absolute() else path, text, options)
     facts = facts_mod.collect(parsed)
     sites = rules_mod.run(facts, rules)
@@ -130,7 +136,12 @@ def run(argv: list[str]) -> int:
     files = expand(args.files)
     if not files:
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
-    results = [check_file(path, args, rules, claims) for path in files]
+    if not args.no_cache:
+        args.cache_dir = Path(args.cache_dir) if args.cache_dir else preamble.default_cache_dir()
+    jobs = parallel.default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
+    results = parallel.check_all(check_file, files, jobs, args, rules, claims)
     notices = robustness.notices(results) + notices
     report = report_mod.build(results, rules, notices)
     for fmt, target in pairs:

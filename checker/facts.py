@@ -736,6 +736,8 @@ class _Collector:
 
     def _include_graph(self):
         graph = self.facts.include_graph
+        for source, included, line in getattr(self.parsed, "preamble_includes", ()):  # hidden inside a PCH
+            graph.add_edge(source, included, line=line)
         for inc in self.parsed.tu.get_includes():
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         graph.add_node(self.main)

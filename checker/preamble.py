@@ -1,0 +1,208 @@
+"""Precompiled Qt preambles: a file's leading #include block built once into a PCH and reused from the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__, toolchain
+from .errors import QtcheckError
+
+ANGLE_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*(//.*|/\*.*\*/\s*)?$")
+FORMAT = 1  # bump when the entry layout changes
+
+
+@dataclass
+class Preamble:
+    """A usable PCH for one parse: the args that load it, and the include edges it hides from get_includes()."""
+
+    pch: Path
+    extra_args: list[str]
+    include_edges: list[tuple[str, str, int]]  # (includer, included, line), the main file named by its path
+    built: bool  # True when this run built it (a cache miss)
+
+
+def include_block(text: str) -> list[str]:
+    """The file's leading lines up to the first one that is not blank, a comment or an `#include <...>`.
+
+    The lines keep their numbers: every other line is blanked, so the header built from them has the
+    main file's line numbers. Quoted includes end the block (they resolve against the file's folder).
+    """
+    out: list[str] = []
+    in_comment = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_comment:
+            out.append("")
+            in_comment = "*/" not in stripped
+            continue
+        if not stripped or stripped.startswith("//"):
+            out.append("")
+            continue
+        if stripped.startswith("/*"):
+            out.append("")
+            in_comment = "*/" not in stripped[2:]
+            continue
+        if ANGLE_INCLUDE_RE.match(line) and "\\" not in line:
+            out.append(stripped)
+            continue
+        break
+    while out and not out[-1]:
+        out.pop()
+    return out if any(out) else []
+
+
+def default_cache_dir() -> Path:
+    """$QTCHECK_CACHE_DIR, else $XDG_CACHE_HOME/qtcheck, else ~/.cache/qtcheck."""
+    if os.environ.get("QTCHECK_CACHE_DIR"):
+        return Path(os.environ["QTCHECK_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "qtcheck"
+
+
+def entry_key(block: list[str], args: list[str]) -> str:
+    material = json.dumps({"format": FORMAT, "block": block, "args": args, "qtcheck": __version__,
+                           "libclang": toolchain.libclang_version()}, sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def load(cache_dir: Path, key: str, main: str) -> Preamble | None:
+    """The entry for key when it is complete and still true to the headers; None otherwise (never trusted)."""
+    pch, meta_path = cache_dir / f"{key}.pch", cache_dir / f"{key}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT or meta.get("key") != key:
+            return None
+        for header, stamp in meta["headers"].items():
+            if _stamp(header) != stamp:
+                return None  # a header changed since the build: stale
+        if pch.stat().st_size != meta["pch_size"] or _digest(pch) != meta["pch_sha256"]:
+            return None  # truncated or corrupt
+        edges = [(main if a == meta["header"] else a, b, int(line)) for a, b, line in meta["edges"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Preamble(pch, ["-include-pch", str(pch)], edges, built=False)
+
+
+def _atomic_write(target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: str) -> Preamble | None:
+    """Compile the block into a PCH and store it with its metadata; None when it does not compile cleanly."""
+    ci = toolchain.cindex()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # A header of its own per build: clang checks the PCH's inputs, so no other builder may rewrite it.
+    fd, name = tempfile.mkstemp(dir=cache_dir, prefix=f"{key}.", suffix=".h")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(block) + "\n")
+    header = Path(name)
+    header_args = ["c++-header" if a == "c++" else a for a in args]
+    index = ci.Index.create()
+    try:
+        tu = index.parse(str(header), args=header_args,
+                         options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD
+                         | ci.TranslationUnit.PARSE_INCOMPLETE)
+    except ci.TranslationUnitLoadError:
+        return None
+    if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):
+        return None  # the plain parse reports these errors itself, at the right lines
+    edges: list[tuple[str, str, int]] = []
+    seen: set[tuple[str, str]] = set()
+    for inc in tu.get_includes():
+        edges.append((inc.source.name, inc.include.name, inc.location.line))
+        seen.add((inc.source.name, inc.include.name))
+    for c in tu.cursor.get_children():  # the directives an include guard skipped
+        if c.kind == ci.CursorKind.INCLUSION_DIRECTIVE and c.location.file is not None:
+            target = c.get_included_file()
+            if target is not None and (c.location.file.name, target.name) not in seen:
+                seen.add((c.location.file.name, target.name))
+                edges.append((c.location.file.name, target.name, c.location.line))
+    files = {b for _, b, _ in edges} | {a for a, _, _ in edges}
+    files.discard(str(header))
+    headers = {f: _stamp(f) for f in sorted(files)}
+    pch = cache_dir / f"{key}.pch"
+    _atomic_write(pch, tu.save)
+    meta = {"format": FORMAT, "key": key, "header": str(header), "edges": edges, "headers": headers,
+            "pch_size": pch.stat().st_size, "pch_sha256": _digest(pch)}
+    meta_path = cache_dir / f"{key}.json"
+    _atomic_write(meta_path, lambda tmp: Path(tmp).write_text(json.dumps(meta), encoding="utf-8"))
+    named = [(main if a == str(header) else a, b, line) for a, b, line in edges]
+    return Preamble(pch, ["-include-pch", str(pch)], named, built=True)
+
+
+def prepare(cache_dir: Path, text: str, args: list[str], main: str) -> Preamble | None:
+    """A valid preamble for this file from the cache, built when missing, stale or corrupt; None without one."""
+    block = include_block(text)
+    if not block:
+        return None
+    key = entry_key(block, args)
+    try:
+        return load(cache_dir, key, main) or build(cache_dir, key, block, args, main)
+    except OSError:  # an unwritable or full cache folder: parse without a preamble
+        return None
+
+
+def discard(preamble: Preamble) -> None:
+    """Remove an entry clang refused, so the next run rebuilds it."""
+    for path in (preamble.pch.with_suffix(".json"), preamble.pch):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _refused(tu, ci) -> bool:
+    return any(d.severity >= ci.Diagnostic.Error and ("precompiled header" in d.spelling or "AST file" in d.spelling
+                                                      or ".pch" in d.spelling)
+               for d in tu.diagnostics)
+
+
+def parse_main(path: Path, text: str, args: list[str], generated: list, pre: Preamble | None):
+    """The main file's translation unit, on the preamble when there is one (its declarations then stay out
+    of the cursor walk); a preamble clang refuses is discarded and the file parsed without it."""
+    ci = toolchain.cindex()
+    unsaved = [(str(path), text), *generated]
+    flags = ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD
+    if pre is not None:
+        try:
+            tu = ci.Index.create(excludeDecls=True).parse(str(path), args=args + pre.extra_args,
+                                                          unsaved_files=unsaved, options=flags)
+            if not _refused(tu, ci):
+                return tu
+        except ci.TranslationUnitLoadError:
+            pass
+        discard(pre)
+        pre.include_edges.clear()
+    try:
+        return ci.Index.create().parse(str(path), args=args, unsaved_files=unsaved, options=flags)
+    except ci.TranslationUnitLoadError as exc:
+        raise QtcheckError(f"{path}: libclang could not parse the file ({exc})") from None
