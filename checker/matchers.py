@@ -132,6 +132,20 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
+def _exit_path(facts: Facts, alloc, exits) -> str:
+    """What lies on the way from the new to the delete: the function's own exits, and exits that leave lambdas only."""
+    last = max(alloc.deletes)
+    where = _short(alloc.function) + "()" if alloc.lambda_id is None else f"the lambda at line {alloc.line}"
+    if exits:
+        return f"; {where} can leave between them: " + ", ".join(f"{e.kind} at line {e.line}" for e in exits)
+    inner = sorted({e.line for e in facts.exits if e.function == alloc.function and e.lambda_id != alloc.lambda_id
+                    and alloc.line < e.line < last})
+    text = f"; no return, throw, goto or QTest macro of {where} stands between lines {alloc.line} and {last}"
+    if inner:
+        text += f" (the exits at line(s) {', '.join(map(str, inner))} leave a nested lambda only)"
+    return text
+
+
 @matcher("allocation", owners=STR_LIST, qobject={"type": "boolean"}, deleted_in_function={"type": "boolean"})
 def allocation(facts: Facts, params: dict) -> list[Site]:
     owners = set(params.get("owners", ["raw"]))
@@ -153,6 +167,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                       "raw": "owned by a raw pointer"}[alloc.owner]
         if alloc.deletes:
             owner_text += f", deleted at line {', '.join(map(str, alloc.deletes))}"
+            owner_text += _exit_path(facts, alloc, exits)
         message = params.get("message_hint", "")
         sites.append(Site(
             alloc.line, alloc.col, flagged,
@@ -336,8 +351,9 @@ def unused_variable(facts: Facts, params: dict) -> list[Site]:
             continue
         read = bool(var.reads)
         sites.append(Site(
-            var.line, var.col, not read,
-            f"{var.name} ({var.type}) is declared and never read" if not read
+            var.line, var.col, not read and not var.marked_unused,
+            f"{var.name} ({var.type}) is never read: it is marked unused on purpose" if not read and var.marked_unused
+            else f"{var.name} ({var.type}) is declared and never read" if not read
             else f"{var.name} ({var.type}) is used at line {', '.join(map(str, sorted(set(var.reads))[:4]))}",
             _merge({"variable": [var.name], "type": [base_type, base_type.rstrip(' *&')]},
                    _where(facts, var.function, var.lambda_id)),
@@ -352,7 +368,9 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
     for use in facts.symbols:
         grouped.setdefault(use.qualified or use.name, []).append(use)
     sites = []
-    for qualified, uses in grouped.items():
+    for qualified, all_uses in grouped.items():
+        # One use per place: a call is also a reference, and one macro expansion may call a function twice.
+        uses = list({(u.line, u.col): u for u in reversed(all_uses)}.values())[::-1]
         first = uses[0]
         lines = sorted({u.line for u in uses})
         functions = sorted({u.function for u in uses if u.function})
@@ -379,6 +397,14 @@ def header_matches(claimed: str, actual: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
+def _forwarded(graph, file: str | None) -> str | None:
+    """The header a Qt CamelCase header (QtCore/QObject) only forwards to (qobject.h), else the file itself."""
+    if file is None or file not in graph or "." in file.rsplit("/", 1)[-1]:
+        return file
+    targets = list(graph.successors(file))
+    return targets[0] if len(targets) == 1 else file
+
+
 @matcher("include-reachability")
 def include_reachability(facts: Facts, params: dict) -> list[Site]:
     import networkx as nx
@@ -390,8 +416,11 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
             reach[inc.spelling] = nx.descendants(graph, inc.file)
     sites = []
     for inc in facts.includes:
+        content = _forwarded(graph, inc.file)
         via = [other.spelling for other in facts.includes
-               if other is not inc and inc.file and inc.file in reach.get(other.spelling, set())]
+               if other is not inc and inc.file
+               and (inc.file in reach.get(other.spelling, set()) or content in reach.get(other.spelling, set())
+                    or (content != inc.file and other.file == content))]
         n = len(reach.get(inc.spelling, ()))
         if inc.file is None:
             message = f"#include <{inc.spelling}> was not found"
@@ -468,7 +497,7 @@ def naming(facts: Facts, params: dict) -> list[Site]:
         rule = next((p.pattern for p in exempt if p.fullmatch(name)), None)
         flagged = rule is None and has_camel
         message = (f"{kind} {name} is {_style(name)} while the file names others in camelCase"
-                   if flagged else f"{kind} {name} has an underscore QtTest requires (exempt by {rule})"
+                   if flagged else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
                           {"style": _style(name), "exempt": rule}))

@@ -149,6 +149,7 @@ class VariableFact:
     reads: list[int] = field(default_factory=list)
     writes: list[int] = field(default_factory=list)
     bounded_by: list[str] = field(default_factory=list)  # buffers whose size its initializer is clamped to
+    marked_unused: bool = False  # [[maybe_unused]] / Q_DECL_UNUSED: declared unused on purpose
 
 
 @dataclass
