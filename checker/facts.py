@@ -554,6 +554,8 @@ class _Collector:
         if self.macro_at(c.location.line, c.location.column):
             return
         var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id)
+        var.marked_unused = any(ch.kind == self.K.UNEXPOSED_ATTR and "unused" in self.text(ch.extent).lower()
+                                for ch in c.get_children())
         for node in c.walk_preorder():
             if node.kind == self.K.CALL_EXPR and node.spelling in MIN_FUNCTIONS:
                 var.bounded_by += self._size_receivers(node)
@@ -740,6 +742,13 @@ class _Collector:
             graph.add_edge(source, included, line=line)
         for inc in self.parsed.tu.get_includes():
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
+        # get_includes() lists each file once, under its first includer; the #include directives of every
+        # file also give the edges an include guard skipped, so a header brings what it brings on its own.
+        for c in self.parsed.tu.cursor.get_children():
+            if c.kind == self.K.INCLUSION_DIRECTIVE and c.location.file is not None:
+                target = c.get_included_file()
+                if target is not None and not graph.has_edge(c.location.file.name, target.name):
+                    graph.add_edge(c.location.file.name, target.name, line=c.location.line)
         graph.add_node(self.main)
 
 
