@@ -169,6 +169,11 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE,
                                f"clang could not parse the code this depends on (error at line {line})",
                                rule_ids, self.evidence_for(relevant), relevant)
+        undecided = [s for s in clean if s.attrs.get("undecided")]  # e.g. a thread the file does not show
+        if undecided and not any(s.flagged for s in clean):
+            return PartVerdict(part.says, UNVERIFIABLE, undecided[0].message, rule_ids,
+                               self.evidence_for(undecided), undecided)
+        clean = [s for s in clean if not s.attrs.get("undecided")]
         if part.expects:
             return self.decide_expectation(part, clean, rule_ids)
         flagged = [s for s in clean if s.flagged]
