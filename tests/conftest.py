@@ -6,6 +6,7 @@ import functools
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ FIXTURES = ROOT / "fixtures"
 EXAMPLE = FIXTURES / "example" / "tst_localsocket_bench.cpp"
 SEEDS = ROOT / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+# Never the user's cache: every qtcheck the tests start keeps its precompiled preambles in a session folder.
+os.environ["QTCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="qtcheck-test-cache-")
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,144 @@
+"""The preamble cache and -j: hits, stale and corrupt entries rebuilt, concurrent builders, same results as without."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker import facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
+from checker.claims import load_claims
+
+from conftest import EXAMPLE, FIXTURES, SEEDS, builtin_rules, run_cli
+
+SPEED = FIXTURES / "speed"
+HEADER = SPEED / "include" / "speedlib" / "counter.h"
+
+
+def copy_fixture(tmp_path: Path) -> tuple[Path, Path]:
+    """The fixture file and its header in tmp_path (the tests change the header's mtime)."""
+    shutil.copytree(SPEED, tmp_path / "speed")
+    return tmp_path / "speed" / "uses_counter.cpp", tmp_path / "speed" / "include"
+
+
+def options(include: Path, cache: Path | None) -> frontend.Options:
+    return frontend.Options(no_qt=True, extra_args=[f"-I{include}"], cache_dir=str(cache) if cache else None)
+
+
+def prepared(source: Path, include: Path, cache: Path) -> preamble.Preamble:
+    text = source.read_text()
+    args, _ = frontend.compile_args(source, text, options(include, cache))
+    pre = preamble.prepare(cache, text, args, str(source))
+    assert pre is not None
+    return pre
+
+
+def test_include_block_keeps_line_numbers_and_stops_at_code():
+    text = "// c\n/* a\n b */\n#include <a.h>\n\n#include <b.h>  // why\n#include \"local.h\"\n#include <c.h>\nint x;\n"
+    assert preamble.include_block(text) == ["", "", "", "#include <a.h>", "", "#include <b.h>  // why"]
+    assert preamble.include_block("int x;\n#include <a.h>\n") == []
+
+
+def test_hit_then_stale_header_rebuilds(tmp_path):
+    source, include = copy_fixture(tmp_path)
+    cache = tmp_path / "cache"
+    assert prepared(source, include, cache).built is True
+    assert prepared(source, include, cache).built is False  # a hit
+    header = include / "speedlib" / "counter.h"
+    st = header.stat()
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert prepared(source, include, cache).built is True  # stale: rebuilt, never trusted
+    assert prepared(source, include, cache).built is False
+
+
+def test_corrupt_pch_is_rebuilt(tmp_path):
+    source, include = copy_fixture(tmp_path)
+    cache = tmp_path / "cache"
+    pch = prepared(source, include, cache).pch
+    data = bytearray(pch.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    pch.write_bytes(bytes(data))
+    assert prepared(source, include, cache).built is True
+    (cache / f"{pch.stem}.json").write_text("{not json")
+    assert prepared(source, include, cache).built is True
+
+
+def test_preamble_parse_sees_only_main_file_and_keeps_lines(tmp_path):
+    source, include = copy_fixture(tmp_path)
+    cache = tmp_path / "cache"
+    plain = facts_mod.collect(frontend.parse(source, source.read_text(), options(include, None)))
+    cached = facts_mod.collect(frontend.parse(source, source.read_text(), options(include, cache)))
+    assert [(v.name, v.line, v.col) for v in cached.variables] == [(v.name, v.line, v.col) for v in plain.variables]
+    assert ("unused_local", 6) in [(v.name, v.line) for v in cached.variables]
+    assert sorted(cached.include_graph.edges(data=True)) == sorted(plain.include_graph.edges(data=True))
+    assert (str(source), str(include / "speedlib" / "counter.h")) in cached.include_graph.edges
+
+
+def _build_in_process(source: str, include: str, cache: str, queue) -> None:
+    pre = prepared(Path(source), Path(include), Path(cache))
+    queue.put(pre.pch.stat().st_size > 0)
+
+
+def test_concurrent_builders_leave_one_valid_entry(tmp_path):
+    source, include = copy_fixture(tmp_path)
+    cache = tmp_path / "cache"
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=_build_in_process, args=(str(source), str(include), str(cache), queue))
+               for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    assert [queue.get(timeout=5) for _ in workers] == [True, True, True]
+    assert len(list(cache.glob("*.pch"))) == 1 and len(list(cache.glob("*.json"))) == 1
+    assert not list(cache.glob(".*.tmp"))
+    assert prepared(source, include, cache).built is False  # the entry left behind is valid
+
+
+def test_example_verdicts_identical_with_and_without_cache(tmp_path):
+    rules = list(builtin_rules())
+    claims = load_claims(str(SEEDS), rules)
+    text = EXAMPLE.read_text(encoding="utf-8")
+
+    def outcome(cache):
+        facts = facts_mod.collect(frontend.parse(EXAMPLE, text, frontend.Options(cache_dir=cache)))
+        sites = rules_mod.run(facts, rules)
+        judged = [(v.claim.review, v.claim.id, v.verdict, v.reason, [(e.line, e.column) for e in v.evidence])
+                  for v in verdicts.judge_all(facts, rules, sites, claims)]
+        return judged, sorted(facts.include_graph.edges(data=True))
+
+    cache = str(tmp_path / "cache")
+    plain, cold, warm = outcome(None), outcome(cache), outcome(cache)
+    assert cold == plain and warm == plain
+    assert len(list(Path(cache).glob("*.pch"))) == 1
+
+
+def test_jobs_two_output_identical_to_jobs_one():
+    folder = str(FIXTURES / "rules" / "debug-output")
+    one = run_cli(folder, str(FIXTURES / "rules" / "unused-variable"), "-j", "1", "--format", "json")
+    two = run_cli(folder, str(FIXTURES / "rules" / "unused-variable"), "-j", "2", "--format", "json")
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
+    assert two.stdout == one.stdout
+    assert two.stderr == ""  # not a terminal: no progress bar
+
+
+def test_no_cache_writes_nothing(tmp_path):
+    cache = tmp_path / "never"
+    result = run_cli(str(FIXTURES / "rules" / "debug-output" / "triggers.cpp"), "--no-cache", "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert not cache.exists()
+    used = run_cli(str(FIXTURES / "rules" / "debug-output" / "triggers.cpp"), "--cache-dir", str(cache))
+    assert used.returncode == 0, used.stderr
+    assert len(list(cache.glob("*.pch"))) == 1
+
+
+def test_bad_jobs_is_one_line():
+    result = run_cli(str(EXAMPLE), "-j", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "qtcheck: -j 0: the number of jobs must be at least 1"
