@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install qt-headers clean
+.PHONY: demo test test-corpus install qt-headers clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: qt-headers
 
 test: qt-headers
 	$(PY) -m pytest -q
+
+# Every public header of QtCore, QtNetwork and QtTest as its own translation unit (`make test` runs a sample).
+test-corpus: qt-headers
+	QTCHECK_CORPUS=all $(PY) -m pytest -q -m corpus tests/test_corpus.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -86,7 +86,7 @@ class Judge:
 
     def __init__(self, facts: Facts, rules: list[Rule], sites: dict[str, list[Site]]):
         self.facts = facts
-        self.rules = {r.id: r for r in rules}
+        self.rules = {r.id: r for r in sorted(rules, key=lambda r: r.id)}  # verdicts never depend on rule order
         self.sites = sites
         self.errors = facts.error_lines()
 
