@@ -540,9 +540,12 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
             continue
         match = re.match(r"\w+\s*\(\s*([^,]+?)\s*,", m.text)
         invoke = [c for c in facts.calls if c.name == "invokeMethod" and c.line <= m.line <= c.end_line]
-        if match and invoke and queued and any(q in invoke[-1].text for q in queued):
+        # Inside another macro (QVERIFY) a call has no text of its own: read its source lines.
+        text = (invoke[-1].text or "\n".join(facts.source(n) for n in range(invoke[-1].line, invoke[-1].end_line + 1))
+                if invoke else "")
+        if match and queued and any(q in text for q in queued):
             uses.append((match.group(1), m.line, m.function, f"{m.name}({match.group(1)}, ...) of a queued "
-                         f"invokeMethod, where the type is looked up by its name", True))
+                         f"invokeMethod (looked up by name)", True))
     sites = []
     for type_name, line, function, where, by_name in uses:
         bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
