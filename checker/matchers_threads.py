@@ -49,7 +49,12 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
                                                  params.get("lockers", []), params.get("lock_calls", []))
             rows.append((a, aff, atomic or guard is not None))
         threads = sorted({t for _, aff, _ in rows for t in aff.threads})
-        cross = len(threads) > 1
+        single = {next(iter(aff.threads)) for _, aff, _ in rows if len(aff.threads) == 1}
+        cross = len(single) > 1  # two accesses each surely in its own thread
+        if len(threads) > 1 and not cross and unknown is None:  # one access, several possible instances' threads
+            several = next((a, aff) for a, aff, _ in rows if len(aff.threads) > 1)
+            unknown = (several[0], type(several[1])(None, f"{several[1].why}; which instance it touches is not "
+                                                          f"decided"))
         unguarded_write = any(a.write and not ok for a, _, ok in rows)
         flagged = cross and unguarded_write and unknown is None
         per_line = "; ".join(f"line {a.line} {'writes' if a.write else 'reads'} in {_label(aff.threads)}"
@@ -109,7 +114,7 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
         home = model.object(name, function, None)
         ctype = bare_type(calls[0].receiver_type)
         rows = [(c, model.code(c.function, c.lambda_id)) for c in sorted(calls, key=lambda c: c.line)]
-        undecided = not home.known or any(not aff.known for _, aff in rows)
+        undecided = not home.known or any(not aff.known for _, aff in rows) or len(home.threads) > 1
         elsewhere = [] if undecided else [(c, aff) for c, aff in rows if aff.threads != home.threads]
         threads = sorted(set(home.threads or ()) | {t for _, aff in rows for t in (aff.threads or ())})
         guarded = all(_guarded(facts, c.function, c.lambda_id, c.line, params.get("lockers", []),
@@ -117,7 +122,8 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
         flagged = bool(elsewhere) and not guarded
         uses = "; ".join(f"{c.name}() at line {c.line} in {_label(aff.threads)}" for c, aff in rows)
         if undecided:
-            why = home.why if not home.known else next(aff.why for _, aff in rows if not aff.known)
+            why = home.why if not home.known or len(home.threads) > 1 else next(aff.why for _, aff in rows
+                                                                                 if not aff.known)
             message = f"{name} ({ctype}): which thread uses it is not decidable: {why}"
         elif flagged:
             message = (f"{name} ({ctype}) lives in {_label(home.threads)} but is used from another thread: {uses}")

@@ -97,3 +97,11 @@ def test_claims_about_objects_from_outside_the_file_are_unverifiable():
     assert [e.line for e in socket.parts[0].evidence] == [10, 11]
     assert member.parts[0].reason == ("Relay::last: the thread of the access at line 11 is not decidable: the file "
                                       "never creates a Relay: where it lives is decided outside the file")
+
+
+def test_a_member_of_instances_in_two_threads_is_not_called_a_race():
+    site = _site(FIXTURES / "threads" / "two_instances.cpp", "cross-thread-member-access", "Box::count")
+    assert (site.flagged, site.attrs["undecided"], site.attrs["cross_thread"]) == (False, True, False)
+    assert site.message.endswith("which instance it touches is not decided")
+    assert "Box::bump is called only at line(s) 18, 25, in the main thread and the worker thread of Worker" \
+        in site.message
