@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from . import yamlio
 from .errors import QtcheckError
 from .rules import Rule
 
@@ -90,7 +91,7 @@ def _part(data: dict) -> Part:
 
 def load_claims_file(path: Path, rules: list[Rule]) -> list[Claim]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise QtcheckError(f"{path}: cannot read claims file ({exc})") from None
     except yaml.YAMLError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .claims import Claim, Part
+from . import yamlio
 from .errors import QtcheckError
 from .review_input import read_review
 from .rules import Rule
@@ -29,7 +30,7 @@ ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
 
 @functools.lru_cache(maxsize=None)
 def data() -> dict:
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return yamlio.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 
 def phrase_pattern(phrase: str) -> re.Pattern:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from . import yamlio
 from .errors import QtcheckError
 from .facts import Facts
 from .matchers import MATCHERS, Site
@@ -115,7 +116,7 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 
 def load_rule(path: Path) -> Rule:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise QtcheckError(f"{path}: cannot read rule file ({exc})") from None
     except yaml.YAMLError as exc:
