@@ -105,3 +105,14 @@ def test_a_member_of_instances_in_two_threads_is_not_called_a_race():
     assert site.message.endswith("which instance it touches is not decided")
     assert "Box::bump is called only at line(s) 18, 25, in the main thread and the worker thread of Worker" \
         in site.message
+
+
+def test_a_qtest_macro_between_new_and_delete_is_an_exit_unless_inside_a_lambda():
+    _, sites = analyze(FIXTURES / "threads" / "leak_paths.cpp")
+    by_line = {s.line: s for s in sites["manual-delete"]}
+    leaks, safe = by_line[8], by_line[16]
+    assert (leaks.attrs["early_exit"], leaks.attrs["exits_between"]) == (True, ["qtest at line 9"])
+    assert leaks.message.endswith("; leaksOnFailure() can leave between them: qtest at line 9")
+    assert (safe.attrs["early_exit"], safe.attrs["exits_between"]) == (False, [])
+    assert safe.message.endswith("no return, throw, goto or QTest macro of exitsOnlyInTheLambda() stands between "
+                                 "lines 16 and 21 (the exits at line(s) 18 leave a nested lambda only)")
