@@ -142,3 +142,12 @@ def test_bad_jobs_is_one_line():
     result = run_cli(str(EXAMPLE), "-j", "0")
     assert result.returncode == 2
     assert result.stderr.strip() == "qtcheck: -j 0: the number of jobs must be at least 1"
+
+
+def test_jobs_two_bad_file_is_one_line(tmp_path):
+    (tmp_path / "a.cpp").write_text("int a;\n")
+    (tmp_path / "b.cpp").write_bytes(b"\0\0")
+    (tmp_path / "c.cpp").write_text("int c;\n")
+    result = run_cli(str(tmp_path), "-j", "2", "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr == f"qtcheck: {tmp_path / 'b.cpp'}: binary file, not C++ source\n"
