@@ -12,7 +12,7 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness
-from . import parallel, preamble
+from . import factcache, parallel, preamble
 from .errors import QtcheckError
 from .reports import RENDERERS
 
@@ -93,8 +93,15 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
     text = read_source(path, args.max_bytes)
     options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
                                no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
-    parsed = frontend.parse(path.resolve() if path.is_absolute() else path, text, options)
-    facts = facts_mod.collect(parsed)
+    target = path.resolve() if path.is_absolute() else path
+    facts, entry = None, None
+    if options.cache_dir:
+        entry = factcache.key(target, text, frontend.compile_args(target, text, options)[0])
+        facts = factcache.load(Path(options.cache_dir), entry)
+    if facts is None:
+        facts = facts_mod.collect(frontend.parse(target, text, options))
+        if entry:
+            factcache.store(Path(options.cache_dir), entry, facts)
     sites = rules_mod.run(facts, rules)
     return {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
             "verdicts": verdicts.judge_all(facts, rules, sites, claims)}

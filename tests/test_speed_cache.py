@@ -151,3 +151,27 @@ def test_jobs_two_bad_file_is_one_line(tmp_path):
     result = run_cli(str(tmp_path), "-j", "2", "--no-cache")
     assert result.returncode == 2
     assert result.stderr == f"qtcheck: {tmp_path / 'b.cpp'}: binary file, not C++ source\n"
+
+
+def test_facts_cache_hit_stale_header_and_corrupt_entry(tmp_path):
+    from checker import factcache
+
+    source, include = copy_fixture(tmp_path)
+    cache = tmp_path / "cache"
+    opts = options(include, cache)
+    text = source.read_text()
+    entry = factcache.key(source, text, frontend.compile_args(source, text, opts)[0])
+    assert factcache.load(cache, entry) is None
+    facts = facts_mod.collect(frontend.parse(source, text, opts))
+    factcache.store(cache, entry, facts)
+    hit = factcache.load(cache, entry)
+    assert hit is not None and [(v.name, v.line) for v in hit.variables] == [(v.name, v.line) for v in facts.variables]
+    assert factcache.key(source, text + "\n", frontend.compile_args(source, text, opts)[0]) != entry
+    header = include / "speedlib" / "counter.h"
+    st = header.stat()
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert factcache.load(cache, entry) is None  # an included header changed: not trusted
+    factcache.store(cache, entry, facts_mod.collect(frontend.parse(source, text, opts)))
+    assert factcache.load(cache, entry) is not None
+    (cache / "facts" / f"{entry}.pickle").write_bytes(b"garbage")
+    assert factcache.load(cache, entry) is None
