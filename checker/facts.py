@@ -340,6 +340,9 @@ class _Collector:
                 child = parent
                 continue
             if kind == K.CSTYLE_CAST_EXPR or kind == K.CXX_STATIC_CAST_EXPR:
+                if parent.type.spelling == "bool":  # QVERIFY(x) is qVerify(static_cast<bool>(x), ...)
+                    child = parent
+                    continue
                 return ("voided" if parent.type.spelling == "void" else "other"), None
             if kind == K.COMPOUND_STMT:
                 return "discarded", None
