@@ -9,7 +9,6 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from . import yamlio
 from .errors import QtcheckError
 from .facts import Facts
 from .matchers import MATCHERS, Site
@@ -116,7 +115,7 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 
 def load_rule(path: Path) -> Rule:
     try:
-        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise QtcheckError(f"{path}: cannot read rule file ({exc})") from None
     except yaml.YAMLError as exc:

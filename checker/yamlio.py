@@ -9,4 +9,8 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def safe_load(text: str):
     """yaml.safe_load, on the C loader when available."""
-    return yaml.load(text, Loader=SAFE_LOADER)
+    loader = SAFE_LOADER(text)  # what yaml.safe_load does, with the C loader
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
