@@ -8,6 +8,7 @@ from outside, a method nobody in the file calls). Every answer carries the reaso
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ def worker(cls: str) -> str:
     return f"the worker thread of {cls}"
 
 
+@functools.lru_cache(maxsize=4096)
 def bare_type(spelling: str) -> str:
     """QLocalSocket from 'QLocalSocket *const', 'const ServerThread &'."""
     t = re.sub(r"\b(const|volatile|class|struct)\b", "", spelling)
@@ -42,6 +44,7 @@ class ThreadModel:
     creating_calls: set[str] = field(default_factory=set)  # calls that return an object living in the caller's thread
     worker_signals: set[str] = field(default_factory=set)  # signals a QThread emits from its new thread (started)
     _busy: set = field(default_factory=set)
+    _memo: dict = field(default_factory=dict)  # answers already worked out (the walk is otherwise exponential)
 
     # ---- classes ----
     def class_fact(self, name: str | None):
@@ -55,15 +58,17 @@ class ThreadModel:
     def code(self, function: str | None, lambda_id: int | None) -> Affinity:
         """The thread(s) that run this code."""
         key = ("code", function, lambda_id)
+        if key in self._memo:
+            return self._memo[key]
         if key in self._busy:
             return Affinity(None, f"{function} is reached through itself")
         self._busy.add(key)
         try:
-            if lambda_id is not None:
-                return self.lambda_(lambda_id)
-            return self.function(function)
+            answer = self.lambda_(lambda_id) if lambda_id is not None else self.function(function)
         finally:
             self._busy.discard(key)
+        self._memo[key] = answer
+        return answer
 
     def function(self, qualified: str | None) -> Affinity:
         fn = self.facts.function_named(qualified)
@@ -98,6 +103,18 @@ class ThreadModel:
 
     def object_of_class(self, cls: str) -> Affinity:
         """Where objects of class cls live: where the file creates them."""
+        key = ("class", cls)
+        if key not in self._memo:
+            if key in self._busy:
+                return Affinity(None, f"where a {cls} lives depends on itself")
+            self._busy.add(key)
+            try:
+                self._memo[key] = self._object_of_class(cls)
+            finally:
+                self._busy.discard(key)
+        return self._memo[key]
+
+    def _object_of_class(self, cls: str) -> Affinity:
         c = self.class_fact(cls)
         if c and c.is_test_class:
             return Affinity(frozenset({MAIN}), f"{cls} is the test object, in {MAIN}")
