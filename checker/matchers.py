@@ -136,6 +136,9 @@ def _exit_path(facts: Facts, alloc, exits) -> str:
     """What lies on the way from the new to the delete: the function's own exits, and exits that leave lambdas only."""
     last = max(alloc.deletes)
     where = _short(alloc.function) + "()" if alloc.lambda_id is None else f"the lambda at line {alloc.line}"
+    if exits and all(any(alloc.line < d < e.line for d in alloc.deletes) for e in exits):
+        return (f"; {where} can leave between them ({', '.join(f'{e.kind} at line {e.line}' for e in exits)}), "
+                f"each after a delete: whether a path leaves with the object alive needs a control-flow graph")
     if exits:
         return f"; {where} can leave between them: " + ", ".join(f"{e.kind} at line {e.line}" for e in exits)
     inner = sorted({e.line for e in facts.exits if e.function == alloc.function and e.lambda_id != alloc.lambda_id
@@ -160,6 +163,11 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
             last = max(alloc.deletes)
             exits = [e for e in facts.exits
                      if e.function == alloc.function and e.lambda_id == alloc.lambda_id and alloc.line < e.line < last]
+        # An exit with no delete written before it (after the new) leaves with the object alive on every path
+        # to it. An exit after some delete may sit on a path that already deleted: without a CFG, undecided.
+        leaking = [e for e in exits if not any(alloc.line < d < e.line for d in alloc.deletes)]
+        early_exit = True if leaking else (None if exits else False)
+        exits = leaking or exits
         flagged = alloc.owner in owners
         owner_text = {"parent": f"owned by its parent ({alloc.parent_arg})",
                       "smart": "owned by a smart pointer",
@@ -176,7 +184,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                    _where(facts, alloc.function, alloc.lambda_id)),
             {"owner": alloc.owner, "parent": alloc.parent_arg, "deleted_at": alloc.deletes,
              "type": alloc.type, "text": alloc.text, "owner_text": owner_text,
-             "early_exit": bool(exits), "exits_between": [f"{e.kind} at line {e.line}" for e in exits]},
+             "early_exit": early_exit, "exits_between": [f"{e.kind} at line {e.line}" for e in exits]},
             evidence=list(alloc.deletes) + [e.line for e in exits], scope=_scope(facts, alloc.function)))
     return sites
 

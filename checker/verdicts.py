@@ -195,6 +195,12 @@ class Judge:
         return PartVerdict(part.says, REFUTED, quiet[0].message, rule_ids, self.evidence_for(quiet), quiet)
 
     def decide_expectation(self, part: Part, sites: list[Site], rule_ids: list[str]) -> PartVerdict:
+        # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
+        unknown = [s for s in sites if any(k in s.attrs and s.attrs[k] is None for k in part.expects)]
+        sites = [s for s in sites if s not in unknown]
+        if not sites:
+            return PartVerdict(part.says, UNVERIFIABLE, f"not decidable from the code: {unknown[0].message}",
+                               rule_ids, self.evidence_for(unknown), unknown)
         def holds(site: Site) -> bool:
             for key, want in part.expects.items():
                 have = site.attrs.get(key)
