@@ -22,6 +22,20 @@ SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 # Never the user's cache: every qtcheck the tests start keeps its precompiled preambles in a session folder.
 os.environ["QTCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="qtcheck-test-cache-")
 
+# A C++ file with one known finding (a discarded QFile::open), and the same file fixed: for the hook and CI tests.
+BAD = """#include <QFile>
+
+/// Reads the settings file.
+bool readSettings()
+{
+    QFile file(QStringLiteral("settings.ini"));
+    file.open(QIODevice::ReadOnly);
+    return file.size() > 0;
+}
+"""
+FIXED = BAD.replace("    file.open(QIODevice::ReadOnly);\n",
+                    "    if (!file.open(QIODevice::ReadOnly))\n        return false;\n")
+
 
 @functools.lru_cache(maxsize=None)
 def builtin_rules():

@@ -10,21 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, BAD, FIXED
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-BAD = """#include <QFile>
-
-/// Reads the settings file.
-bool readSettings()
-{
-    QFile file(QStringLiteral("settings.ini"));
-    file.open(QIODevice::ReadOnly);
-    return file.size() > 0;
-}
-"""
-FIXED = BAD.replace("    file.open(QIODevice::ReadOnly);\n",
-                    "    if (!file.open(QIODevice::ReadOnly))\n        return false;\n")
 
 
 def _git(repo: Path, *args: str) -> None:

@@ -13,21 +13,9 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, BAD, FIXED
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
-BAD = """#include <QFile>
-
-/// Reads the settings file.
-bool readSettings()
-{
-    QFile file(QStringLiteral("settings.ini"));
-    file.open(QIODevice::ReadOnly);
-    return file.size() > 0;
-}
-"""
-FIXED = BAD.replace("    file.open(QIODevice::ReadOnly);\n",
-                    "    if (!file.open(QIODevice::ReadOnly))\n        return false;\n")
 CLEAN = """#include <QString>
 
 /// Joins two names with a space.
