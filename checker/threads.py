@@ -148,29 +148,25 @@ class ThreadModel:
             return moved
         alloc = next((a for a in self.facts.allocations if a.var == name and a.function == function), None)
         if alloc is not None:
-            here = self.code(alloc.function, alloc.lambda_id)
-            if here.known:
-                return Affinity(here.threads, f"{name} is created with new at line {alloc.line}, in "
-                                              f"{' and '.join(sorted(here.threads))}")
-            return here
+            return self._born(alloc.function, alloc.lambda_id, f"{name} is created with new at line {alloc.line}, in {{}}")
         made = next((c for c in self.facts.calls if c.assigned_to == name and c.function == function
                      and c.name in self.creating_calls), None)
         if made is not None:
-            here = self.code(made.function, made.lambda_id)
-            if here.known:
-                return Affinity(here.threads, f"{name} comes from {made.name}() at line {made.line}, in "
-                                              f"{' and '.join(sorted(here.threads))}, which creates it there")
-            return here
+            return self._born(made.function, made.lambda_id,
+                              f"{name} comes from {made.name}() at line {made.line}, in {{}}, which creates it there")
         var = next((v for v in self.facts.variables if v.name == name and v.function == function
                     and "*" not in v.type and "&" not in v.type), None)
         if var is not None:
-            here = self.code(var.function, var.lambda_id)
-            if here.known:
-                return Affinity(here.threads, f"{name} is a local object declared at line {var.line}, in "
-                                              f"{' and '.join(sorted(here.threads))}")
-            return here
+            return self._born(var.function, var.lambda_id, f"{name} is a local object declared at line {var.line}, in {{}}")
         return Affinity(None, f"{name} is passed in or obtained from outside this function: its thread is not "
                               f"decidable from the file")
+
+    def _born(self, function: str | None, lambda_id: int | None, why: str) -> Affinity:
+        """An object lives where the code that creates it runs; `why` has a {} for those threads."""
+        here = self.code(function, lambda_id)
+        if not here.known:
+            return here
+        return Affinity(here.threads, why.format(" and ".join(sorted(here.threads))))
 
     def moved_to(self, name: str, function: str | None) -> Affinity | None:
         move = next((c for c in self.facts.calls if c.name == "moveToThread" and c.receiver == name
