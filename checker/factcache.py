@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import os
 import pickle
 from pathlib import Path
 
 from . import __version__, preamble, toolchain
 
-FORMAT = 1
+FORMAT = 2  # 2: statement facts for the control-flow graph
 
 
 def key(path: Path, text: str, args: list[str]) -> str:
@@ -24,12 +24,19 @@ def _stamps(facts) -> dict[str, list[int] | None]:
     return {node: preamble._stamp(node) for node in sorted(facts.include_graph.nodes) if node != main}
 
 
+def _complete(facts) -> bool:
+    """Whether the entry has every field today's Facts has (one written before a field was added has not)."""
+    from .facts import Facts
+
+    return isinstance(facts, Facts) and all(hasattr(facts, f.name) for f in dataclasses.fields(Facts))
+
+
 def load(cache_dir: Path, entry: str):
     """The cached facts, or None when missing, unreadable or any included file changed since."""
     try:
         with open(cache_dir / "facts" / f"{entry}.pickle", "rb") as handle:
             stamps, facts = pickle.load(handle)
-        if _stamps(facts) != stamps:
+        if _stamps(facts) != stamps or not _complete(facts):
             return None
         return facts
     except Exception:  # a corrupt or foreign entry is rebuilt, never trusted

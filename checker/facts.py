@@ -29,6 +29,7 @@ from .records import (
     LambdaFact,
     MacroUse,
     MemberAccess,
+    StmtFact,
     SymbolUse,
     VariableFact,
 )
@@ -41,7 +42,12 @@ SIZE_METHODS = {"size", "length", "count", "capacity", "bytesAvailable_bound"}
 MIN_FUNCTIONS = {"qMin", "min", "qBound", "clamp"}
 RELATIONAL = {"<", "<=", ">", ">=", "==", "!="}
 ASSERT_MACROS = {"Q_ASSERT", "Q_ASSERT_X", "assert"}
-EXIT_CALLS = {"fatal", "abort", "exit", "_Exit", "terminate", "qt_assert"}  # fatal: qFatal()
+# Calls that never return, by qualified name (QEventLoop::exit and QThread::exit return: not these).
+NORETURN = {"QMessageLogger::fatal", "abort", "std::abort", "exit", "std::exit", "_Exit", "std::_Exit", "quick_exit",
+            "std::quick_exit", "std::terminate", "terminate", "qTerminate", "qt_check_pointer"}
+STRUCTURAL = {"COMPOUND_STMT", "IF_STMT", "WHILE_STMT", "DO_STMT", "FOR_STMT", "CXX_FOR_RANGE_STMT", "SWITCH_STMT",
+              "CASE_STMT", "DEFAULT_STMT", "LABEL_STMT", "CXX_TRY_STMT", "CXX_CATCH_STMT"}
+GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make a count larger
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
 
@@ -70,6 +76,7 @@ class Facts:
     include_graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     degraded: bool = False  # parsed without Qt headers: Qt semantics unknown
     field_types: dict[str, str] = field(default_factory=dict)  # Class::member -> its declared type
+    stmts: list[StmtFact] = field(default_factory=list)  # every function's and lambda's statement tree
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -103,6 +110,7 @@ class _Collector:
         self._var_index: dict[tuple[int, int], VariableFact] = {}
         self._alloc_by_var: dict[tuple[str | None, str], AllocationFact] = {}
         self._slot_flags: dict[tuple[str, str], dict] = {}
+        self._stack: list[tuple[int, int]] = []  # (statement id, depth of parents when it was entered)
         lib = self.ci.conf.lib
         fn = lib.clang_Location_isFromMainFile
         fn.argtypes = [self.ci.SourceLocation]
@@ -215,17 +223,20 @@ class _Collector:
         self._include_graph()
         return self.facts
 
-    def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None):
+    def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None,
+              role: str | None = None):
         K = self.K
         kind = c.kind
+        if role is not None:
+            self._enter_stmt(c, role, parents, function, lambda_id)
         if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
             if self.macro_at(c.location.line, c.location.column):
-                return  # Q_OBJECT's QPrivateSignal and the like
+                return self._leave_stmt(role)  # Q_OBJECT's QPrivateSignal and the like
             class_name = self.on_class(c)
         elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
             fn = self.on_function(c)
             if fn is None:
-                return
+                return self._leave_stmt(role)
             function = fn.qualified
         elif kind == K.LAMBDA_EXPR:
             lambda_id = self.on_lambda(c, parents, function, lambda_id)
@@ -249,10 +260,129 @@ class _Collector:
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
                                                 c.location.column, function, lambda_id))
+        children = list(c.get_children())
+        roles = self._child_roles(c, children, role)
         parents.append(c)
-        for child in c.get_children():
-            self.visit(child, parents, function, lambda_id, class_name)
+        for child, child_role in zip(children, roles):
+            self.visit(child, parents, function, lambda_id, class_name, child_role)
         parents.pop()
+        self._leave_stmt(role)
+
+    # ---- statements (the control-flow graph's raw material) ----
+    def _enter_stmt(self, c, role, parents, function, lambda_id):
+        kind = c.kind.name if c.kind.is_statement() else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
+        parent = None if role == "root" or not self._stack else self._stack[-1][0]
+        macro = self.macro_at(c.location.line, c.location.column)
+        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, c.extent.start.line, c.extent.end.line,
+                        function, lambda_id, macro.name if macro else None)
+        if kind == "LABEL_STMT":
+            stmt.label = c.spelling
+        elif kind == "GOTO_STMT":
+            stmt.label = next((ch.spelling for ch in c.get_children() if ch.kind == self.K.LABEL_REF), None)
+        self.facts.stmts.append(stmt)
+        self._stack.append((stmt.id, len(parents)))
+
+    def _leave_stmt(self, role):
+        if role is not None:
+            self._stack.pop()
+
+    def current_stmt(self, function, lambda_id) -> StmtFact | None:
+        """The innermost statement of this function or lambda that the walk is in."""
+        if not self._stack:
+            return None
+        stmt = self.facts.stmts[self._stack[-1][0]]
+        return stmt if (stmt.function, stmt.lambda_id) == (function, lambda_id) else None
+
+    def _stmt_id(self, function, lambda_id) -> int | None:
+        stmt = self.current_stmt(function, lambda_id)
+        return stmt.id if stmt else None
+
+    def stmt_in(self, owner: int | None, lambda_id: int | None, stmt: int | None) -> int | None:
+        """Where code in lambda_id stands in the code of owner (a lambda id, or None for the function body):
+        the statement itself, or the statement of the outermost nested lambda that holds it."""
+        while lambda_id != owner:
+            lam = self.facts.lambda_by_id(lambda_id)
+            if lam is None:
+                return None  # not nested in owner at all
+            if lam.parent_lambda == owner:
+                return lam.stmt
+            lambda_id = lam.parent_lambda
+        return stmt
+
+    def _tokens_between(self, start, end) -> list[str]:
+        rng = self.ci.SourceRange.from_locations(start, end)
+        return [t.spelling for t in self.parsed.tu.get_tokens(extent=rng)]
+
+    def _child_roles(self, c, children, role) -> list[str | None]:
+        """What each child of a statement is to it. Bodies of functions and lambdas start a tree."""
+        K = self.K
+        n = len(children)
+        kind = c.kind.name
+        if kind in ("CXX_METHOD", "FUNCTION_DECL", "CONSTRUCTOR", "DESTRUCTOR", "FUNCTION_TEMPLATE", "LAMBDA_EXPR"):
+            return ["root" if ch.kind.name in ("COMPOUND_STMT", "CXX_TRY_STMT") else None for ch in children]
+        if role is None or kind not in STRUCTURAL or n == 0:
+            return [None] * n
+        in_macro = self.macro_at(c.location.line, c.location.column) is not None
+        if kind == "COMPOUND_STMT":
+            return ["item"] * n
+        if kind == "IF_STMT":
+            if in_macro:
+                if n >= 4:
+                    return ["init"] * (n - 3) + ["cond", "then", "else"]
+                if n == 3:
+                    first = children[0].kind
+                    return ["init", "cond", "then"] if first in (K.DECL_STMT, K.VAR_DECL) else ["cond", "then", "else"]
+                return ["cond", "then"][-n:]
+            has_else = n >= 3 and "else" in self._tokens_between(children[-2].extent.end, children[-1].extent.start)
+            tail = ["cond", "then", "else"] if has_else else ["cond", "then"]
+            tail = tail[-n:]
+            return ["init"] * (n - len(tail)) + tail
+        if kind == "WHILE_STMT":
+            return ["init"] * (n - 2) + ["cond", "body"][-n:]
+        if kind == "DO_STMT":
+            return ["body", "cond"][:n]
+        if kind == "SWITCH_STMT":
+            return ["init"] * (n - 2) + ["cond", "body"][-n:]
+        if kind in ("CASE_STMT", "DEFAULT_STMT", "LABEL_STMT"):
+            return [None] * (n - 1) + ["sub"]
+        if kind == "CXX_TRY_STMT":
+            return ["try"] + ["handler"] * (n - 1)
+        if kind == "CXX_CATCH_STMT":
+            return [None] * (n - 1) + ["body"]
+        if kind == "CXX_FOR_RANGE_STMT":
+            return ["head"] * (n - 1) + ["body"]
+        if kind == "FOR_STMT":
+            return self._for_roles(c, children, in_macro)
+        return [None] * n
+
+    def _for_roles(self, c, children, in_macro) -> list[str | None]:
+        """init; cond; inc, told apart by where the header's semicolons stand (clang omits the empty ones)."""
+        n = len(children)
+        if in_macro:
+            if n == 4:
+                return ["init", "cond", "inc", "body"]
+            self.facts.stmts[self._stack[-1][0]].loose = True
+            return ["head"] * (n - 1) + ["body"]
+        body = children[-1]
+        depth, semis = 0, []
+        rng = self.ci.SourceRange.from_locations(c.extent.start, body.extent.start)
+        for tok in self.parsed.tu.get_tokens(extent=rng):
+            if tok.spelling == "(":
+                depth += 1
+            elif tok.spelling == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif tok.spelling == ";" and depth == 1:
+                semis.append((tok.location.line, tok.location.column))
+        if len(semis) != 2:
+            self.facts.stmts[self._stack[-1][0]].loose = True
+            return ["head"] * (n - 1) + ["body"]
+        roles = []
+        for ch in children[:-1]:
+            at = (ch.extent.start.line, ch.extent.start.column)
+            roles.append("init" if at < semis[0] else "cond" if at < semis[1] else "inc")
+        return roles + ["body"]
 
     # ---- classes and functions ----
     def on_class(self, c) -> str:
@@ -326,7 +456,7 @@ class _Collector:
         match = re.match(r"\[([^\]]*)\]", text)
         captures = [p.strip() for p in match.group(1).split(",") if p.strip()] if match else []
         lam = LambdaFact(len(self.facts.lambdas), c.location.line, c.location.column, c.extent.end.line,
-                         function, parent_lambda, captures)
+                         function, parent_lambda, captures, stmt=self._stmt_id(function, parent_lambda))
         self.facts.lambdas.append(lam)
         return lam.id
 
@@ -462,13 +592,28 @@ class _Collector:
             args=[self.describe_arg(a) for a in c.get_arguments()],
             text=self.text(c.extent),
             returns_value=c.type.spelling not in ("void", ""),
+            stmt=self._stmt_id(function, lambda_id),
         )
         self.facts.calls.append(call)
+        if qualified in NORETURN and call.stmt is not None and self._unconditional(parents):
+            self.facts.stmts[call.stmt].noreturn = True
         self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
         if c.spelling == "connect" and qualified.startswith("QObject::"):
             self.on_connect(c, call)
         if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
             pass
+
+    def _unconditional(self, parents) -> bool:
+        """Whether the expression being visited runs whenever its statement does (no ?:, && or || between)."""
+        depth = self._stack[-1][1] if self._stack else len(parents)
+        for p in parents[depth + 1:]:
+            if p.kind == self.K.CONDITIONAL_OPERATOR:
+                return False
+            if p.kind == self.K.BINARY_OPERATOR:
+                ops = list(p.get_children())
+                if len(ops) == 2 and self.between(ops[0], ops[1]) in ("&&", "||"):
+                    return False
+        return True
 
     def on_connect(self, c, call: CallFact):
         K = self.K
@@ -540,7 +685,8 @@ class _Collector:
         if parent_arg is not None:
             owner = "parent"
         alloc = AllocationFact(c.location.line, c.location.column, type_name, "QObject" in ancestry, parent_arg,
-                               var, owner, function, lambda_id, text=self.text(c.extent))
+                               var, owner, function, lambda_id, text=self.text(c.extent),
+                               stmt=self._stmt_id(function, lambda_id))
         self.facts.allocations.append(alloc)
         if var:
             self._alloc_by_var[(function, var)] = alloc
@@ -551,12 +697,14 @@ class _Collector:
             if node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR):
                 var = node.spelling
                 break
-        self.facts.deletes.append(DeleteFact(c.location.line, c.location.column, var, function, lambda_id))
+        self.facts.deletes.append(DeleteFact(c.location.line, c.location.column, var, function, lambda_id,
+                                             self._stmt_id(function, lambda_id)))
 
     def on_var(self, c, function, lambda_id):
         if self.macro_at(c.location.line, c.location.column):
             return
-        var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id)
+        var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id,
+                           stmt=self._stmt_id(function, lambda_id))
         var.marked_unused = any(ch.kind == self.K.UNEXPOSED_ATTR and "unused" in self.text(ch.extent).lower()
                                 for ch in c.get_children())
         for node in c.walk_preorder():
@@ -579,13 +727,29 @@ class _Collector:
         if var is None:
             return
         write = False
+        stmt = self.stmt_in(var.lambda_id, lambda_id, self._stmt_id(function, lambda_id))
         if parents:
             up = parents[-1]
             if up.kind == self.K.BINARY_OPERATOR:
                 ops = list(up.get_children())
                 if len(ops) == 2 and ops[0] == c and self.between(ops[0], ops[1]) == "=":
                     write = True
+                    rhs = self.strip(ops[1])
+                    clamps = self._size_receivers(rhs) if (
+                        rhs.kind == self.K.CONDITIONAL_OPERATOR
+                        or (rhs.kind == self.K.CALL_EXPR and rhs.spelling in MIN_FUNCTIONS | SIZE_METHODS)) else []
+                    var.write_stmts.append((stmt, clamps, not clamps))
+            elif up.kind == self.K.COMPOUND_ASSIGNMENT_OPERATOR:
+                ops = list(up.get_children())
+                if len(ops) == 2 and ops[0] == c:
+                    var.write_stmts.append((stmt, [], self.between(ops[0], ops[1]) in GROWING))
+            elif up.kind == self.K.UNARY_OPERATOR:
+                op = self.text(up.extent)
+                if op.startswith(("++", "&")) or op.endswith("++"):
+                    var.write_stmts.append((stmt, [], True))  # ++n, or &n handed to code that may write it
         (var.writes if write else var.reads).append(c.location.line)
+        if not write:
+            var.read_stmts.append(stmt)
 
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced
@@ -641,31 +805,55 @@ class _Collector:
         names = sorted({n.spelling for n in c.walk_preorder() if n.kind == K.DECL_REF_EXPR
                         and n.referenced is not None and n.referenced.kind == K.VAR_DECL})
         sizes = self._size_receivers(c)
-        context = "other"
         macro = self.macro_at(c.location.line, c.location.column)
         if macro is not None and macro.name in ASSERT_MACROS:
             return  # recorded from the macro's text in _finish, as a debug-only bound
+        in_bound, readable = self._in_bound_if_true(children, op)  # the comparison's own value
+        parent = None
         for parent in reversed(parents):
             if parent.kind in (K.UNEXPOSED_EXPR, K.PAREN_EXPR, K.UNARY_OPERATOR, K.BINARY_OPERATOR):
+                in_bound, readable = self._through(parent, in_bound, readable)
                 continue
-            if parent.kind in (K.IF_STMT, K.WHILE_STMT, K.FOR_STMT, K.DO_STMT, K.CONDITIONAL_OPERATOR):
-                context = "condition"
             break
-        comparison = Comparison(c.location.line, function, lambda_id, op, names, sizes, context)
-        if context == "condition" and parent.kind == K.IF_STMT:
-            branches = list(parent.get_children())
-            comparison.if_lines = (parent.extent.start.line, parent.extent.end.line)
-            holder = next((i for i, b in enumerate(branches)
-                           if (b.extent.start.line, b.extent.start.column) <= (c.location.line, c.location.column)
-                           <= (b.extent.end.line, b.extent.end.column)), None)
-            if holder is not None and holder + 1 < len(branches):
-                then = branches[holder + 1]
-                comparison.then_lines = (then.extent.start.line, then.extent.end.line)
-                comparison.then_exits = any(
-                    n.kind in (K.RETURN_STMT, K.BREAK_STMT, K.CONTINUE_STMT, K.GOTO_STMT)
-                    or n.kind.name == "CXX_THROW_EXPR" or (n.kind == K.CALL_EXPR and n.spelling in EXIT_CALLS)
-                    for n in then.walk_preorder())
-        self.facts.comparisons.append(comparison)
+        stmt = self.current_stmt(function, lambda_id)
+        if op == "?:" or (parent is not None and parent.kind == K.CONDITIONAL_OPERATOR):
+            context = "ternary"
+        elif stmt is not None and stmt.role == "cond" and parent is not None and parent.kind in (
+                K.IF_STMT, K.WHILE_STMT, K.FOR_STMT, K.DO_STMT):
+            context = "condition"
+        else:
+            context = "other"
+        self.facts.comparisons.append(Comparison(
+            c.location.line, function, lambda_id, op, names, sizes, context, stmt=stmt.id if stmt else None,
+            in_bound_when=in_bound if context == "condition" else None, readable=readable and context == "condition"))
+
+    def _in_bound_if_true(self, children, op) -> tuple[bool | None, bool]:
+        """For `n > buf.size()`: (the comparison's value whenever the count is within the size, understood)."""
+        if op not in RELATIONAL or len(children) != 2:
+            return None, False
+        left, right = (bool(self._size_receivers(ch)) for ch in children)
+        if left == right:
+            return None, False
+        if op in ("==", "!="):
+            return op == "==", True
+        smaller_left = op in ("<", "<=")  # the true comparison says the left side is the smaller
+        return (smaller_left if right else not smaller_left), True
+
+    def _through(self, parent, value: bool | None, readable: bool) -> tuple[bool | None, bool]:
+        """Carry 'the value that implies the bound' up through !, && and || (anything else: not understood)."""
+        if parent.kind == self.K.UNARY_OPERATOR:
+            if not self.text(parent.extent).lstrip().startswith("!"):
+                return None, False
+            return (None if value is None else not value), readable
+        if parent.kind == self.K.BINARY_OPERATOR:
+            ops = list(parent.get_children())
+            op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
+            if op == "&&":
+                return (True if value is True else None), readable  # a && b true: each part true
+            if op == "||":
+                return (False if value is False else None), readable  # a || b false: each part false
+            return None, False
+        return value, readable  # parens and implicit conversions
 
     def on_exit(self, c, function, lambda_id):
         K = self.K
@@ -674,7 +862,11 @@ class _Collector:
         if macro is not None and kind == "return":
             kind = "qtest" if macro.name.startswith(("QCOMPARE", "QVERIFY", "QFAIL", "QSKIP", "QTRY", "QFETCH",
                                                      "QEXPECT")) else "return"
-        self.facts.exits.append(ExitFact(c.location.line, kind, function, lambda_id, macro.name if macro else None))
+        stmt = self.current_stmt(function, lambda_id)
+        self.facts.exits.append(ExitFact(c.location.line, kind, function, lambda_id, macro.name if macro else None,
+                                         stmt.id if stmt else None))
+        if kind == "throw" and stmt is not None:
+            stmt.throws = True
 
     # ---- after the walk ----
     def _finish(self):
@@ -732,6 +924,7 @@ class _Collector:
             alloc = self._alloc_by_var.get((d.function, d.var))
             if alloc is not None:
                 alloc.deletes.append(d.line)
+                alloc.delete_stmts.append(self.stmt_in(alloc.lambda_id, d.lambda_id, d.stmt))
         # A parent given after the fact: `auto *t = new QTimer; t->setParent(this);`.
         for call in facts.calls:
             alloc = self._alloc_by_var.get((call.function, call.receiver or ""))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from . import cfg
 from .facts import Facts
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
@@ -104,78 +105,139 @@ def _context_of(facts: Facts, function: str | None, lambda_id: int | None) -> st
 
 
 # ---- matchers ----
+def _unread_path(flows: cfg.Flows, call, var) -> tuple[str, list[int]]:
+    """Whether a result stored in a local is read on every path from the call to a normal exit (a return or the
+    end) or to the next store into it. Failure exits (a QTest macro, a throw, qFatal) are not asked about: the
+    run has already failed there. Returns (every, some, never or undecided; the path that misses the read)."""
+    flow = flows.of(call.function, call.lambda_id)
+    if flow is None or call.stmt is None or var.lambda_id != call.lambda_id:
+        return "undecided", []
+    reads = {s for s in var.read_stmts if s is not None and s != call.stmt}
+    stores = {s for s, _clamps, _grows in var.write_stmts if s is not None and s != call.stmt}
+    exits = [n for n in flow.exits() if flow.exit_kind(n) in ("return", "end")]
+    path = flow.path([call.stmt], exits + sorted(stores), reads)
+    if path is None:
+        return "every", []
+    lines = flow.lines(path)
+    if any(ln in flow.loose for ln in lines):
+        return "undecided", lines
+    if flow.path([call.stmt], reads, stores) is None:
+        return "never", lines  # every read comes after another store: this result is never looked at
+    return "some", lines
+
+
 @matcher("discarded-result", callees=STR_LIST)
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     reads = {(v.function, v.name): v for v in facts.variables}
+    flows = cfg.Flows(facts)
     sites = []
     for call in facts.calls:
         if not wanted.intersection(call.candidates):
             continue
         checked = call.result not in ("discarded",)
         how = call.result
+        path: list[int] = []
+        partial = False
         if call.result == "assigned" and call.assigned_to:
             var = reads.get((call.function, call.assigned_to))
             if var is not None and not [r for r in var.reads if r >= call.line]:
                 checked, how = False, f"stored in {call.assigned_to} and never read"
+            elif var is not None:
+                every, path = _unread_path(flows, call, var)
+                route = " -> ".join(map(str, path))
+                if every == "never":
+                    checked = False
+                    how = f"stored in {call.assigned_to} and overwritten before any read (path {route})"
+                elif every == "some":
+                    checked, partial = False, True
+                    how = (f"stored in {call.assigned_to} and read on some paths only: the path {route} "
+                           f"{'overwrites it at line ' + str(path[-1]) if path[-1] in var.writes else 'leaves ' + _short(call.function) + '() without reading it'}")
+                elif every == "undecided":
+                    checked = None
+                    how = (f"stored in {call.assigned_to}; whether every path reads it is not decided (the control "
+                           f"flow of {_short(call.function)}() is modelled loosely)")
+                else:
+                    how = f"stored in {call.assigned_to} and read on every path"
         if call.macro and call.result in ("tested", "qtest", "argument"):
             how = f"checked by {call.macro}"
         sites.append(Site(
-            call.line, call.col, not checked,
+            call.line, call.col, checked is False,
             f"the result of {call.qualified}() is discarded: a failure goes unnoticed" if how == "discarded"
             else f"the result of {call.qualified}() is {how}" if not checked
-            else f"the result of {call.qualified}() is {how if how.startswith('checked') else 'used (' + how + ')'}",
+            else f"the result of {call.qualified}() is {how if how.startswith(('checked', 'stored')) else 'used (' + how + ')'}",
             _merge({"callee": [call.qualified, call.name, *call.candidates], "variable": [call.receiver or ""]},
                    _where(facts, call.function, call.lambda_id)),
-            {"checked": checked, "result": how, "callee": call.qualified},
-            end_line=call.end_line, scope=_scope(facts, call.function)))
+            {"checked": checked, "result": how, "callee": call.qualified, "partial": partial,
+             "undecided": checked is None},
+            end_line=call.end_line, evidence=[ln for ln in path if ln != call.line],
+            scope=_scope(facts, call.function)))
     return sites
 
 
-def _exit_path(facts: Facts, alloc, exits) -> str:
-    """What lies on the way from the new to the delete: the function's own exits, and exits that leave lambdas only."""
+def _where_code(alloc) -> str:
+    return _short(alloc.function) + "()" if alloc.lambda_id is None else f"the lambda at line {alloc.line}"
+
+
+def _leak_paths(facts: Facts, flows: cfg.Flows, alloc) -> dict:
+    """Can control leave the function with the object alive? Asked of the function's control-flow graph:
+    a path from the new to an exit that passes no delete of it. Returns the site's attrs and a message tail."""
+    where = _where_code(alloc)
+    flow = flows.of(alloc.function, alloc.lambda_id)
+    if flow is None or alloc.stmt is None or None in alloc.delete_stmts:
+        return {"early_exit": None, "exits_between": [], "leak_path": [],
+                "text": f"; whether {where} can leave with it alive is not decided: its control flow is not known"}
     last = max(alloc.deletes)
-    where = _short(alloc.function) + "()" if alloc.lambda_id is None else f"the lambda at line {alloc.line}"
-    if exits and all(any(alloc.line < d < e.line for d in alloc.deletes) for e in exits):
-        return (f"; {where} can leave between them ({', '.join(f'{e.kind} at line {e.line}' for e in exits)}), "
-                f"each after a delete: whether a path leaves with the object alive needs a control-flow graph")
-    if exits:
-        return f"; {where} can leave between them: " + ", ".join(f"{e.kind} at line {e.line}" for e in exits)
+    leaks = []
+    for node in flow.exits():
+        path = flow.path([alloc.stmt], [node], alloc.delete_stmts)
+        if path is not None:
+            leaks.append((node, flow.exit_kind(node), path))
+    early = [(n, k, p) for n, k, p in leaks if k != "end" and flow.line(n) < last]
     inner = sorted({e.line for e in facts.exits if e.function == alloc.function and e.lambda_id != alloc.lambda_id
                     and alloc.line < e.line < last})
-    text = f"; no return, throw, goto or QTest macro of {where} stands between lines {alloc.line} and {last}"
-    if inner:
-        text += f" (the exits at line(s) {', '.join(map(str, inner))} leave a nested lambda only)"
-    return text
+    lambda_note = f" (the exits at line(s) {', '.join(map(str, inner))} leave a nested lambda only)" if inner else ""
+    if not leaks:
+        return {"early_exit": False, "exits_between": [], "leak_path": [],
+                "text": f"; every path from line {alloc.line} out of {where} passes a delete" + lambda_note}
+    shown = early or leaks
+    node, kind, path = shown[0]
+    lines = flow.lines(path)
+    loose = [ln for ln in lines if ln in flow.loose]
+    if loose:
+        return {"early_exit": None, "exits_between": [], "leak_path": lines,
+                "text": f"; a path out of {where} that skips the delete runs through line {loose[0]}, whose "
+                        f"control flow qtcheck models only loosely: not decided"}
+    route = flow.describe(path + ([cfg.EXIT] if kind == "end" else []))
+    if early:
+        exits = [f"{k} at line {flow.line(n)}" for n, k, _ in early]
+        text = f"; {where} can leave between them: {', '.join(exits)} (path {route})"
+    else:
+        exits = []
+        text = f"; the delete is skipped on the path {route}, which leaves {where} with it alive"
+    return {"early_exit": bool(early), "exits_between": exits, "leak_path": lines, "text": text + lambda_note}
 
 
 @matcher("allocation", owners=STR_LIST, qobject={"type": "boolean"}, deleted_in_function={"type": "boolean"})
 def allocation(facts: Facts, params: dict) -> list[Site]:
     owners = set(params.get("owners", ["raw"]))
+    flows = cfg.Flows(facts)
     sites = []
     for alloc in facts.allocations:
         if params.get("qobject") is not None and alloc.qobject != params["qobject"]:
             continue
         if params.get("deleted_in_function") and not alloc.deletes:
             continue
-        exits = []
-        if alloc.deletes:
-            last = max(alloc.deletes)
-            exits = [e for e in facts.exits
-                     if e.function == alloc.function and e.lambda_id == alloc.lambda_id and alloc.line < e.line < last]
-        # An exit with no delete written before it (after the new) leaves with the object alive on every path
-        # to it. An exit after some delete may sit on a path that already deleted: without a CFG, undecided.
-        leaking = [e for e in exits if not any(alloc.line < d < e.line for d in alloc.deletes)]
-        early_exit = True if leaking else (None if exits else False)
-        exits = leaking or exits
         flagged = alloc.owner in owners
         owner_text = {"parent": f"owned by its parent ({alloc.parent_arg})",
                       "smart": "owned by a smart pointer",
                       "transferred": "handed to another owner",
                       "raw": "owned by a raw pointer"}[alloc.owner]
+        paths = {"early_exit": False, "exits_between": [], "leak_path": [], "text": ""}
         if alloc.deletes:
             owner_text += f", deleted at line {', '.join(map(str, alloc.deletes))}"
-            owner_text += _exit_path(facts, alloc, exits)
+            paths = _leak_paths(facts, flows, alloc)
+            owner_text += paths["text"]
         message = params.get("message_hint", "")
         sites.append(Site(
             alloc.line, alloc.col, flagged,
@@ -184,8 +246,10 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                    _where(facts, alloc.function, alloc.lambda_id)),
             {"owner": alloc.owner, "parent": alloc.parent_arg, "deleted_at": alloc.deletes,
              "type": alloc.type, "text": alloc.text, "owner_text": owner_text,
-             "early_exit": early_exit, "exits_between": [f"{e.kind} at line {e.line}" for e in exits]},
-            evidence=list(alloc.deletes) + [e.line for e in exits], scope=_scope(facts, alloc.function)))
+             "early_exit": paths["early_exit"], "exits_between": paths["exits_between"],
+             "leak_path": paths["leak_path"]},
+            evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes))),
+            scope=_scope(facts, alloc.function)))
     return sites
 
 
@@ -237,15 +301,49 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-def _guards(comparison, line: int, var, resizes: list[int]) -> bool:
-    """Whether an if-condition comparing the count with the buffer's size bounds a read at line."""
-    if comparison.if_lines is None:
-        return True  # a loop condition, a ?: or a stored comparison: taken as a bound, as before
-    if comparison.if_lines[0] <= line <= comparison.if_lines[1] or comparison.then_exits:
-        return True
-    then = comparison.then_lines or (0, -1)
-    writes = var.writes if var is not None else []
-    return any(then[0] <= w <= then[1] for w in list(writes) + resizes)
+def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, resize_methods) -> tuple[str, list, list]:
+    """Is the count bounded by the buffer's size on every path to the read? Asked of the control-flow graph:
+    a path from where the count gets its value (its declaration, a store that can grow it, or the entry when it
+    comes from outside) to the read that passes no bound. A bound is a store clamped to the size, a resize of the
+    buffer to the count, or the branch of a condition on which count <= size holds.
+    Returns (checked, some-paths, unguarded, assert, none or undecided; the lines that show it; the path)."""
+    same = lambda x: x.function == call.function and x.lambda_id == call.lambda_id  # noqa: E731
+    flow = flows.of(call.function, call.lambda_id)
+    comps = [c for c in facts.comparisons if same(c) and count in c.names and buffer in c.sizes]
+    asserts = [c.line for c in comps if c.context == "assert"]
+    comps = [c for c in comps if c.context != "assert"]
+    if flow is None or call.stmt is None:
+        return "undecided", [], ""
+    own = var is not None and same(var)
+    sources = [cfg.ENTRY] if not own else ([] if buffer in var.bounded_by else [var.stmt])
+    clamps, origins = [], []
+    for stmt, clamped_by, grows in (var.write_stmts if var is not None else []):
+        if stmt is not None and buffer in clamped_by:
+            clamps.append(stmt)
+        elif stmt is not None and grows:
+            origins.append(stmt)
+    sources += origins
+    resizes = [c.stmt for c in facts.calls if c.name in resize_methods and c.receiver == buffer and same(c)
+               and c.stmt is not None and c.args and c.args[0].name == count]
+    safe = [(c.stmt, c.in_bound_when) for c in comps if c.readable and c.in_bound_when is not None and c.stmt is not None]
+    bounds = sorted({flow.line(n) for n in clamps + resizes} | {c.line for c in comps if (c.stmt, c.in_bound_when)
+                                                                 in safe} | ({var.line} if own and buffer in var.bounded_by else set()))
+    if None in sources:
+        return "undecided", [], ""
+    path = flow.path(sources, [call.stmt], set(clamps) | set(resizes) | set(safe))
+    if path is None:
+        return "checked", bounds, ""
+    lines, route = flow.lines(path), flow.describe(path)
+    unread = [c.line for c in comps if not c.readable and c.stmt not in clamps]
+    if any(ln in flow.loose for ln in lines) or unread:
+        return "undecided", unread or [ln for ln in lines if ln in flow.loose], route
+    if bounds:
+        return "some-paths", bounds, route
+    if comps:
+        return "unguarded", [c.line for c in comps], route
+    if asserts:
+        return "assert", asserts, route
+    return "none", [], route
 
 
 @matcher("buffer-read", callees=STR_LIST, buffer_methods=STR_LIST, resize_methods=STR_LIST)
@@ -253,6 +351,7 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     buffer_methods = set(params["buffer_methods"])
     resize_methods = set(params.get("resize_methods", []))
+    flows = cfg.Flows(facts)
     sites = []
     for call in facts.calls:
         if not wanted.intersection(call.candidates) or len(call.args) < 2:
@@ -261,6 +360,7 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
         if buf_arg.kind != "call" or buf_arg.name not in buffer_methods or not buf_arg.receiver:
             continue
         buffer = buf_arg.receiver
+        route = ""
         if count_arg.kind == "call" and count_arg.receiver == buffer:
             bound, where = "checked", [call.line]
         elif count_arg.kind != "var":
@@ -269,43 +369,32 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
             count = count_arg.name
             var = next((v for v in facts.variables if v.name == count and v.function == call.function
                         and v.line <= call.line), None)
-            comps = [c for c in facts.comparisons
-                     if c.function == call.function and c.line <= call.line and count in c.names
-                     and (buffer in c.sizes) and c.lambda_id == call.lambda_id]
-            resizes = [c.line for c in facts.calls
-                       if c.name in resize_methods and c.receiver == buffer and c.function == call.function
-                       and c.lambda_id == call.lambda_id and c.line <= call.line and c.args
-                       and c.args[0].name == count]
-            guarding = [c for c in comps if c.context != "assert" and _guards(c, call.line, var, resizes)]
-            if var is not None and buffer in var.bounded_by:
-                bound, where = "checked", [var.line]
-            elif guarding:
-                bound, where = "checked", [c.line for c in guarding]
-            elif resizes:
-                bound, where = "checked", resizes
-            elif [c for c in comps if c.context != "assert"]:
-                bound, where = "unguarded", [c.line for c in comps if c.context != "assert"]
-            elif comps:
-                bound, where = "assert", [c.line for c in comps]
-            else:
-                bound, where = "none", [var.line] if var else []
+            bound, where, route = _bound(facts, flows, call, count, buffer, var, resize_methods)
+        shown = ", ".join(map(str, where))
+        on_path = [int(w) for w in route.split(" -> ") if w.isdigit()]
+        where = list(dict.fromkeys(w for w in where + on_path if w != call.line))
+        head = f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}()"
         message = {
-            "none": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}() with no bound by "
-                    f"{buffer}.size() before the call",
-            "unguarded": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}(); the check against "
-                         f"{buffer}.size() at line {', '.join(map(str, where))} neither leaves, clamps the count "
-                         f"nor encloses the read",
-            "assert": f"reads {count_arg.text} bytes into {buffer}.{buf_arg.name}(); the only bound by "
-                      f"{buffer}.size() is a Q_ASSERT (line {', '.join(map(str, where))}), gone in release builds",
-            "checked": f"reads into {buffer} with a bound by its size",
+            "none": f"{head} with no bound by {buffer}.size() on the path {route}",
+            "some-paths": f"{head}; the bound by {buffer}.size() at line {shown} holds on some paths only: "
+                          f"on the path {route} the count is not bounded",
+            "unguarded": f"{head}; the check against {buffer}.size() at line {shown} bounds neither branch that "
+                         f"reaches the read (path {route})",
+            "assert": f"{head}; the only bound by {buffer}.size() is a Q_ASSERT (line {shown}), gone in release "
+                      f"builds",
+            "checked": f"reads into {buffer} with a bound by its size on every path" + (
+                f" (line {shown})" if where else ""),
+            "undecided": f"{head}; whether every path bounds the count is not decided" + (
+                f": qtcheck cannot read the check at line {shown}" if where else ""),
         }[bound]
         sites.append(Site(
-            call.line, call.col, bound != "checked", message,
+            call.line, call.col, bound not in ("checked", "undecided"), message,
             _merge({"callee": [call.qualified, call.name, *call.candidates],
                     "variable": [count_arg.name or "", buffer]},
                    _where(facts, call.function, call.lambda_id)),
-            {"bound": bound, "debug_only": bound == "assert", "buffer": buffer, "count": count_arg.text},
-            end_line=call.end_line, evidence=[w for w in where if w != call.line],
+            {"bound": bound, "debug_only": bound == "assert", "buffer": buffer, "count": count_arg.text,
+             "path": route, "undecided": bound == "undecided"},
+            end_line=call.end_line, evidence=where,
             scope=_scope(facts, call.function)))
     return sites
 

@@ -53,6 +53,7 @@ class LambdaFact:
     parent_lambda: int | None
     captures: list[str]
     connect_call: int | None = None
+    stmt: int | None = None  # the statement of the enclosing code the lambda expression stands in
 
 
 @dataclass
@@ -84,6 +85,7 @@ class CallFact:
     args: list[ArgFact]
     text: str
     returns_value: bool
+    stmt: int | None = None  # the innermost statement (StmtFact id) it stands in
 
 
 @dataclass
@@ -114,6 +116,8 @@ class AllocationFact:
     lambda_id: int | None
     deletes: list[int] = field(default_factory=list)
     text: str = ""
+    stmt: int | None = None
+    delete_stmts: list[int | None] = field(default_factory=list)  # the statements of those deletes
 
 
 @dataclass
@@ -123,6 +127,7 @@ class DeleteFact:
     var: str | None
     function: str | None
     lambda_id: int | None
+    stmt: int | None = None
 
 
 @dataclass
@@ -150,6 +155,11 @@ class VariableFact:
     writes: list[int] = field(default_factory=list)
     bounded_by: list[str] = field(default_factory=list)  # buffers whose size its initializer is clamped to
     marked_unused: bool = False  # [[maybe_unused]] / Q_DECL_UNUSED: declared unused on purpose
+    stmt: int | None = None  # the declaration's statement
+    is_param: bool = False
+    read_stmts: list[int | None] = field(default_factory=list)  # the statements of the reads, in order
+    write_stmts: list[tuple[int | None, list[str], bool]] = field(default_factory=list)
+    # each write: (statement, buffers whose size the new value is clamped to, whether it can grow the value)
 
 
 @dataclass
@@ -170,10 +180,10 @@ class Comparison:
     op: str
     names: list[str]  # variables it reads
     sizes: list[str]  # X in X.size()/X.length()/X.capacity()/X.count()
-    context: str  # condition, assert, min, other
-    if_lines: tuple[int, int] | None = None  # the whole if statement it is the condition of
-    then_lines: tuple[int, int] | None = None  # that if statement's then-branch
-    then_exits: bool = False  # the then-branch leaves the scope (return, throw, break, continue, goto)
+    context: str  # condition (of an if or a loop), ternary, assert, other
+    stmt: int | None = None  # the statement it stands in (for a condition: the CFG's condition node)
+    in_bound_when: bool | None = None  # the condition's value that implies count <= size; None: neither does
+    readable: bool = False  # a condition whose bearing on the count qtcheck understood (None above is then exact)
 
 
 @dataclass
@@ -183,6 +193,26 @@ class ExitFact:
     function: str | None
     lambda_id: int | None
     macro: str | None = None
+    stmt: int | None = None
+
+
+@dataclass
+class StmtFact:
+    """One node of a function's statement tree: the control-flow graph (cfg.py) is built from these."""
+
+    id: int
+    kind: str  # the clang cursor kind: IF_STMT, RETURN_STMT, ... or EXPR for an expression statement
+    role: str  # what it is to its parent: root (a function's or lambda's body), body, item, init, cond, inc, then, else, sub, try, handler, head
+    parent: int | None
+    line: int
+    end_line: int
+    function: str | None
+    lambda_id: int | None
+    macro: str | None = None  # the macro expansion it comes from (QVERIFY's do/if/return)
+    label: str | None = None  # a label's name, or the label a goto jumps to
+    throws: bool = False  # holds a throw expression
+    noreturn: bool = False  # calls qFatal, abort, exit, ...: the path ends here
+    loose: bool = False  # its parts could not be told apart exactly: modelled with more paths than exist
 
 
 @dataclass

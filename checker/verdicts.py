@@ -184,6 +184,9 @@ class Judge:
                                    f"{flagged[0].message}", rule_ids, self.evidence_for(flagged), flagged)
             return PartVerdict(part.says, CONFIRMED, f"{names} examined {len(quiet)} construct(s) and found nothing",
                                rule_ids, self.evidence_for(quiet), quiet)
+        if flagged and not quiet and all(s.attrs.get("partial") for s in flagged):
+            return PartVerdict(part.says, PARTLY, f"so on some paths only: {flagged[0].message}", rule_ids,
+                               self.evidence_for(flagged), flagged)
         if flagged and not quiet:
             return PartVerdict(part.says, CONFIRMED, flagged[0].message + (
                 f" (and {len(flagged) - 1} more)" if len(flagged) > 1 else ""), rule_ids,

@@ -1,7 +1,9 @@
 """Inline expectations in fixtures/rules/**.cpp: `// expect: RULE` flags the next line, `// ok: RULE` keeps it silent.
 
 For every rule a fixture file mentions, the lines the rule flags must be exactly the
-lines marked `expect`. A new rule is tested by adding a fixture; nothing here changes.
+lines marked `expect`. A mark may add the site's attributes: `// expect: manual-delete early_exit=true`
+or `// ok: unbounded-read bound=undecided` (true, false and none are read as such; anything else is a string).
+A new rule is tested by adding a fixture; nothing here changes.
 """
 
 from __future__ import annotations
@@ -13,24 +15,29 @@ import pytest
 
 from conftest import FIXTURES, analyze
 
-MARK = re.compile(r"//\s*(expect|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+MARK = re.compile(r"//\s*(expect|ok):\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)((?:\s+[a-z_]+=[\w-]+)*)")
+VALUES = {"true": True, "false": False, "none": None}
 FILES = sorted((FIXTURES / "rules").rglob("*.cpp"))
 
 
-def expectations(path: Path) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+def expectations(path: Path) -> tuple[dict[str, set[int]], dict[str, set[int]], dict[tuple[str, int], dict]]:
     expect: dict[str, set[int]] = {}
     ok: dict[str, set[int]] = {}
+    attrs: dict[tuple[str, int], dict] = {}
     for number, line in enumerate(path.read_text().splitlines(), start=1):
-        for kind, names in MARK.findall(line):
+        for kind, names, pairs in MARK.findall(line):
             target = number + 1 if line.strip().startswith("//") else number
             for rule in (n.strip() for n in names.split(",")):
                 (expect if kind == "expect" else ok).setdefault(rule, set()).add(target)
-    return expect, ok
+                for pair in pairs.split():
+                    key, value = pair.split("=", 1)
+                    attrs.setdefault((rule, target), {})[key] = VALUES.get(value, value)
+    return expect, ok, attrs
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
 def test_fixture(path):
-    expect, ok = expectations(path)
+    expect, ok, attrs = expectations(path)
     assert expect or ok, f"{path} has no // expect: or // ok: marks"
     facts, sites = analyze(path)
     errors = [d for d in facts.error_lines()]
@@ -40,6 +47,11 @@ def test_fixture(path):
         flagged = {s.line for s in sites[rule] if s.flagged}
         assert flagged == expect.get(rule, set()), f"{rule}: flagged {sorted(flagged)}, expected {sorted(expect.get(rule, set()))}"
         assert not (flagged & ok.get(rule, set()))
+    for (rule, line), wanted in attrs.items():
+        at = [s for s in sites[rule] if s.line == line]
+        assert at, f"{rule}: no site at line {line} to have {wanted}"
+        have = {key: at[0].attrs.get(key) for key in wanted}
+        assert have == wanted, f"{rule} at line {line}: {have}, expected {wanted}"
 
 
 def test_every_rule_has_a_triggering_and_a_silent_fixture():

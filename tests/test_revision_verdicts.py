@@ -41,7 +41,7 @@ def test_assert_only_bound_is_still_an_overflow_in_release_builds(verdicts):
     v = verdicts[(R003, "4")]
     assert v.verdict == "refuted"
     assert "only bound by buffer.size() is a Q_ASSERT (line 35)" in v.parts[0].reason
-    assert [e.line for e in v.parts[0].evidence] == [36, 35]
+    assert [e.line for e in v.parts[0].evidence] == [36, 35, 34]  # the read, the assert, where n comes from
 
 
 def test_qverify2_in_run_is_a_finding_no_review_names():

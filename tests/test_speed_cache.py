@@ -175,3 +175,7 @@ def test_facts_cache_hit_stale_header_and_corrupt_entry(tmp_path):
     assert factcache.load(cache, entry) is not None
     (cache / "facts" / f"{entry}.pickle").write_bytes(b"garbage")
     assert factcache.load(cache, entry) is None
+    old = facts_mod.collect(frontend.parse(source, text, opts))
+    del old.stmts  # an entry written before the statement facts existed
+    factcache.store(cache, entry, old)
+    assert factcache.load(cache, entry) is None

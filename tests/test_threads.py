@@ -45,8 +45,8 @@ def test_early_return_leak_claim_is_refuted_with_the_path():
     part = judge(EXAMPLE)[("003_53d45f972b1944f2.txt", "1")].parts[2]
     assert part.verdict == "refuted"
     assert [e.line for e in part.evidence] == [35, 46]
-    assert ("no return, throw, goto or QTest macro of run() stands between lines 35 and 46 (the exits at line(s) "
-            "40, 41 leave a nested lambda only)") in part.reason
+    assert ("every path from line 35 out of run() passes a delete (the exits at line(s) 40, 41 leave a nested "
+            "lambda only)") in part.reason
 
 
 def test_member_written_in_run_and_read_by_the_creating_thread_is_a_race():
@@ -108,11 +108,21 @@ def test_a_member_of_instances_in_two_threads_is_not_called_a_race():
 
 
 def test_a_qtest_macro_between_new_and_delete_is_an_exit_unless_inside_a_lambda():
-    _, sites = analyze(FIXTURES / "threads" / "leak_paths.cpp")
+    _, sites = analyze(FIXTURES / "flow" / "leak_paths.cpp")
     by_line = {s.line: s for s in sites["manual-delete"]}
     leaks, safe = by_line[8], by_line[16]
     assert (leaks.attrs["early_exit"], leaks.attrs["exits_between"]) == (True, ["qtest at line 9"])
-    assert leaks.message.endswith("; leaksOnFailure() can leave between them: qtest at line 9")
+    assert leaks.message.endswith("; leaksOnFailure() can leave between them: qtest at line 9 (path 8 -> 9)")
     assert (safe.attrs["early_exit"], safe.attrs["exits_between"]) == (False, [])
-    assert safe.message.endswith("no return, throw, goto or QTest macro of exitsOnlyInTheLambda() stands between "
-                                 "lines 16 and 21 (the exits at line(s) 18 leave a nested lambda only)")
+    assert safe.message.endswith("every path from line 16 out of exitsOnlyInTheLambda() passes a delete (the "
+                                 "exits at line(s) 18 leave a nested lambda only)")
+
+
+def test_early_return_leak_claim_is_confirmed_when_a_qtest_macro_stands_between():
+    v = judge(FIXTURES / "flow" / "leaky_server_thread.cpp")[("003_53d45f972b1944f2.txt", "1")]
+    part = v.parts[2]
+    assert (part.says, part.verdict) == ("an early return before the delete would leak it", "confirmed")
+    assert [e.line for e in part.evidence] == [13, 14, 18, 20]  # the new, the path to the QVERIFY, the delete
+    assert "run() can leave between them: qtest at line 18 (path 13 -> 14 -> 18)" in part.reason
+    assert "(the exits at line(s) 16 leave a nested lambda only)" in part.reason
+    assert v.parts[3].verdict == "unverifiable"  # the exception part: whether a call throws is not decided
