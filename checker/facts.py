@@ -595,7 +595,8 @@ class _Collector:
             stmt=self._stmt_id(function, lambda_id),
         )
         self.facts.calls.append(call)
-        if qualified in NORETURN and call.stmt is not None and self._unconditional(parents):
+        call.conditional = not self._unconditional(parents, c)
+        if qualified in NORETURN and call.stmt is not None and not call.conditional:
             self.facts.stmts[call.stmt].noreturn = True
         self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
         if c.spelling == "connect" and qualified.startswith("QObject::"):
@@ -603,15 +604,19 @@ class _Collector:
         if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
             pass
 
-    def _unconditional(self, parents) -> bool:
-        """Whether the expression being visited runs whenever its statement does (no ?:, && or || between)."""
+    def _unconditional(self, parents, c) -> bool:
+        """Whether the expression c runs whenever its statement does: it is not the right operand of && or ||,
+        nor a branch of ?: (short-circuit evaluation inside one statement)."""
         depth = self._stack[-1][1] if self._stack else len(parents)
-        for p in parents[depth + 1:]:
+        chain = parents[depth:] + [c]  # from the statement itself down to c
+        for p, child in zip(chain, chain[1:]):
             if p.kind == self.K.CONDITIONAL_OPERATOR:
-                return False
-            if p.kind == self.K.BINARY_OPERATOR:
+                first = next(iter(p.get_children()), None)
+                if first is None or child != first:
+                    return False
+            elif p.kind == self.K.BINARY_OPERATOR:
                 ops = list(p.get_children())
-                if len(ops) == 2 and self.between(ops[0], ops[1]) in ("&&", "||"):
+                if len(ops) == 2 and child == ops[1] and self.between(ops[0], ops[1]) in ("&&", "||"):
                     return False
         return True
 
@@ -748,8 +753,8 @@ class _Collector:
                 if op.startswith(("++", "&")) or op.endswith("++"):
                     var.write_stmts.append((stmt, [], True))  # ++n, or &n handed to code that may write it
         (var.writes if write else var.reads).append(c.location.line)
-        if not write:
-            var.read_stmts.append(stmt)
+        if not write:  # a read that may not run (the right of && or ||, a branch of ?:) is on no path for sure
+            var.read_stmts.append(stmt if self._unconditional(parents, c) else None)
 
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced

@@ -126,9 +126,33 @@ def _unread_path(flows: cfg.Flows, call, var) -> tuple[str, list[int]]:
     return "some", lines
 
 
-@matcher("discarded-result", callees=STR_LIST)
+def _state_tested(facts: Facts, flows: cfg.Flows, call, queries: set[str]) -> tuple[str, list[int]]:
+    """Whether every path from the call to a return or the end tests the object's state with one of the
+    queries (server.isListening() after server.listen()). Returns (every, some or none; the query lines)."""
+    if not queries or not call.receiver or call.stmt is None:
+        return "none", []
+    tests = [c for c in facts.calls if c.name in queries and c.receiver == call.receiver
+             and (c.function, c.lambda_id) == (call.function, call.lambda_id) and c.stmt is not None
+             and c.result in ("tested", "qtest", "argument") and c.stmt != call.stmt]
+    sure = {c.stmt for c in tests if not c.conditional}
+    flow = flows.of(call.function, call.lambda_id)
+    if flow is None or not tests:
+        return "none", []
+    exits = [n for n in flow.exits() if flow.exit_kind(n) in ("return", "end")]
+    lines = sorted({c.line for c in tests})
+    path = flow.path([call.stmt], exits, sure)
+    if path is None:
+        return "every", lines
+    if flow.path([call.stmt], {c.stmt for c in tests}) is None:
+        return "none", []
+    return "some", lines
+
+
+@matcher("discarded-result", callees=STR_LIST,
+         state_queries={"type": "object", "additionalProperties": STR_LIST})
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
+    state_queries = params.get("state_queries", {})
     reads = {(v.function, v.name): v for v in facts.variables}
     flows = cfg.Flows(facts)
     sites = []
@@ -161,16 +185,28 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
                     how = f"stored in {call.assigned_to} and read on every path"
         if call.macro and call.result in ("tested", "qtest", "argument"):
             how = f"checked by {call.macro}"
+        queried: list[int] = []
+        if checked is False and not partial:
+            queries = {q for c in call.candidates for q in state_queries.get(c, [])}
+            tested, queried = _state_tested(facts, flows, call, queries)
+            state = f"{call.receiver}.{'/'.join(sorted(queries))}()"
+            if tested == "every":
+                checked = True
+                how = f"checked by testing {state} on every path after it (line {', '.join(map(str, queried))})"
+            elif tested == "some":
+                partial = True
+                how += f"; {state} is tested on some paths only (line {', '.join(map(str, queried))})"
         sites.append(Site(
             call.line, call.col, checked is False,
             f"the result of {call.qualified}() is discarded: a failure goes unnoticed" if how == "discarded"
+            else f"the result of {call.qualified}() is {how}" if how.startswith("discarded")
             else f"the result of {call.qualified}() is {how}" if not checked
             else f"the result of {call.qualified}() is {how if how.startswith(('checked', 'stored')) else 'used (' + how + ')'}",
             _merge({"callee": [call.qualified, call.name, *call.candidates], "variable": [call.receiver or ""]},
                    _where(facts, call.function, call.lambda_id)),
             {"checked": checked, "result": how, "callee": call.qualified, "partial": partial,
              "undecided": checked is None},
-            end_line=call.end_line, evidence=[ln for ln in path if ln != call.line],
+            end_line=call.end_line, evidence=[ln for ln in path + queried if ln != call.line],
             scope=_scope(facts, call.function)))
     return sites
 

@@ -86,6 +86,7 @@ class CallFact:
     text: str
     returns_value: bool
     stmt: int | None = None  # the innermost statement (StmtFact id) it stands in
+    conditional: bool = False  # runs only sometimes when its statement runs: right of && or ||, a branch of ?:
 
 
 @dataclass

@@ -63,6 +63,11 @@ def test_unchecked_result_paths_name_the_path_that_misses_the_read():
                                  "paths only: the path 10 -> 11 -> 13 leaves readOnOnePathOnly() without reading it")
     assert sites[10].evidence == [11, 13]
     assert sites[19].message.endswith("stored in opened and overwritten before any read (path 19 -> 20)")
+    # server.listen(...) then a test of server.isListening() on every path after it: the same check
+    assert sites[40].message.endswith("checked by testing server.isListening() on every path after it (line 41)")
+    # `strict && !server.isListening()`: the query runs only when strict is true, so not on every path
+    assert (sites[48].flagged, sites[48].attrs["partial"]) == (True, True)
+    assert sites[48].message.endswith("is discarded; server.isListening() is tested on some paths only (line 49)")
 
 
 def test_unbounded_read_paths_name_the_unbounded_path():
