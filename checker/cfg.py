@@ -50,14 +50,23 @@ class Flow:
             return None
         return nx.shortest_path(view, start, end)[1:-1]
 
+    def _steps(self, path, ends: bool) -> list:
+        """The path's lines, each once where the path stays on it; with ends, the entry, exit and abort as words."""
+        out: list = []
+        for node in path:
+            step = {ENTRY: "start", EXIT: "end", ABORT: "abort"}.get(node) if ends and isinstance(node, str) else None
+            step = step or self.line(node) or None
+            if step and (not out or out[-1] != step):
+                out.append(step)
+        return out
+
     def lines(self, path) -> list[int]:
         """The path as source lines, each line once where the path stays on it."""
-        out: list[int] = []
-        for node in path:
-            line = self.line(node)
-            if line and (not out or out[-1] != line):
-                out.append(line)
-        return out
+        return self._steps(path, ends=False)
+
+    def loose_on(self, lines: list[int]) -> list[int]:
+        """The lines of a path whose constructs are modelled with more paths than exist: its answer is not sure."""
+        return [ln for ln in lines if ln in self.loose]
 
     def exits(self) -> list:
         """The nodes control leaves the body from (predecessors of EXIT)."""
@@ -78,13 +87,7 @@ class Flow:
 
     def describe(self, path) -> str:
         """The path for a message: its lines, with start for the entry and end for falling off the body."""
-        out: list[str] = []
-        for node in path:
-            word = {ENTRY: "start", EXIT: "end", ABORT: "abort"}.get(node) if isinstance(node, str) else None
-            word = word or (str(self.line(node)) if self.line(node) else None)
-            if word and (not out or out[-1] != word):
-                out.append(word)
-        return " -> ".join(out)
+        return " -> ".join(map(str, self._steps(path, ends=True)))
 
 
 class _Builder:

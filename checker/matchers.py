@@ -119,7 +119,7 @@ def _unread_path(flows: cfg.Flows, call, var) -> tuple[str, list[int]]:
     if path is None:
         return "every", []
     lines = flow.lines(path)
-    if any(ln in flow.loose for ln in lines):
+    if flow.loose_on(lines):
         return "undecided", lines
     if flow.path([call.stmt], reads, stores) is None:
         return "never", lines  # every read comes after another store: this result is never looked at
@@ -239,7 +239,7 @@ def _leak_paths(facts: Facts, flows: cfg.Flows, alloc) -> dict:
     shown = early or leaks
     node, kind, path = shown[0]
     lines = flow.lines(path)
-    loose = [ln for ln in lines if ln in flow.loose]
+    loose = flow.loose_on(lines)
     if loose:
         return {"early_exit": None, "exits_between": [], "leak_path": lines,
                 "text": f"; a path out of {where} that skips the delete runs through line {loose[0]}, whose "
@@ -337,12 +337,12 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, resize_methods) -> tuple[str, list, list]:
+def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, resize_methods) -> tuple[str, list, str]:
     """Is the count bounded by the buffer's size on every path to the read? Asked of the control-flow graph:
     a path from where the count gets its value (its declaration, a store that can grow it, or the entry when it
     comes from outside) to the read that passes no bound. A bound is a store clamped to the size, a resize of the
     buffer to the count, or the branch of a condition on which count <= size holds.
-    Returns (checked, some-paths, unguarded, assert, none or undecided; the lines that show it; the path)."""
+    Returns (checked, some-paths, unguarded, assert, none or undecided; the lines that show it; the path as text)."""
     same = lambda x: x.function == call.function and x.lambda_id == call.lambda_id  # noqa: E731
     flow = flows.of(call.function, call.lambda_id)
     comps = [c for c in facts.comparisons if same(c) and count in c.names and buffer in c.sizes]
@@ -361,9 +361,10 @@ def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, r
     sources += origins
     resizes = [c.stmt for c in facts.calls if c.name in resize_methods and c.receiver == buffer and same(c)
                and c.stmt is not None and c.args and c.args[0].name == count]
-    safe = [(c.stmt, c.in_bound_when) for c in comps if c.readable and c.in_bound_when is not None and c.stmt is not None]
-    bounds = sorted({flow.line(n) for n in clamps + resizes} | {c.line for c in comps if (c.stmt, c.in_bound_when)
-                                                                 in safe} | ({var.line} if own and buffer in var.bounded_by else set()))
+    guards = [c for c in comps if c.readable and c.in_bound_when is not None and c.stmt is not None]
+    safe = [(c.stmt, c.in_bound_when) for c in guards]  # the outcome nodes on which count <= size holds
+    clamped_at_declaration = {var.line} if own and buffer in var.bounded_by else set()
+    bounds = sorted({flow.line(n) for n in clamps + resizes} | {c.line for c in guards} | clamped_at_declaration)
     if None in sources:
         return "undecided", [], ""
     path = flow.path(sources, [call.stmt], set(clamps) | set(resizes) | set(safe))
@@ -371,8 +372,8 @@ def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, r
         return "checked", bounds, ""
     lines, route = flow.lines(path), flow.describe(path)
     unread = [c.line for c in comps if not c.readable and c.stmt not in clamps]
-    if any(ln in flow.loose for ln in lines) or unread:
-        return "undecided", unread or [ln for ln in lines if ln in flow.loose], route
+    if flow.loose_on(lines) or unread:
+        return "undecided", unread or flow.loose_on(lines), route
     if bounds:
         return "some-paths", bounds, route
     if comps:
