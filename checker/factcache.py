@@ -1,16 +1,18 @@
-"""Cached facts: a file's facts kept by its text, compile arguments and versions, trusted only while every file it includes is unchanged."""
+"""Cached facts: a file's facts kept by its text, compile arguments and versions, trusted only while every file it includes is unchanged.
+
+Entries are JSON read back through the records' declared types (serial.py): a planted or foreign entry can at
+worst be rejected and rebuilt, never run. (Pickle was used before; a pickle in the cache folder is ignored.)"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
-import pickle
 from pathlib import Path
 
-from . import __version__, preamble, toolchain
+from . import __version__, preamble, serial, toolchain
 
-FORMAT = 2  # 2: statement facts for the control-flow graph
+FORMAT = 3  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle
 
 
 def key(path: Path, text: str, args: list[str]) -> str:
@@ -32,10 +34,16 @@ def _complete(facts) -> bool:
 
 
 def load(cache_dir: Path, entry: str):
-    """The cached facts, or None when missing, unreadable or any included file changed since."""
+    """The cached facts, or None when missing, unreadable, malformed or any included file changed since."""
+    from .facts import Facts
+
     try:
-        with open(cache_dir / "facts" / f"{entry}.pickle", "rb") as handle:
-            stamps, facts = pickle.load(handle)
+        with open(cache_dir / "facts" / f"{entry}.json", "rb") as handle:
+            data = json.loads(handle.read().decode("utf-8"))
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return None
+        facts = serial.decode(Facts, data["facts"])
+        stamps = serial.decode(dict[str, list[int] | None], data["stamps"])
         if _stamps(facts) != stamps or not _complete(facts):
             return None
         return facts
@@ -47,7 +55,8 @@ def store(cache_dir: Path, entry: str, facts) -> None:
     folder = cache_dir / "facts"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps((_stamps(facts), facts), protocol=pickle.HIGHEST_PROTOCOL)
-        preamble._atomic_write(folder / f"{entry}.pickle", lambda tmp: Path(tmp).write_bytes(data))
-    except (OSError, pickle.PicklingError):
+        data = json.dumps({"format": FORMAT, "stamps": _stamps(facts), "facts": serial.encode(facts)},
+                          separators=(",", ":")).encode("utf-8")
+        preamble._atomic_write(folder / f"{entry}.json", lambda tmp: Path(tmp).write_bytes(data))
+    except (OSError, ValueError):
         pass  # no cache, not an error

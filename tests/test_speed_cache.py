@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import json
 import os
 import shutil
 from pathlib import Path
@@ -173,9 +174,43 @@ def test_facts_cache_hit_stale_header_and_corrupt_entry(tmp_path):
     assert factcache.load(cache, entry) is None  # an included header changed: not trusted
     factcache.store(cache, entry, facts_mod.collect(frontend.parse(source, text, opts)))
     assert factcache.load(cache, entry) is not None
-    (cache / "facts" / f"{entry}.pickle").write_bytes(b"garbage")
+    from checker import serial
+
+    assert serial.encode(hit) == serial.encode(facts)  # every record comes back as it was stored
+    (cache / "facts" / f"{entry}.json").write_bytes(b"garbage")
     assert factcache.load(cache, entry) is None
-    old = facts_mod.collect(frontend.parse(source, text, opts))
-    del old.stmts  # an entry written before the statement facts existed
-    factcache.store(cache, entry, old)
+    factcache.store(cache, entry, facts)
+    stored = json.loads((cache / "facts" / f"{entry}.json").read_text())
+    del stored["facts"]["stmts"]  # an entry written before the statement facts existed
+    (cache / "facts" / f"{entry}.json").write_text(json.dumps(stored))
     assert factcache.load(cache, entry) is None
+    stored["facts"]["stmts"] = [{"id": "1; rm -rf /"}]  # a field of the wrong shape
+    (cache / "facts" / f"{entry}.json").write_text(json.dumps(stored))
+    assert factcache.load(cache, entry) is None
+
+
+def test_planted_cache_entries_never_run(tmp_path):
+    """A pickle planted where the cache once kept facts, or under today's name, is never executed."""
+    import pickle
+
+    from checker import factcache
+
+    cache = tmp_path / "cache"
+    source = EXAMPLE.resolve()
+    text = source.read_text()
+    opts = frontend.Options(cache_dir=str(cache))  # what the CLI passes for FILE --cache-dir DIR
+    entry = factcache.key(source, text, frontend.compile_args(source, text, opts)[0])
+    witness = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {witness}",))
+
+    (cache / "facts").mkdir(parents=True)
+    for name in (f"{entry}.pickle", f"{entry}.json"):
+        (cache / "facts" / name).write_bytes(pickle.dumps(Payload()))
+    assert factcache.load(cache, entry) is None
+    result = run_cli(str(source), "--cache-dir", str(cache))
+    assert not witness.exists()
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr
+    assert factcache.load(cache, entry) is not None  # rebuilt as JSON on that run
