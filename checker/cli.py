@@ -12,7 +12,7 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness
-from . import factcache, parallel, preamble
+from . import factcache, outputs as outputs_mod, parallel, preamble
 from .errors import QtcheckError
 from .reports import RENDERERS
 
@@ -136,11 +136,13 @@ def run(argv: list[str]) -> int:
         raise QtcheckError(f"--fail-on: unknown kind '{sorted(fail_on - FAIL_ON)[0]}' "
                            f"(choose from {', '.join(sorted(FAIL_ON))})")
     pairs = outputs(args)
+    files = expand(args.files)
+    outputs_mod.check_targets([o for _, o in pairs if o is not None],
+                              outputs_mod.input_paths(files, args.review, args.claims, args.rules, args.build_dir))
     rules = rules_mod.load_rules(args.rules)
     claims = [c for location in args.claims for c in load_claims(location, rules)]
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
     claims += review_claims
-    files = expand(args.files)
     if not files:
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
     if not args.no_cache:
@@ -151,15 +153,12 @@ def run(argv: list[str]) -> int:
     results = parallel.check_all(check_file, files, jobs, args, rules, claims)
     notices = robustness.notices(results) + notices
     report = report_mod.build(results, rules, notices)
-    for fmt, target in pairs:
-        text = RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty())
+    rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty()))
+                for fmt, target in pairs]
+    outputs_mod.write_all([(t, text) for t, text in rendered if t is not None])  # files only once all rendered
+    for target, text in rendered:
         if target is None:
             sys.stdout.write(text)
-        else:
-            try:
-                Path(target).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise QtcheckError(f"{target}: cannot write the report ({exc.strerror})") from None
     return exit_status(report, fail_on)
 
 

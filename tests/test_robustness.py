@@ -316,3 +316,68 @@ def test_a_source_file_is_opened_read_only():
     modes = [c.args[1].value for c in ast.walk(read_source)
              if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "open" and len(c.args) > 1]
     assert modes == ["rb"]
+
+
+# ---------- --output never lands on an input ----------
+
+def _work_copy(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    src = work / "plain.cpp"
+    shutil.copy(ROBUST / "plain_qt.cpp", src)
+    claims = work / "claims.yaml"
+    shutil.copy(ROBUST / "plain_qt.claims.yaml", claims)
+    review = work / "review.md"
+    review.write_text("1. The result of `open()` is never checked.\n")
+    return work, src, claims, review
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("which", ["source", "claims", "review", "source-symlink", "source-hardlink",
+                                   "source-relative"])
+def test_output_onto_an_input_is_refused_and_changes_nothing(tmp_path, which):
+    work, src, claims, review = _work_copy(tmp_path)
+    target = {"source": src, "claims": claims, "review": review, "source-relative": "plain.cpp"}.get(which)
+    if which == "source-symlink":
+        target = work / "link.json"
+        target.symlink_to(src)
+    elif which == "source-hardlink":
+        target = work / "hard.json"
+        os.link(src, target)
+    before = _snapshot(work)
+    result = run_cli(str(src), "--claims", str(claims), "--review", str(review), "--format", "json",
+                     "--output", str(target), cwd=work)
+    refused(result, "is an input of this run", "refusing to overwrite it")
+    assert _snapshot(work) == before
+
+
+def test_two_formats_into_one_output_are_refused(tmp_path):
+    work, src, claims, _ = _work_copy(tmp_path)
+    out = tmp_path / "r.txt"
+    refused(run_cli(str(src), "--format", "json", "--output", str(out), "--format", "sarif", "--output",
+                    str(tmp_path / "." / "r.txt")), "named twice")
+    assert not out.exists()
+
+
+def test_a_refused_run_writes_no_output(tmp_path):
+    """The first --output is not written when a later step refuses the run (here: the second target's folder)."""
+    work, src, _, _ = _work_copy(tmp_path)
+    first = tmp_path / "first.json"
+    refused(run_cli(str(src), "--format", "json", "--output", str(first), "--format", "sarif", "--output",
+                    str(tmp_path / "missing" / "r.sarif")), "does not exist")
+    assert not first.exists()
+    refused(run_cli(str(src), str(tmp_path / "nope.cpp"), "--format", "json", "--output", str(first)), "no such file")
+    assert not first.exists() and list(tmp_path.glob(".first.json*")) == []
+
+
+def test_output_replaces_an_old_report_whole(tmp_path):
+    work, src, _, _ = _work_copy(tmp_path)
+    out = tmp_path / "report.json"
+    out.write_text("old report " * 10000)
+    result = run_cli(str(src), "--format", "json", "--output", str(out))
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(out.read_text())["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "work"]
