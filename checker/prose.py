@@ -26,6 +26,18 @@ BACKTICK = re.compile(r"`([^`\n]+)`")
 BARE_CODE = re.compile(r"(?<![\w/`.])(?:\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
                        r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|\w+\(\))(?![\w`])")
 ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
+SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
+# An inline review comment's location: L45:, Line 45 -, lines 45-50:, file.cpp:45 -, file.cpp:45:, `file.cpp` (45), file.cpp, line 45:
+LOCATION = re.compile(
+    r"^\s*(?:\*\*|__)?`?(?:"
+    r"(?P<file>" + SOURCE_FILE + r")`?\s*(?::\s*|\(\s*|,\s*lines?\s+|\s+lines?\s+)(?P<a>\d+)(?:\s*[-\u2013]\s*(?P<b>\d+))?\s*\)?"
+    r"|(?:L|[Ll]ines?\s+)(?P<a2>\d+)(?:\s*[-\u2013]\s*L?(?P<b2>\d+))?"
+    r")(?:\*\*|__)?`?(?:\s*[-\u2013\u2014:]+\s+|\s*:\s*|\s+(?=[^\s\d]))(?P<rest>\S.*)$")
+TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+LEADING_CONNECTIVE = re.compile(r"^(?:however|overall|also|finally|moreover|additionally|furthermore|in addition|"
+                                r"that said|still|otherwise|in short|in summary|lastly|note also that|note that)\s*,?\s+",
+                                re.I)
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,6 +70,8 @@ class Unit:
     title: str
     body: list[str] = field(default_factory=list)
     item: bool = False
+    prefix: str = ""    # an inline comment's location as the review wrote it ("client.cpp:56 -")
+    lines: list[int] = field(default_factory=list)  # the lines that location names
 
     @property
     def sentences(self) -> list[str]:
@@ -66,8 +80,9 @@ class Unit:
     @property
     def quote(self) -> str:
         title = plain(self.title).strip().rstrip(":")
-        body = " ".join(plain(s) for s in self.sentences if not is_advice_sentence(s)).strip()
-        return f"{title}: {body}" if title and body else (title or body)
+        body = " ".join(plain(s) for s in self.sentences).strip()  # advice too: the quote is what was written
+        text = f"{title}: {body}" if title and body else (title or body)
+        return f"{plain(self.prefix)} {text}".strip() if text and self.prefix else text
 
 
 def split_sentences(text: str) -> list[str]:
@@ -85,7 +100,29 @@ def is_advice_title(text: str) -> bool:
 
 def is_advice_sentence(sentence: str) -> bool:
     low = plain(sentence).strip().lower()
-    return any(low.startswith(a) for a in data()["advice_starts"]) or is_advice_title(low.split(":")[0]) and ":" in low
+    low = re.sub(r"^(?:nit|minor|suggestion|optional)\s*:\s*", "", low)
+    bare = LEADING_CONNECTIVE.sub("", low)
+    if any(x.startswith(a) for x in (low, bare) for a in data()["advice_starts"]):
+        return True
+    if any(re.search(p, low) for p in data()["benefit"]) and not BACKTICK.search(sentence) and not LINES.search(low):
+        return True  # "addressing these issues would improve readability": about the review, not the code
+    return is_advice_title(low.split(":")[0]) and ":" in low
+
+
+def location(text: str) -> tuple[str, list[int], str] | None:
+    """(prefix as written, its lines, the comment) of an inline comment's location, or None."""
+    m = LOCATION.match(text)
+    if not m:
+        return None
+    a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("a2"), m.group("b2"))
+    first, last = int(a), int(b) if b else int(a)
+    lines = list(range(first, last + 1)) if 0 <= last - first <= 50 else [first, last]
+    return text[:m.start("rest")].strip(), lines, m.group("rest")
+
+
+def _cells(line: str) -> list[str]:
+    m = TABLE_ROW.match(line)
+    return [c.strip() for c in re.split(r"(?<!\\)\|", m.group("cells"))] if m else []
 
 
 def split_lead(text: str) -> tuple[str, str]:
@@ -128,16 +165,32 @@ def split_units(text: str) -> list[Unit]:
             units.append(Unit(None, "", [sentence]))
 
     fenced = False
+    table: list[str] | None = None   # the header cells of the table being read
     for raw in text.split("\n"):
         line = raw.rstrip()
         if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
+            fenced = not fenced  # quoted code (and GitHub suggestion blocks): what the review means, no claim
             continue
         if fenced:
             continue
         if not line.strip():
             close_paragraph()
             previous_blank = True
+            table = None
+            continue
+        cells = _cells(line)
+        if cells and (table is not None or not paragraph):
+            close_paragraph()
+            current = None
+            if table is None:
+                table = [plain(c).strip().lower() for c in cells]  # the header row
+                continue
+            if TABLE_RULE.match(line):
+                continue
+            unit = _table_unit(table, cells)
+            if unit is not None:
+                units.append(unit)
+            previous_blank = False
             continue
         heading = HEADING.match(line)
         item = ITEM.match(line)
@@ -151,6 +204,17 @@ def split_units(text: str) -> list[Unit]:
                 sections.append(section)
                 units.append(section)
             advice_list = advice
+            previous_blank = False
+            continue
+        located = location(item.group("text") if item else line)
+        if located and (item or previous_blank or not paragraph) and (
+                current is None or item is None or len(item.group("indent")) <= item_indent or not current.item):
+            close_paragraph()  # an inline comment: one claim, with its location
+            prefix, cited, rest = located
+            item_indent = len(item.group("indent")) if item else len(line) - len(line.lstrip())
+            skipping_sub = False
+            current = Unit(None, "", [rest], item=True, prefix=prefix, lines=cited)
+            units.append(current)
             previous_blank = False
             continue
         if item and (current is None or len(item.group("indent")) <= item_indent or not current.item):
@@ -184,6 +248,25 @@ def split_units(text: str) -> list[Unit]:
         previous_blank = False
     close_paragraph()
     return [u for u in units if u.body or (u.title and u not in sections)]
+
+
+def _table_unit(header: list[str], cells: list[str]) -> Unit | None:
+    """A row of a table of issues: one claim; a column named line/lines/location gives its lines."""
+    cited: list[int] = []
+    texts: list[str] = []
+    for name, cell in zip(header + [""] * len(cells), cells):
+        if not cell or re.fullmatch(r"[-\u2013\u2014#\d.]*", cell) and name in ("#", "no", "no.", "id", ""):
+            continue
+        if name in ("severity", "priority", "impact", "level", "status"):
+            continue
+        if re.fullmatch(r"(?:lines?|location|where|loc\.?|l\.)", name) or location(cell + " x"):
+            found = location(cell + " x")
+            cited += found[1] if found else [int(n) for n in re.findall(r"\d+", cell)]
+            continue
+        texts.append(cell.rstrip("."))
+    if not texts:
+        return None
+    return Unit(None, "", [". ".join(texts) + "."], item=True, lines=list(dict.fromkeys(cited)))
 
 
 # ---------------------------------------------------------------- extraction
@@ -509,12 +592,13 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
     used: set[str] = set()
     counter = -1
     for unit in [c for u in split_units(text) for c in _clauses(u)]:
-        if not unit.item and _is_preview(unit) or not unit.quote:
-            continue  # a preview, or a unit that held advice only
+        if not unit.item and (_is_preview(unit) or all(is_advice_sentence(x) for x in unit.sentences)) \
+                or not unit.quote:
+            continue  # a preview, or a sentence of advice in a paragraph
         parts = map_unit(unit, rules)
+        if not parts and unit.item and all(is_advice_sentence(x) for x in unit.sentences) and not unit.title:
+            parts = [Part(unit.quote[:80], opinion=True, why="advice: it says what to change, not what the code does")]
         if not parts:
-            if not unit.item:
-                continue
             parts = [Part(unit.quote[:80], why="this claim maps to no rule of qtcheck (no rule's phrases, "
                                                  "CWE ids or subjects match it)")]
         number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
@@ -527,7 +611,8 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
             ident = f"{ident}.{k}"
         used.add(ident)
         whole = " ".join([unit.title] + unit.body)
-        claims.append(Claim(review, ident, unit.quote, cited_lines(whole), parts))
+        lines = list(dict.fromkeys(unit.lines + cited_lines(whole)))
+        claims.append(Claim(review, ident, unit.quote, lines, parts))
     return claims
 
 
