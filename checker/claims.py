@@ -70,6 +70,9 @@ class Part:
     expects: dict = field(default_factory=dict)
     opinion: bool = False
     why: str = ""
+    polarity: str = ""   # defect, fine or unsure: what the review says of the code (empty: from claims YAML)
+    reading: str = ""    # the words the polarity was read from
+    denied: list[str] = field(default_factory=list)  # names the claim says are absent or unused ("never uses X")
 
 
 @dataclass

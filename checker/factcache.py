@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, preamble, serial, toolchain
 
-FORMAT = 3  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle
+FORMAT = 4  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters
 
 
 def key(path: Path, text: str, args: list[str]) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import toolchain
+from . import facts_names, toolchain
 from .frontend import Diagnostic, Parsed
 from .records import (
     AllocationFact,
@@ -77,6 +77,8 @@ class Facts:
     degraded: bool = False  # parsed without Qt headers: Qt semantics unknown
     field_types: dict[str, str] = field(default_factory=dict)  # Class::member -> its declared type
     stmts: list[StmtFact] = field(default_factory=list)  # every function's and lambda's statement tree
+    identifiers: dict[str, list[int]] = field(default_factory=dict)  # every name the code spells -> its lines
+    parameters: list[VariableFact] = field(default_factory=list)  # parameters of functions and lambdas defined here
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -221,6 +223,7 @@ class _Collector:
                 self.visit(c, [], None, None, None)
         self._finish()
         self._include_graph()
+        self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
         return self.facts
 
     def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None,
@@ -248,6 +251,9 @@ class _Collector:
             self.on_delete(c, function, lambda_id)
         elif kind == K.VAR_DECL and function is not None:
             self.on_var(c, function, lambda_id)
+        elif kind == K.PARM_DECL and function is not None and c.spelling:
+            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column,
+                                                      function, lambda_id, is_param=True))
         elif kind == K.DECL_REF_EXPR:
             self.on_ref(c, parents, function, lambda_id)
         elif kind == K.MEMBER_REF_EXPR:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .claims import Claim, Part
+from . import polarity
 from . import yamlio
 from .errors import QtcheckError
 from .review_input import read_review
@@ -453,6 +454,47 @@ def _says(rule: Rule, subjects: dict, expects: dict) -> str:
     return " - ".join(x for x in [rule.title, about, want] if x)
 
 
+DENIAL = re.compile(r"\b(?:never|no|not|without|lacks?|lacking|missing|nothing|absent|isn't|doesn't|don't|"
+                    r"aren't|none)\b", re.I)
+
+
+def _denied(segment: str, token: Token) -> bool:
+    """The clause says the token is not there or not used, before naming it ("never uses `X`", "no `X`",
+    "without `X`"). "`X` is never used" is not a denial: it takes X's existence for granted."""
+    a, _ = polarity.clause_span(segment, token.start, token.end)
+    return bool(DENIAL.search(plain(segment[a:token.start])))
+
+
+def _polarity_of(mine: list[Match], segments: list[str], title_count: int, context: bool) -> polarity.Reading:
+    """What the clauses in which a rule's base phrases stand say: the code has the weakness, is fine, or unsure.
+
+    A clause without a cue word takes the item's title ("Inadequate error handling: ..."). A rule that only the
+    naming of code brought in (`QVERIFY`, `Q_OBJECT`) with no word on what is wrong or right with it is unsure:
+    the claim names the thing but says nothing of it that qtcheck can read."""
+    base = [m for m in mine if m.attr is None] or mine
+    readings = [polarity.read_at(segments[m.segment], m.start, m.end) for m in base]
+    if not readings:  # chosen by a CWE id: the whole claim speaks
+        return polarity.read(plain(" ".join(segments)))
+    said = {r.polarity for r in readings if not r.why.startswith("no word")}
+    if len(said) > 1 or polarity.UNSURE in said:
+        unsure = next((r for r in readings if r.polarity == polarity.UNSURE), None)
+        return unsure or polarity.Reading(polarity.UNSURE, "one sentence says the code is fine, another that it is "
+                                                            "not: " + "; ".join(r.why for r in readings))
+    if said:
+        return next(r for r in readings if r.polarity in said)
+    if title_count:
+        title = polarity.read(plain(segments[0]))
+        if not title.why.startswith("no word"):
+            return title
+    names_only = all(BARE_CODE.fullmatch(plain(segments[m.segment][m.start:m.end]).strip())
+                     or segments[m.segment][max(m.start - 1, 0):m.start] == "`" for m in base)
+    if names_only and not context and all(m.attr is None for m in mine):
+        named = plain(segments[base[0].segment][base[0].start:base[0].end]).strip()
+        return polarity.Reading(polarity.UNSURE, f"it names {named} but says nothing of it that qtcheck can read "
+                                                 f"as a problem or as fine")
+    return readings[0]
+
+
 def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     d = data()
     by_id = {r.id: r for r in rules}
@@ -491,10 +533,29 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 break
 
     def own_tokens(rid: str) -> list[Token]:
-        """The code named where the rule's phrases stand, or anywhere in the claim when nowhere there."""
-        segs = {m.segment for m in matches if m.rule == rid}
-        pool = [t for ti, t in enumerate(tokens) if ti not in consumed and t.segment in segs]
-        return pool or [t for ti, t in enumerate(tokens) if ti not in consumed]
+        """The code named in the clauses where the rule's phrases stand; else in their sentences; else in the
+        item's title; else anywhere in a claim of one sentence."""
+        mine = [m for m in matches if m.rule == rid]
+        free = [t for ti, t in enumerate(tokens) if ti not in consumed]
+        spans = [(m.segment, *polarity.clause_span(segments[m.segment], m.start, m.end)) for m in mine]
+        pool = [t for t in free if any(t.segment == s and a <= t.start < b for s, a, b in spans)]
+        for seg, a, b in spans:
+            # "..., but it's not used" / "X manage Y but do not implement Z": a pronoun, or a clause without a
+            # subject of its own, speaks of what the sentence named before it
+            said = plain(segments[seg][a:b]).strip()
+            if re.search(r"\b(?:it|its|it's|they|them|their|this|these|those|which)\b", said, re.I) or re.match(
+                    r"(?:do|does|did|is|are|was|were|has|have|had|can|cannot|could|may|might|will|would|should|"
+                    r"must|only|never|also|then|still)\b", said, re.I):
+                before = [t for t in free if t.segment == seg and t.start < a]
+                pool += before or ([] if pool else [t for t in free if t.segment == seg - 1])
+        if pool:
+            return [t for i, t in enumerate(pool) if all(t is not u for u in pool[:i])]
+        segs = {m.segment for m in mine}
+        pool = [t for t in free if t.segment in segs and polarity.clauses(segments[t.segment]) == 1]
+        if pool:
+            return pool
+        pool = [t for t in free if t.segment < title_count]
+        return pool or (free if len(segments) - title_count <= 1 else [])
 
     def subjects_for(rule: Rule) -> dict[str, list[str]]:
         accepted = (rule.claims or {}).get("subjects", [])
@@ -527,9 +588,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attrs = sorted({m.attr for m in mine if m.attr is not None})
         body_segs = {m.segment for m in mine if m.segment >= title_count}
         base = not attrs or any(all(m.attr is None for m in mine if m.segment == s) for s in body_segs)
-        asserts = "absent" if absent else "present"
+        reading = (polarity.Reading(polarity.FINE, "says there is none") if absent
+                   else _polarity_of(mine, segments, title_count, "context" in subjects))
+        asserts = "absent" if reading.polarity == polarity.FINE else "present"
+        denied = [t.name for t in tokens if _denied(segments[t.segment], t)]
         if base:
-            parts += [Part(_says(rule, s, {}), rules=[rid], subjects=s, asserts=asserts) for s in splits]
+            parts += [Part(_says(rule, s, {}), rules=[rid], subjects=s, asserts=asserts,
+                           polarity=reading.polarity, reading=reading.why,
+                           denied=[n for n in denied if any(n in v for v in s.values())]) for s in splits]
         for ai in attrs:
             attr = rule.claims["attributes"][ai]
             if "why" in attr:
@@ -540,7 +606,13 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 expects[key] = via.get((rid, ai)) if value == "$via" else value
             if None in expects.values():
                 continue
-            parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts)
+            negated = [m for m in mine if m.attr == ai and polarity.negated(plain(segments[m.segment][:m.start]))]
+            attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "
+                                             f"the opposite of what qtcheck can ask") if negated
+                            else polarity.Reading(polarity.DEFECT, f"'{attr['phrases'][0]}'"))
+            parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts,
+                           polarity=attr_reading.polarity, reading=attr_reading.why,
+                           denied=[n for n in denied if any(n in v for v in s.values())])
                       for s in splits]
 
     final_tags = {t for rid in final for t in by_id[rid].tags}

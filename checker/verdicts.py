@@ -8,6 +8,7 @@ it is unverifiable. A claim is the conjunction of its parts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .claims import Claim, Part
@@ -67,18 +68,96 @@ def subjects_match(wanted: dict[str, list[str]], site: Site) -> bool:
     return True
 
 
-def _absent_subjects(wanted: dict[str, list[str]], sites_by_rule: dict[str, list[Site]]) -> list[str]:
-    """Subjects no site of any rule mentions: the file does not contain them."""
-    everything = [s for sites in sites_by_rule.values() for s in sites]
-    missing = []
-    for kind, values in wanted.items():
-        for value in values:
-            probe = kind if kind not in ("context",) else None
-            if probe is None:
-                continue
-            if not any(name_matches(value, h, kind) for s in everything for h in s.subjects.get(kind, [])):
-                missing.append(f"{kind} {value}")
-    return missing
+def _identifiers_of(name: str) -> list[str]:
+    """The identifiers a claimed name or expression spells: `QLocalServer::newConnection` -> both parts,
+    `server->listen("foo")` -> server, listen; string literals and keywords are not names."""
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', " ", name)
+    return [w for w in re.findall(r"[A-Za-z_]\w*", code) if w not in CODE_KEYWORDS]
+
+
+CODE_KEYWORDS = {"new", "delete", "return", "const", "auto", "void", "int", "bool", "this", "nullptr", "true", "false",
+                 "static", "emit", "Q_EMIT", "if", "else", "while", "for", "do", "switch", "case", "break", "continue",
+                 "sizeof", "unsigned", "signed", "char", "long", "short", "double", "float"}
+
+
+class Names:
+    """A claim's names looked up in the file itself: every identifier its code spells, and its #includes."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+
+    def lines_of(self, name: str, kind: str) -> list[int] | None:
+        """The lines that spell the name, [] when the file has it nowhere, None when it cannot be looked up."""
+        if kind == "context":
+            return None
+        if kind == "header":
+            return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
+                    or (inc.file and header_matches(name, inc.file))]
+        words = _identifiers_of(name)
+        if not words or not self.facts.identifiers:
+            return None
+        lines = [self.facts.identifiers.get(w) for w in words]
+        if not all(lines):
+            return []
+        return sorted(set(lines[-1]))
+
+    def missing(self, subjects: dict[str, list[str]]) -> list[str]:
+        """'kind name' of each claimed name the file's code never spells."""
+        return [f"{kind} {value}" for kind, values in subjects.items() for value in values
+                if self.lines_of(value, kind) == []]
+
+    def wrong_kind(self, subjects: dict[str, list[str]]) -> str:
+        """A sentence when a claimed name is in the file as another kind of thing than the claim's reading says
+        (a call to `QTimer::singleShot` read as a signal); empty when every name fits or cannot be told."""
+        signals = {c.signal.split("::")[-1] for c in self.facts.connects if c.signal}
+        signals |= {name for cls in self.facts.classes for name, _ in cls.signals}
+        for value in subjects.get("signal", []):
+            last = _identifiers_of(value)[-1:] or [""]
+            lines = self.lines_of(value, "signal")
+            if lines and last[0] not in signals:
+                calls = [c.line for c in self.facts.calls if c.name == last[0]]
+                what = f"called at line {calls[0]}" if calls else f"at line {lines[0]}"
+                return f"{value} is not a signal in this file ({what})"
+        known = {v.name for v in self.facts.variables + self.facts.parameters} | {f.split("::")[-1] for f in self.facts.field_types} | {
+            m.field.split("::")[-1] for m in self.facts.members}
+        for value in subjects.get("variable", []):
+            last = _identifiers_of(value)[-1:] or [""]
+            lines = self.lines_of(value, "variable")
+            if lines and last[0] not in known:
+                calls = [c.line for c in self.facts.calls if c.name == last[0]]
+                if calls:
+                    return f"{value} is a function called at line {calls[0]}, not a variable"
+        return ""
+
+    def parameters(self, subjects: dict[str, list[str]], lines: list[int]) -> list[str]:
+        """The claimed variables that are parameters of the function or lambda they stand in (the cited lines choose
+        among declarations of one name): the callers decide what they point to, not this code."""
+        out = []
+        for value in subjects.get("variable", []):
+            last = (_identifiers_of(value)[-1:] or [""])[0]
+            decls = [v for v in self.facts.variables + self.facts.parameters if v.name == last]
+            scoped = [v for v in decls if any(self._scope_holds(v, ln) for ln in lines)]
+            inner = [v for v in scoped if v.lambda_id is not None]  # the innermost scope holding the line wins
+            decls = inner or scoped or decls
+            if decls and all(v.is_param for v in decls):
+                out.append(value)
+        return out
+
+    def _scope_holds(self, var, line: int) -> bool:
+        if var.lambda_id is not None:
+            lam = self.facts.lambda_by_id(var.lambda_id)
+            return lam is not None and lam.line <= line <= lam.end_line
+        fn = self.facts.function_named(var.function)
+        return fn is not None and fn.line <= line <= fn.end_line
+
+    def present(self, subjects: dict[str, list[str]]) -> list[tuple[str, list[int]]]:
+        out = []
+        for kind, values in subjects.items():
+            for value in values:
+                lines = self.lines_of(value, kind)
+                if lines:
+                    out.append((value, lines))
+        return out
 
 
 class Judge:
@@ -89,6 +168,7 @@ class Judge:
         self.rules = {r.id: r for r in sorted(rules, key=lambda r: r.id)}  # verdicts never depend on rule order
         self.sites = sites
         self.errors = facts.error_lines()
+        self.names = Names(facts)
 
     # ---- evidence ----
     def evidence_for(self, sites: list[Site]) -> list[Evidence]:
@@ -126,6 +206,9 @@ class Judge:
         if part.opinion:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "a matter of opinion: no code fact decides it",
                                [])
+        if part.polarity == "unsure":
+            return PartVerdict(part.says, UNVERIFIABLE, f"qtcheck could not tell whether the review says the code "
+                               f"has this problem or that it is fine: {part.reading}", part.rules)
         if part.cwe and not part.rules and not part.tags:
             return self.decide_cwe(part)
         rule_ids = self.rules_of(part)
@@ -133,27 +216,54 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
         sites = [s for rid in rule_ids for s in self.sites.get(rid, [])]
         relevant = [s for s in sites if subjects_match(part.subjects, s)]
+        if part.subjects and claim_lines:  # several constructs of that name: the cited lines choose among them,
+            near = [s for s in relevant if any(s.covers(ln) for ln in claim_lines)]  # when all of them hold one
+            if near and len(near) < len(relevant) and all(any(s.covers(ln) for s in sites) for ln in claim_lines):
+                relevant = near
         lines = part.lines or ([] if part.subjects else claim_lines)
         if lines and not part.subjects:
             relevant = [s for s in relevant if any(s.covers(ln) for ln in lines)]
         names = ", ".join(rule_ids)
         if not relevant:
-            missing = _absent_subjects(part.subjects, self.sites)
+            missing = self.names.missing(part.subjects)
+            present = self.names.present(part.subjects)
+            said_absent = [m for m in missing if m.split(" ", 1)[1] in part.denied]
+            if said_absent:  # "the file never uses X" and X is nowhere: no ground to refute; the rest is not asked
+                shown = ", ".join(m.split(" ", 1)[1] for m in said_absent)
+                return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}, as the claim says; "
+                                   f"{names} has nothing more to ask of it", rule_ids)
+            misread = self.names.wrong_kind(part.subjects)
+            if misread:
+                return PartVerdict(part.says, UNVERIFIABLE, f"{misread}: {names} asks about something else, so it "
+                                   f"does not decide this claim", rule_ids)
+            exhaustive = all(self.rules[r].claims.get("exhaustive") for r in rule_ids)
+            if present and not missing and not exhaustive:  # in the file, but these rules do not look at it
+                shown = "; ".join(f"{name} at line(s) {', '.join(map(str, lines[:4]))}" for name, lines in present[:2])
+                return PartVerdict(part.says, UNVERIFIABLE, f"the file has {shown}, but {names} does not examine it: "
+                                   f"nothing qtcheck asks decides this claim about it", rule_ids)
             if part.asserts == "absent" and not missing:
                 if self.errors:
                     return PartVerdict(part.says, UNVERIFIABLE, f"clang reported errors at line "
                                        f"{self.errors[0].line}; absence cannot be shown", rule_ids)
                 return PartVerdict(part.says, CONFIRMED, f"{names}: nothing of the kind in the file", rule_ids)
-            exhaustive = all(self.rules[r].claims.get("exhaustive") for r in rule_ids)
             says_present = part.expects.get("used") is True or (part.asserts == "present" and not part.expects)
-            if exhaustive and says_present and not self.errors:
+            params = self.names.parameters(part.subjects, claim_lines)
+            if exhaustive and says_present and params and not missing:
+                return PartVerdict(part.says, UNVERIFIABLE, f"{', '.join(params)} is a parameter: what it points to is "
+                                   f"decided by the callers, which {names} does not see", rule_ids)
+            if exhaustive and says_present and not self.errors and (part.subjects or not lines):
                 if missing:
-                    reason = f"the file has no {', '.join(missing)}: {names} indexes every use and finds none"
+                    reason = (f"the file's code never names {', '.join(m.split(' ', 1)[1] for m in missing)} "
+                              f"(every identifier and #include of the file was searched)")
                 else:
                     about = ", ".join(f"{k} {'/'.join(v)}" for k, v in part.subjects.items())
                     reason = f"{names} examined every construct of its kind; none involves {about}"
-                return PartVerdict(part.says, REFUTED, reason, rule_ids,
-                                   self.evidence_for(self._where_else(part, missing))[:1])
+                shown = self.evidence_for(self._where_else(part, missing))[:1]
+                if not missing and not shown:  # nothing in the file shows what the named code is instead
+                    return PartVerdict(part.says, UNVERIFIABLE, f"{names} finds no such construct involving {about}, "
+                                       f"and nothing else in the file shows how it is made instead: the claim may "
+                                       f"be about code this file does not hold", rule_ids)
+                return PartVerdict(part.says, REFUTED, reason, rule_ids, shown)
             if missing:
                 return PartVerdict(part.says, UNVERIFIABLE,
                                    f"the file contains no {', '.join(missing)}: the claim names something that "

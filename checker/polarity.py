@@ -1,0 +1,113 @@
+"""Polarity: does a sentence say the code has a weakness, or that it is fine?
+
+The cue words are data (prose.yaml: fine_cues, defect_cues, negators). A cue with a negator shortly before it
+counts the other way ("no memory leaks", "is not checked"). A sentence whose cues point both ways at once
+("X is fine ownership-wise, but Y ...") or that only asks a question is not decided: the claim's part is then
+unverifiable and says what could not be read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+DEFECT, FINE, UNSURE = "defect", "fine", "unsure"
+
+
+@dataclass
+class Reading:
+    polarity: str          # defect, fine, unsure
+    why: str               # the words it was read from
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon():
+    from .prose import data
+
+    d = data()
+    def compile_all(words):
+        return [re.compile(r"(?<![\w-])" + w + (r"(?:s|es)?" if w[-1:].isalpha() else "") + r"(?![\w-])", re.I)
+                for w in words]
+
+    return compile_all(d["fine_cues"]), compile_all(d["defect_cues"]), re.compile(
+        r"(?<![\w-])(?:" + "|".join(d["negators"]) + r")(?![\w-])", re.I)
+
+
+def _negator_before(text: str, start: int, negator: re.Pattern) -> str | None:
+    """The negator among the three words before the cue, in the same clause, or None."""
+    before = re.split(r"[,;:.!?()]|\b(?:but|so|and|because|which|while|although)\b", text[:start])[-1]
+    m = negator.search(" ".join(before.split()[-3:]))
+    return m.group(0) if m else None
+
+
+def negated(before: str) -> bool:
+    """Whether the text ends in a negation that bears on what follows it ("is not ", "no ")."""
+    return _negator_before(before, len(before), _lexicon()[2]) is not None
+
+
+def _cues(text: str) -> tuple[list[str], list[str]]:
+    fine_cues, defect_cues, negator = _lexicon()
+    fine, defect = [], []
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind, patterns in ((FINE, fine_cues), (DEFECT, defect_cues)):
+        for p in patterns:
+            for m in p.finditer(text):
+                found.append((m.end() - m.start(), m.start(), m.end(), kind, m.group(0)))
+    for _, a, b, kind, word in sorted(found, key=lambda f: (-f[0], f[1])):  # a longer cue wins its span
+        if any(a < y and x < b for x, y in taken):
+            continue
+        taken.append((a, b))
+        neg = _negator_before(text, a, negator)
+        flip = neg is not None
+        said = f"{neg} {word}" if flip else word
+        ((defect if flip else fine) if kind == FINE else (fine if flip else defect)).append(said)
+    return fine, defect
+
+
+CLAUSE_BREAK = re.compile(r"\s*(?:;|(?<!:):(?!:)|\s[-\u2013\u2014]\s|,\s*(?:but|so|which|while|whereas|although|since|"
+                          r"though|yet)\b|\s(?:but|because|whereas|although)\s|\.\s+)\s*", re.I)
+
+
+def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause of the text that holds [start, end) begins and ends."""
+    a = 0
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            return a, m.start()
+    return a, len(text)
+
+
+def clause(text: str, start: int, end: int) -> str:
+    a, b = clause_span(text, start, end)
+    return text[a:b]
+
+
+def clauses(text: str) -> int:
+    return 1 + sum(1 for m in CLAUSE_BREAK.finditer(text.strip()) if m.end() < len(text.strip()))
+
+
+def read_at(text: str, start: int, end: int) -> Reading:
+    """The polarity of the clause in which a phrase of the claim stands."""
+    whole = read(text)
+    if whole.polarity == UNSURE and whole.why.startswith("it is a question"):
+        return whole
+    return read(clause(text, start, end))
+
+
+def read(text: str) -> Reading:
+    """The polarity of one sentence or clause."""
+    plain = re.sub(r"[`*_]+", "", text).strip()
+    if plain.endswith("?"):
+        return Reading(UNSURE, "it is a question: it asserts nothing")
+    fine, defect = _cues(plain)
+    if fine and defect:
+        return Reading(UNSURE, f"it says both '{fine[0]}' and '{defect[0]}'")
+    if fine:
+        return Reading(FINE, f"'{fine[0]}'")
+    if defect:
+        return Reading(DEFECT, f"'{defect[0]}'")
+    return Reading(DEFECT, "no word says the code is fine: read as a reported problem")
