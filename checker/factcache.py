@@ -6,6 +6,7 @@ worst be rejected and rebuilt, never run. (Pickle was used before; a pickle in t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -15,8 +16,21 @@ from . import __version__, preamble, serial, toolchain
 FORMAT = 4  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters
 
 
+@functools.lru_cache(maxsize=None)
+def _code_digest() -> str:
+    """The facts pass's own source: an entry made by other code (a checkout between commits) is never reused."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("facts.py", "facts_names.py", "records.py", "frontend.py", "serial.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
 def key(path: Path, text: str, args: list[str]) -> str:
-    material = json.dumps({"format": FORMAT, "path": [str(path), str(path.resolve())], "text": text, "args": args, "qtcheck": __version__,
+    material = json.dumps({"format": FORMAT, "code": _code_digest(), "path": [str(path), str(path.resolve())], "text": text, "args": args, "qtcheck": __version__,
                            "libclang": toolchain.libclang_version()}, sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 

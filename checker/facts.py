@@ -47,6 +47,10 @@ NORETURN = {"QMessageLogger::fatal", "abort", "std::abort", "exit", "std::exit",
             "std::quick_exit", "std::terminate", "terminate", "qTerminate", "qt_check_pointer"}
 STRUCTURAL = {"COMPOUND_STMT", "IF_STMT", "WHILE_STMT", "DO_STMT", "FOR_STMT", "CXX_FOR_RANGE_STMT", "SWITCH_STMT",
               "CASE_STMT", "DEFAULT_STMT", "LABEL_STMT", "CXX_TRY_STMT", "CXX_CATCH_STMT"}
+# Qt calls that reparent the QObject passed to them (QLayout, QMainWindow, QTabWidget, QScrollArea, ...).
+REPARENTING = {"addWidget", "insertWidget", "addLayout", "insertLayout", "setLayout", "addItem", "setCentralWidget",
+               "setStatusBar", "setMenuBar", "setWidget", "addTab", "insertTab", "addRow", "insertRow",
+               "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton"}
 GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make a count larger
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
@@ -692,6 +696,15 @@ class _Collector:
                 owner = "smart"
             elif kind == K.MEMBER_REF_EXPR or kind == K.RETURN_STMT:
                 owner = "transferred"
+            elif kind == K.CONSTRUCTOR:  # `member(new T)` in the constructor's initializer list
+                before = None
+                for child in parent.get_children():
+                    if child.extent.start.offset <= c.extent.start.offset <= child.extent.end.offset \
+                            and child.kind != K.MEMBER_REF:
+                        break
+                    before = child
+                if before is not None and before.kind == K.MEMBER_REF:
+                    var = before.spelling
             break
         if parent_arg is not None:
             owner = "parent"
@@ -936,6 +949,14 @@ class _Collector:
             if alloc is not None:
                 alloc.deletes.append(d.line)
                 alloc.delete_stmts.append(self.stmt_in(alloc.lambda_id, d.lambda_id, d.stmt))
+        # Handed to a layout or a widget that takes ownership: `layout->addWidget(label); setLayout(layout);`.
+        for call in facts.calls:
+            if call.name not in REPARENTING:
+                continue
+            for arg in call.args:
+                alloc = self._alloc_by_var.get((call.function, arg.name or ""))
+                if alloc is not None and alloc.owner == "raw" and arg.kind in ("var", "member") and call.line >= alloc.line:
+                    alloc.owner, alloc.parent_arg = "transferred", f"{call.name}() at line {call.line}"
         # A parent given after the fact: `auto *t = new QTimer; t->setParent(this);`.
         for call in facts.calls:
             alloc = self._alloc_by_var.get((call.function, call.receiver or ""))

@@ -267,7 +267,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
         flagged = alloc.owner in owners
         owner_text = {"parent": f"owned by its parent ({alloc.parent_arg})",
                       "smart": "owned by a smart pointer",
-                      "transferred": "handed to another owner",
+                      "transferred": f"handed to another owner{f' ({alloc.parent_arg})' if alloc.parent_arg else ''}",
                       "raw": "owned by a raw pointer"}[alloc.owner]
         paths = {"early_exit": False, "exits_between": [], "leak_path": [], "text": ""}
         if alloc.deletes:
@@ -280,7 +280,9 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
             message or f"{alloc.text}: {owner_text}",
             _merge({"type": [alloc.type], "variable": [alloc.var or ""], "callee": ["new", alloc.type]},
                    _where(facts, alloc.function, alloc.lambda_id)),
-            {"owner": alloc.owner, "parent": alloc.parent_arg, "deleted_at": alloc.deletes,
+            # an owned object is deleted by its owner: "never deleted" does not hold for it
+            {"owner": alloc.owner, "parent": alloc.parent_arg,
+             "deleted_at": alloc.deletes or ([] if alloc.owner == "raw" else [f"with its owner ({owner_text})"]),
              "type": alloc.type, "text": alloc.text, "owner_text": owner_text,
              "early_exit": paths["early_exit"], "exits_between": paths["exits_between"],
              "leak_path": paths["leak_path"]},

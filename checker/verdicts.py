@@ -203,6 +203,16 @@ class Judge:
         return chosen
 
     def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
+        verdict = self._decide_part(part, claim_lines)
+        if part.tags and not part.rules and verdict.verdict == CONFIRMED:
+            # "the code is secure": a finding refutes it, but a handful of rules finding nothing cannot confirm it
+            tag = ", ".join(part.tags)
+            return PartVerdict(part.says, UNVERIFIABLE, f"qtcheck's {tag} rules ({', '.join(verdict.rules)}) find "
+                               f"nothing here, but they do not cover every kind of {tag} defect",
+                               verdict.rules, verdict.evidence, verdict.sites)
+        return verdict
+
+    def _decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
         if part.opinion:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "a matter of opinion: no code fact decides it",
                                [])
@@ -349,7 +359,11 @@ class Judge:
                 continue
             sub = Part(says=cwe, rules=covering, asserts=part.asserts, subjects=part.subjects)
             results.append(self.decide_part(sub, []))
-        verdict, reason = combine(results)
+        checked = [r for r in results if r.rules]  # a CWE no rule covers is not a checkable part: listed beside
+        verdict, reason = combine(checked or results)
+        if checked and len(checked) < len(results):
+            reason = "; ".join(f"{r.says}: {r.verdict}" if r.rules else f"{r.says}: not checked (no rule covers it)"
+                               for r in results)
         evidence = [e for r in results for e in r.evidence][:MAX_EVIDENCE]
         return PartVerdict(part.says, verdict, reason, sorted({x for r in results for x in r.rules}), evidence,
                            [s for r in results for s in r.sites])
