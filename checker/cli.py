@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="parse without the preamble cache and write nothing to it")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="check N files at once, one process each (default: the number of CPUs)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="text report: show how each claim was read (its parts, what each says of the code and from "
+                        "which words, the names and where the file has them, the rules asked)")
     p.add_argument("--version", action="version", version=f"qtcheck {__version__}")
     return p
 
@@ -153,7 +156,8 @@ def run(argv: list[str]) -> int:
     results = parallel.check_all(check_file, files, jobs, args, rules, claims)
     notices = robustness.notices(results) + notices
     report = report_mod.build(results, rules, notices)
-    rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty()))
+    rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty(),
+                                        verbose=args.verbose))
                 for fmt, target in pairs]
     outputs_mod.write_all([(t, text) for t, text in rendered if t is not None])  # files only once all rendered
     for target, text in rendered:

@@ -348,6 +348,11 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), m.group(0)))
     for start, end, code in sorted(spans):
+        decl = re.fullmatch(r"(?:const\s+)?([A-Z]\w*(?:::\w+)*(?:<[^<>]*>)?)(?:\s+|\s*[*&]+\s*)([a-z_]\w*)\s*;?", code.strip())
+        if decl:  # `QElapsedTimer timer`: a declaration names a type and a variable
+            found.append(Token(decl.group(1), ["type", "class", "symbol"], index, start, end))
+            found.append(Token(decl.group(2), ["variable", "symbol"], index, start, end))
+            continue
         name = normalize(code)
         if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name):
             continue
@@ -636,9 +641,37 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     return parts
 
 
+# "the file uses `X`", "this code calls `X`": the code is said to spell X (not "QLabel uses Qt::AutoText by default").
+PRESENCE = re.compile(r"\b(?:the|this)\s+(?:file|code|test|source|benchmark|example|program)\s+(?:also\s+|still\s+)?"
+                      r"(?:uses|calls|includes|declares|defines|connects|emits|creates|instantiates|invokes|"
+                      r"relies on|registers|is using)\b", re.I)
+
+
+def _unmapped_part(unit: Unit) -> Part:
+    """A claim no rule maps: its names are still looked up in the file. One the claim says the code uses
+    ("the file calls `X`") is a presence the file can refute; any other stays unverifiable."""
+    segments = ([unit.title] if unit.title else []) + [s for s in unit.sentences if not is_advice_sentence(s)]
+    subjects: dict[str, list[str]] = {}
+    present = False
+    for i, seg in enumerate(segments):
+        for t in tokens_of(seg, i):
+            kind = next((k for k in t.kinds if k in ("variable", "function", "type", "class", "macro", "header",
+                                                       "callee", "signal")), None)
+            if kind and t.name not in subjects.setdefault(kind, []):
+                subjects[kind].append(t.name)
+            a, _ = polarity.clause_span(seg, t.start, t.end)
+            before = plain(seg[a:t.start])
+            if PRESENCE.search(before) and not DENIAL.search(before):
+                present = True
+    return Part(unit.quote[:80], subjects={k: v for k, v in subjects.items() if v},
+                expects={"present": True} if present else {},
+                why="this claim maps to no rule of qtcheck (no rule's phrases, CWE ids or subjects match it)")
+
+
 def _is_preview(unit: Unit) -> bool:
-    low = plain(unit.quote).lower()
-    return any(p in low for p in data()["preview"])
+    low = plain(unit.quote).lower().strip()
+    return (any(p in low for p in data()["preview"]) or any(low.startswith(p) for p in data()["preview_starts"])
+            or low.endswith(":") and len(low.split()) <= 12)  # "The server starts like this:" introduces what follows
 
 
 def _clauses(unit: Unit) -> list[Unit]:
@@ -671,8 +704,7 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
         if not parts and unit.item and all(is_advice_sentence(x) for x in unit.sentences) and not unit.title:
             parts = [Part(unit.quote[:80], opinion=True, why="advice: it says what to change, not what the code does")]
         if not parts:
-            parts = [Part(unit.quote[:80], why="this claim maps to no rule of qtcheck (no rule's phrases, "
-                                                 "CWE ids or subjects match it)")]
+            parts = [_unmapped_part(unit)]
         number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
         counter = max(counter, number)
         ident = str(number)

@@ -42,7 +42,7 @@ def _claim(verdict: Verdict) -> dict:
         "evidence": [asdict(e) for e in verdict.evidence],
         "parts": [
             {"says": p.says, "verdict": p.verdict, "reason": p.reason, "rules": p.rules,
-             "evidence": [asdict(e) for e in p.evidence]}
+             "evidence": [asdict(e) for e in p.evidence], "reading": p.reading}
             for p in verdict.parts
         ],
     }

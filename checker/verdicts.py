@@ -38,6 +38,7 @@ class PartVerdict:
     rules: list[str]
     evidence: list[Evidence] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
+    reading: dict = field(default_factory=dict)  # how the claim's part was read (reports show it)
 
 
 @dataclass
@@ -223,6 +224,14 @@ class Judge:
             return self.decide_cwe(part)
         rule_ids = self.rules_of(part)
         if not rule_ids:
+            missing = self.names.missing(part.subjects)
+            if missing:  # a name the claim uses that the file's code never spells
+                shown = ", ".join(m.split(" ", 1)[1] for m in missing)
+                if part.expects.get("present") and not self.errors:
+                    return PartVerdict(part.says, REFUTED, f"the file's code never names {shown} (every identifier "
+                                       f"and #include of the file was searched)", [])
+                return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}: the claim "
+                                   f"speaks of something this file does not hold", [])
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
         sites = [s for rid in rule_ids for s in self.sites.get(rid, [])]
         relevant = [s for s in sites if subjects_match(part.subjects, s)]
@@ -369,8 +378,33 @@ class Judge:
                            [s for r in results for s in r.sites])
 
     # ---- claims ----
+    def reading(self, part: Part) -> dict:
+        """What the reader made of one part: what it says of the code, from which words, the names it uses and
+        where the file has each, and the questions asked. For a user who sees a verdict and asks why."""
+        says = {"fine": "the code is fine here", "defect": "the code has this problem",
+                "unsure": "could not tell"}.get(part.polarity)
+        if says is None:
+            says = ("the code has none of this" if part.asserts == "absent" else "the code has this") + \
+                   (" (as the claims YAML says)" if part.rules or part.tags or part.cwe else "")
+        if part.opinion:
+            says = "an opinion or advice: no code fact decides it"
+        elif not (part.rules or part.tags or part.cwe):
+            says = "nothing qtcheck can ask: no rule's phrases, CWE ids or names match it"
+        names = []
+        for kind, values in part.subjects.items():
+            for value in values:
+                lines = self.names.lines_of(value, kind)
+                names.append({"name": value, "read as": kind,
+                              "in the file": ("not looked up" if lines is None else
+                                              f"lines {', '.join(map(str, lines[:8]))}" if lines else "nowhere"),
+                              **({"said to be absent": True} if value in part.denied else {})})
+        return {"says": says, "from": part.reading, "names": names, "asks": self.rules_of(part),
+                **({"expects": {k: v for k, v in part.expects.items()}} if part.expects else {})}
+
     def decide(self, claim: Claim) -> Verdict:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
+        for verdict, part in zip(parts, claim.parts):
+            verdict.reading = self.reading(part)
         verdict, reason = combine(parts)
         evidence = []
         seen = set()
@@ -390,7 +424,7 @@ class Judge:
         if not self.facts.degraded or part.verdict == UNVERIFIABLE:
             return part
         return PartVerdict(part.says, UNVERIFIABLE, f"{DEGRADED_REASON}: clang did not know the Qt names this "
-                           f"depends on", part.rules, part.evidence, [])
+                           f"depends on", part.rules, part.evidence, [], part.reading)
 
     def line_note(self, claim: Claim, parts: list[PartVerdict]) -> str:
         """Where the cited lines and the constructs the claim resolved to disagree."""

@@ -36,7 +36,23 @@ def _line(*pieces: str | Text | tuple[str, str]) -> Text:
     return Text.assemble(*pieces)
 
 
-def _review_lines(review: dict) -> list[Text]:
+def _reading_lines(claim: dict) -> list[Text]:
+    """-v: how each part was read."""
+    out = []
+    for part in claim["parts"]:
+        r = part.get("reading") or {}
+        if not r:
+            continue
+        names = "; ".join(f"{n['name']} ({n['read as']}): {n['in the file']}" for n in r.get("names", []))
+        label = f"{part['says']}: " if r.get("asks") else ""
+        out.append(_line(("    read: ", "dim"), f"{label}{r['says']}"
+                         + (f" ({r['from']})" if r.get("from") else "")
+                         + (f"; names: {names}" if names else "")
+                         + (f"; asks {', '.join(r['asks'])}" if r.get("asks") else "; asks no rule")))
+    return out
+
+
+def _review_lines(review: dict, verbose: bool = False) -> list[Text]:
     s = review["summary"]
     holds = "n/a" if s["holds"] is None else f"{s['holds']:.0%}"
     out = [Text(""), _line(
@@ -56,6 +72,8 @@ def _review_lines(review: dict) -> list[Text]:
                                  f": {part['reason']}"))
         else:
             out.append(Text(f"    {claim['reason']}"))
+        if verbose:
+            out += _reading_lines(claim)
         if claim["line_note"]:
             out.append(_line(("    note: ", "dim"), claim["line_note"]))
         for e in claim["evidence"]:
@@ -84,7 +102,7 @@ def scorecard(reviews: list[dict]) -> list[Text]:
     return rows
 
 
-def lines(report: dict) -> list[Text]:
+def lines(report: dict, verbose: bool = False) -> list[Text]:
     out: list[Text] = []
     for notice in report.get("notices", []):
         out.append(_line(("note: ", "cyan"), notice))
@@ -98,7 +116,7 @@ def lines(report: dict) -> list[Text]:
     if report["reviews"]:
         out += scorecard(report["reviews"])
     for review in report["reviews"]:
-        out += _review_lines(review)
+        out += _review_lines(review, verbose)
     unclaimed = [f for f in report["findings"] if not f["claimed"]]
     title = "Findings no claim mentions" if report["reviews"] else "Findings"
     out += [Text(""), _line((f"== {title}: {len(unclaimed)}", "bold"))]
@@ -109,9 +127,9 @@ def lines(report: dict) -> list[Text]:
     return out
 
 
-def render(report: dict, to_terminal: bool = False, **_options) -> str:
+def render(report: dict, to_terminal: bool = False, verbose: bool = False, **_options) -> str:
     """Plain text unless to_terminal (stdout is a TTY) and NO_COLOR is unset; then ANSI colours and links."""
-    out = lines(report)
+    out = lines(report, verbose)
     if not wants_color(to_terminal):
         return "".join(t.plain + "\n" for t in out)
     buffer = io.StringIO()
