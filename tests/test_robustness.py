@@ -277,13 +277,20 @@ def test_degraded_facts_turn_every_decided_part_unverifiable():
 
 # ---------- no writes, no unsafe calls ----------
 
-def test_checking_changes_no_file_and_writes_only_the_output(tmp_path):
+def _work_copy(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     src = work / "plain.cpp"
     shutil.copy(ROBUST / "plain_qt.cpp", src)
     claims = work / "claims.yaml"
     shutil.copy(ROBUST / "plain_qt.claims.yaml", claims)
+    review = work / "review.md"
+    review.write_text("1. The result of `open()` is never checked.\n")
+    return work, src, claims, review
+
+
+def test_checking_changes_no_file_and_writes_only_the_output(tmp_path):
+    work, src, claims, _ = _work_copy(tmp_path)
     os.utime(src, (1_000_000_000, 1_000_000_000))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in work.iterdir()}
     out = tmp_path / "out" / "report.json"
@@ -319,18 +326,6 @@ def test_a_source_file_is_opened_read_only():
 
 
 # ---------- --output never lands on an input ----------
-
-def _work_copy(tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
-    src = work / "plain.cpp"
-    shutil.copy(ROBUST / "plain_qt.cpp", src)
-    claims = work / "claims.yaml"
-    shutil.copy(ROBUST / "plain_qt.claims.yaml", claims)
-    review = work / "review.md"
-    review.write_text("1. The result of `open()` is never checked.\n")
-    return work, src, claims, review
-
 
 def _snapshot(folder):
     return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}

@@ -1,0 +1,131 @@
+"""Reviews written for qtcheck (tests/reviews/own/), in shapes the seeds and the bench do not have: inline comments
+in every spelling, a table, a suggestion block, quoted code, questions, praise, concessives, nested bullets,
+headings, German prose around code names, `->`/`.`/`::` spellings, wrong and outside lines, invented names.
+
+Each claim: its verdict, its evidence lines (None: not asserted, the claim is unverifiable with none), and what
+the reader said of the code (the polarity of the first part), so a misreading shows as a failing test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker import prose, verdicts
+from checker.review_input import read_review
+from conftest import EXAMPLE, FIXTURES, analyze, builtin_rules
+
+OWN = Path(__file__).resolve().parent / "reviews" / "own"
+LAYOUTS = FIXTURES / "rules" / "unowned-qobject-allocation" / "silent_layouts.cpp"
+
+PROBLEM, FINE, UNSURE, NOTHING = "the code has this problem", "the code is fine here", "could not tell", \
+    "nothing qtcheck can ask: no rule's phrases, CWE ids or names match it"
+
+# review -> [(quote starts with, verdict, evidence lines, what the first part says of the code)]
+EXPECTED = {
+    "01_inline_L.md": [
+        ('L44: server->listen("foo") drops its result', "confirmed", [44], PROBLEM),
+        ("L119: qDebug in a benchmark slot", "unverifiable", [], UNSURE),          # names qDebug, says nothing of it
+        ("L35-46 - the server is created with new", "refuted", [35, 46], PROBLEM),  # no early return between them
+    ],
+    "02_file_colon.md": [
+        ("tst_localsocket_bench.cpp:44: The return value of listen()", "confirmed", [44], PROBLEM),
+        ("tst_localsocket_bench.cpp:142 - QElapsedTimer timer is declared but never used", "refuted",
+         [142, 143, 145, 116], PROBLEM),
+    ],
+    "03_backtick_paren.md": [
+        ("tst_localsocket_bench.cpp (65): every QLocalSocket gets this as parent", "confirmed", [65], FINE),
+        ("tst_localsocket_bench.cpp (18): Q_OBJECT is redundant", "refuted", [16, 21, 22, 23, 18], PROBLEM),
+    ],
+    "04_table.md": [
+        ("The result of listen() is ignored.", "confirmed", [44], PROBLEM),
+        ("The QLocalServer is allocated with new and has no parent.", "confirmed", [35, 46], PROBLEM),
+        ("qDebug output in dataExchange.", "unverifiable", [], UNSURE),
+    ],
+    "05_positive.md": [
+        ("What is done well: On the positive side, SocketFactory correctly has Q_OBJECT", "confirmed", [54, 93, 56],
+         FINE),
+    ],
+    "06_questions.md": [
+        ("Is the result of listen() checked anywhere?", "unverifiable", [], UNSURE),
+        ("Does ServerThread need Q_OBJECT?", "unverifiable", [], UNSURE),
+        ("The result of listen() is not checked.", "confirmed", [44], PROBLEM),
+    ],
+    "07_code_quotes.md": [  # the fenced code and the line introducing it are no claims
+        ('The result of server->listen("foo") shown above is thrown away.', "confirmed", [44], PROBLEM),
+    ],
+    "08_spellings.md": [
+        ("QLocalServer::listen is called without checking", "confirmed", [44], PROBLEM),
+        ("server.listen() result: ignored.", "confirmed", [44], PROBLEM),
+        ("The QLocalSocket::connectToServer call", "unverifiable", [], PROBLEM),  # the rule does not ask about it
+    ],
+    "09_wrong_lines_inline.md": [
+        ("L400: the result of listen() is ignored.", "unverifiable", [44], PROBLEM),  # cited outside the file
+        ("Line 44 - the result of listen() is ignored.", "confirmed", [44], PROBLEM),
+    ],
+    "10_german.md": [  # no rule reads German: never decided on a guess
+        ('Der Rückgabewert von server->listen("foo")', "unverifiable", [], NOTHING),
+        ("timer in dataExchange wird nie gelesen.", "unverifiable", [], NOTHING),
+    ],
+    "11_nested_bullets.md": [
+        ("Ownership: QLocalServer in ServerThread::run() is created with new", "partly", [35, 46, 65], PROBLEM),
+        ("Error handling: The result of listen() is ignored.", "confirmed", [44], PROBLEM),
+    ],
+    "12_headings.md": [
+        ("Q_OBJECT in SocketFactory: The Q_OBJECT macro in SocketFactory is unnecessary", "refuted", [54, 93, 56],
+         PROBLEM),
+        ("Unused timer: The QElapsedTimer in dataExchange is never read.", "refuted", [116, 142], PROBLEM),
+    ],
+    "13_concessive.md": [
+        ("the QLocalServer in run() is deleted by hand at line 46", "unverifiable", [], NOTHING),
+        ("the QCOMPARE inside the lambdas throws an exception", "refuted", [40, 38, 41, 68, 67, 72, 70, 75], PROBLEM),
+        ("every QLocalSocket has a parent", "confirmed", [65], FINE),
+        ("the QLocalServer in run() has none.", "unverifiable", [], NOTHING),
+    ],
+    "14_hallucinated.md": [
+        ("m_socketPool is never deleted in the destructor.", "unverifiable", [], NOTHING),
+        ("The file uses QMetaType::registerNormalizedType", "refuted", [], NOTHING),
+        ("QLocalServer::newConnection is connected to a lambda without a context object.", "confirmed", [36],
+         PROBLEM),
+    ],
+    "15_layouts.md": [
+        ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
+         [16, 18, 20, 23], FINE),
+        ("silent_layouts.cpp:67 - orphan is created with new and has no parent", "confirmed", [67], PROBLEM),
+        ("silent_layouts.cpp:49-51 - name and okButton come from the initializer list", "refuted", [49, 51],
+         PROBLEM),
+    ],
+}
+
+
+def decided(review: str):
+    target = LAYOUTS if "layouts" in review else EXAMPLE
+    facts, sites = analyze(target)
+    rules = list(builtin_rules())
+    name, text = read_review(str(OWN / review))
+    judge = verdicts.Judge(facts, rules, sites)
+    return [judge.decide(c) for c in prose.claims_from_text(text, name, rules)]
+
+
+def test_every_own_review_is_listed():
+    assert sorted(p.name for p in OWN.glob("*.md")) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 15
+
+
+@pytest.mark.parametrize("review", sorted(EXPECTED))
+def test_own_review(review):
+    got = decided(review)
+    assert len(got) == len(EXPECTED[review]), [v.claim.quote for v in got]  # every claim, and no other
+    for v, (quote, verdict, lines, says) in zip(got, EXPECTED[review]):
+        assert v.claim.quote.startswith(quote)
+        assert (v.verdict, [e.line for e in v.evidence]) == (verdict, lines), (quote, v.reason)
+        assert v.parts[0].reading["says"] == says, quote
+
+
+def test_the_reading_names_where_the_file_has_each_name():
+    [v, *_] = decided("14_hallucinated.md")
+    assert v.parts[0].reading["names"] == [{"name": "m_socketPool", "read as": "variable", "in the file": "nowhere"}]
+    listen = decided("08_spellings.md")[1]
+    assert listen.parts[0].reading["names"] == [{"name": "listen", "read as": "callee", "in the file": "lines 44"}]
+    assert listen.parts[0].reading["asks"] == ["unchecked-result"]
