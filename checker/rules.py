@@ -46,6 +46,7 @@ RULE_SCHEMA = {
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "needs_subjects": {"type": "boolean"},
+                "void_result": TEXT,
                 "attributes": {
                     "type": "array",
                     "items": {

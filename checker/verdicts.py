@@ -255,6 +255,13 @@ class Judge:
             if misread:
                 return PartVerdict(part.says, UNVERIFIABLE, f"{misread}: {names} asks about something else, so it "
                                    f"does not decide this claim", rule_ids)
+            void = self._void_calls(part, rule_ids)
+            if void:
+                template, calls = void
+                reason = "; ".join(dict.fromkeys(template.format(callee=c.qualified or c.name) for c in calls))
+                return PartVerdict(part.says, CONFIRMED if part.asserts == "absent" else REFUTED, reason, rule_ids,
+                                   [Evidence(str(self.facts.path), c.line, c.col, self.facts.source(c.line).strip())
+                                    for c in calls][:MAX_EVIDENCE])
             exhaustive = all(self.rules[r].claims.get("exhaustive") for r in rule_ids)
             if present and not missing and not exhaustive:  # in the file, but these rules do not look at it
                 shown = "; ".join(f"{name} at line(s) {', '.join(map(str, lines[:4]))}" for name, lines in present[:2])
@@ -325,6 +332,25 @@ class Judge:
                                f"but {quiet[0].message}", rule_ids, self.evidence_for(flagged + quiet),
                                flagged + quiet)
         return PartVerdict(part.says, REFUTED, quiet[0].message, rule_ids, self.evidence_for(quiet), quiet)
+
+    def _void_calls(self, part: Part, rule_ids: list[str]):
+        """(the rule's void_result sentence, the calls) when every claimed callee's calls in the file return void."""
+        template = next((self.rules[r].claims.get("void_result") for r in rule_ids
+                         if self.rules[r].claims.get("void_result")), None)
+        callees = part.subjects.get("callee", [])
+        if not template or not callees or part.expects:
+            return None
+        calls = []
+        for callee in callees:
+            name = (_identifiers_of(callee)[-1:] or [""])[0]
+            mine = [c for c in self.facts.calls if c.name == name]
+            if not mine or any(c.returns_value for c in mine) or any(self._tainted_line(c.line) for c in mine):
+                return None
+            calls += mine
+        return template, calls
+
+    def _tainted_line(self, line: int) -> bool:
+        return any(d.line == line for d in self.errors)
 
     def decide_expectation(self, part: Part, sites: list[Site], rule_ids: list[str]) -> PartVerdict:
         # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
