@@ -125,11 +125,14 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
         return base + ["-std=c++17", "-fPIC"] + options.extra_args, None
     qt = qt_discovery.find_qt_include(options.qt_include)
     args = base + ["-std=c++17", "-fPIC", f"-I{qt}"]
-    for module in qt_discovery.modules_for(text, qt):
+    used = qt_discovery.modules_for(text, qt, path)
+    for module in used:
         args.append(f"-I{qt / module}")
         define = qt_discovery.MODULE_DEFINES.get(module)
         if define:
             args.append(f"-D{define}")
+    # every other installed module's folder too, as a build linking it passes: "qlocalserver.h" is found
+    args += [f"-I{qt / module}" for module in qt_discovery.installed_modules(qt) if module not in used]
     return args + options.extra_args, qt
 
 

@@ -72,6 +72,7 @@ class Unit:
     body: list[str] = field(default_factory=list)
     item: bool = False
     prefix: str = ""    # an inline comment's location as the review wrote it ("client.cpp:56 -")
+    subs: list[int] = field(default_factory=list)  # where each sub-bullet starts in body
     lines: list[int] = field(default_factory=list)  # the lines that location names
 
     @property
@@ -235,6 +236,7 @@ def split_units(text: str) -> list[Unit]:
             title, rest = split_lead(item.group("text"))
             skipping_sub = is_advice_title(title) or is_advice_sentence(item.group("text"))
             if not skipping_sub:
+                current.subs.append(len(current.body))
                 current.body.append(plain(title) + ": " + rest if title else rest)
             previous_blank = False
             continue
@@ -248,7 +250,23 @@ def split_units(text: str) -> list[Unit]:
         paragraph.append(line)
         previous_blank = False
     close_paragraph()
-    return [u for u in units if u.body or (u.title and u not in sections)]
+    return [v for u in units if u.body or (u.title and u not in sections) for v in _split_subs(u)]
+
+
+def _split_subs(unit: Unit) -> list[Unit]:
+    """An item whose sub-bullets make two or more statements gives one claim per sub-bullet, under its title
+    (`2.1`, `2.2`); text on the item's own line before them is a claim of its own."""
+    if len(unit.subs) < 2:
+        return [unit]
+    out = []
+    head = unit.body[:unit.subs[0]]
+    if head:
+        out.append(Unit(unit.number, unit.title, head, item=True, prefix=unit.prefix, lines=unit.lines))
+    bounds = unit.subs + [len(unit.body)]
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:]), 1):
+        number = f"{unit.number}.{k}" if unit.number else None
+        out.append(Unit(number, unit.title, unit.body[a:b], item=True, prefix=unit.prefix, lines=unit.lines))
+    return out
 
 
 def _table_unit(header: list[str], cells: list[str]) -> Unit | None:
@@ -652,7 +670,7 @@ def _unmapped_part(unit: Unit) -> Part:
     ("the file calls `X`") is a presence the file can refute; any other stays unverifiable."""
     segments = ([unit.title] if unit.title else []) + [s for s in unit.sentences if not is_advice_sentence(s)]
     subjects: dict[str, list[str]] = {}
-    present = False
+    present: list[str] = []
     for i, seg in enumerate(segments):
         for t in tokens_of(seg, i):
             kind = next((k for k in t.kinds if k in ("variable", "function", "type", "class", "macro", "header",
@@ -661,10 +679,10 @@ def _unmapped_part(unit: Unit) -> Part:
                 subjects[kind].append(t.name)
             a, _ = polarity.clause_span(seg, t.start, t.end)
             before = plain(seg[a:t.start])
-            if PRESENCE.search(before) and not DENIAL.search(before):
-                present = True
+            if PRESENCE.search(before) and not DENIAL.search(before) and t.name not in present:
+                present.append(t.name)  # "the file calls `X`": said to be in the code
     return Part(unit.quote[:80], subjects={k: v for k, v in subjects.items() if v},
-                expects={"present": True} if present else {},
+                expects={"present": present} if present else {},
                 why="this claim maps to no rule of qtcheck (no rule's phrases, CWE ids or subjects match it)")
 
 
@@ -705,9 +723,13 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
             parts = [Part(unit.quote[:80], opinion=True, why="advice: it says what to change, not what the code does")]
         if not parts:
             parts = [_unmapped_part(unit)]
-        number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
-        counter = max(counter, number)
-        ident = str(number)
+        if unit.number and re.fullmatch(r"\d+\.\d+", unit.number):  # a sub-bullet of item N: N.k
+            ident = unit.number
+            counter = max(counter, int(unit.number.split(".")[0]))
+        else:
+            number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
+            counter = max(counter, number)
+            ident = str(number)
         if ident in used:
             k = 2
             while f"{ident}.{k}" in used:

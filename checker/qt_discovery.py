@@ -92,18 +92,61 @@ def qt_version(include_dir: Path) -> str:
     return match.group(1) if match else "unknown"
 
 
-def modules_for(source_text: str, include_dir: Path) -> list[str]:
-    """Qt modules named by the file's own #include lines (QtCore always)."""
+LOCAL_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)
+MAX_LOCAL_HEADERS = 64
+
+
+def _local_headers(path: Path | None, text: str) -> list[str]:
+    """The texts of the local headers the file includes ("client.h"), and theirs, found beside each includer."""
+    if path is None:
+        return []
+    out: list[str] = []
+    seen: set[Path] = set()
+    todo = [(path.parent, text)]
+    while todo and len(seen) < MAX_LOCAL_HEADERS:
+        folder, body = todo.pop()
+        for name in LOCAL_INCLUDE_RE.findall(body):
+            candidate = folder / name
+            try:
+                resolved = candidate.resolve()
+                if resolved in seen or not candidate.is_file() or candidate.stat().st_size > 1024 * 1024:
+                    continue
+                seen.add(resolved)
+                header = candidate.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            out.append(header)
+            todo.append((candidate.parent, header))
+    return out
+
+
+def _module_of(spelling: str, include_dir: Path) -> str | None:
+    head = spelling.split("/", 1)[0]
+    if "/" in spelling:
+        return head if head.startswith("Qt") and (include_dir / head).is_dir() else None
+    if spelling[:1] in ("Q", "q"):  # <QLocalSocket>, <qlocalsocket.h>, "qlocalserver.h": a module header by name
+        for module in [*MODULE_DEFINES, *installed_modules(include_dir)]:
+            if (include_dir / module / spelling).is_file():
+                return module
+    return None
+
+
+def installed_modules(include_dir: Path) -> list[str]:
+    """Every Qt module folder of the installation (QtCore, QtNetwork, ...)."""
+    try:
+        return sorted(p.name for p in include_dir.iterdir() if p.name.startswith("Qt") and p.is_dir())
+    except OSError:
+        return []
+
+
+def modules_for(source_text: str, include_dir: Path, path: Path | None = None) -> list[str]:
+    """Qt modules named by the file's own #include lines and by the local headers it includes (QtCore always)."""
     modules = {"QtCore"}
-    for spelling in INCLUDE_RE.findall(source_text):
-        head = spelling.split("/", 1)[0]
-        if "/" in spelling and (include_dir / head).is_dir() and head.startswith("Qt"):
-            modules.add(head)
-        elif "/" not in spelling and spelling[:1] == "Q":
-            for module in MODULE_DEFINES:
-                if (include_dir / module / spelling).is_file():
-                    modules.add(module)
-                    break
+    for text in [source_text, *_local_headers(path, source_text)]:
+        for spelling in INCLUDE_RE.findall(text):
+            module = _module_of(spelling, include_dir)
+            if module:
+                modules.add(module)
     for module in list(modules):
         modules.update(MODULE_DEPENDS.get(module, []))
     return sorted(modules)

@@ -226,8 +226,9 @@ class Judge:
         if not rule_ids:
             missing = self.names.missing(part.subjects)
             if missing:  # a name the claim uses that the file's code never spells
-                shown = ", ".join(m.split(" ", 1)[1] for m in missing)
-                if part.expects.get("present") and not self.errors:
+                said_present = [m for m in missing if m.split(" ", 1)[1] in (part.expects.get("present") or [])]
+                shown = ", ".join(m.split(" ", 1)[1] for m in (said_present or missing))
+                if said_present and not self.errors:
                     return PartVerdict(part.says, REFUTED, f"the file's code never names {shown} (every identifier "
                                        f"and #include of the file was searched)", [])
                 return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}: the claim "

@@ -69,7 +69,9 @@ EXPECTED = {
         ("timer in dataExchange wird nie gelesen.", "unverifiable", [], NOTHING),
     ],
     "11_nested_bullets.md": [
-        ("Ownership: QLocalServer in ServerThread::run() is created with new", "partly", [35, 46, 65], PROBLEM),
+        # two sub-bullets under one lead-in: two claims, each under the title
+        ("Ownership: QLocalServer in ServerThread::run() is created with new", "confirmed", [35, 46], PROBLEM),
+        ("Ownership: The QLocalSocket objects have no parent and leak.", "refuted", [65], PROBLEM),
         ("Error handling: The result of listen() is ignored.", "confirmed", [44], PROBLEM),
     ],
     "12_headings.md": [
