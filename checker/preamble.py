@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -166,7 +167,15 @@ def prepare(cache_dir: Path, text: str, args: list[str], main: str) -> Preamble 
         return None
     key = entry_key(block, args)
     try:
-        return load(cache_dir, key, main) or build(cache_dir, key, block, args, main)
+        found = load(cache_dir, key, main)
+        if found is not None:
+            return found
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        # One builder per entry at a time: the PCH and its metadata are two files, and two builders writing both
+        # could leave one's PCH beside the other's metadata. The next one in finds the entry built.
+        with open(cache_dir / f"{key}.lock", "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            return load(cache_dir, key, main) or build(cache_dir, key, block, args, main)
     except OSError:  # an unwritable or full cache folder: parse without a preamble
         return None
 
