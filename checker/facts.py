@@ -83,6 +83,9 @@ class Facts:
     stmts: list[StmtFact] = field(default_factory=list)  # every function's and lambda's statement tree
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # every name the code spells -> its lines
     parameters: list[VariableFact] = field(default_factory=list)  # parameters of functions and lambdas defined here
+    used_files: dict[str, list[int]] = field(default_factory=dict)  # header declaring something used -> lines using it
+    declarations: dict[str, list[int]] = field(default_factory=dict)  # name -> lines of the file that declare it
+    declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -214,6 +217,7 @@ class _Collector:
         top = [c for c in tu.cursor.get_children() if self._is_main(c.location)]
         for c in top:
             if c.kind == self.K.MACRO_INSTANTIATION:
+                self._note_use(c)
                 ext = c.extent
                 self.facts.macros.append(
                     MacroUse(c.spelling, ext.start.line, ext.start.column, ext.end.line, ext.end.column,
@@ -270,6 +274,10 @@ class _Collector:
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
                                                 c.location.column, function, lambda_id))
+        if kind in self._reference_kinds:
+            self._note_use(c)
+        elif kind.is_declaration() and c.spelling:
+            self._note_declaration(c)
         children = list(c.get_children())
         roles = self._child_roles(c, children, role)
         parents.append(c)
@@ -963,6 +971,40 @@ class _Collector:
             if (call.name == "setParent" and alloc is not None and alloc.owner == "raw" and call.args
                     and call.args[0].kind not in ("null", "default") and call.line >= alloc.line):
                 alloc.owner, alloc.parent_arg = "parent", call.args[0].text
+
+    @property
+    def _reference_kinds(self):
+        K = self.K
+        return (K.TYPE_REF, K.DECL_REF_EXPR, K.MEMBER_REF_EXPR, K.CALL_EXPR, K.TEMPLATE_REF, K.NAMESPACE_REF,
+                K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION)
+
+    def _note_declaration(self, c):
+        """Where the file declares a name, and whether its first declaration lives in another file (a header)."""
+        lines = self.facts.declarations.setdefault(c.spelling, [])
+        if c.location.line not in lines:
+            lines.append(c.location.line)
+        try:
+            where = c.canonical.location.file
+        except Exception:
+            where = None
+        if where is not None and where.name != self.main and c.spelling not in self.facts.declared_elsewhere:
+            self.facts.declared_elsewhere.append(c.spelling)
+
+    def _note_use(self, c):
+        """The header that declares what this cursor uses (its definition where there is one): the use map."""
+        try:
+            ref = c.referenced
+            if ref is None:
+                return
+            target = ref.get_definition() or ref
+            where = target.location.file
+        except Exception:  # a cursor libclang cannot resolve: no use recorded
+            return
+        if where is None or where.name == self.main:
+            return
+        lines = self.facts.used_files.setdefault(where.name, [])
+        if not lines or lines[-1] != c.location.line:
+            lines.append(c.location.line)
 
     def _include_graph(self):
         graph = self.facts.include_graph

@@ -520,7 +520,57 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
                    *[_where(facts, f) for f in functions]),
             {"used": True, "uses": len(uses), "kind": first.kind},
             evidence=lines[1:8]))
+    # Every other name the file declares: used when its code spells it on a line that does not declare it.
+    covered = {n for site in sites for n in site.subjects.get("symbol", [])}
+    bodies = [(fn.line, fn.end_line) for fn in facts.functions if fn.is_definition]
+    for name, declared in facts.declarations.items():
+        if name in covered or name not in facts.identifiers:
+            continue
+        # a name declared inside a function body (a local, a parameter) is used where that body spells it
+        scopes = {}
+        for line in declared:
+            body = min((b for b in bodies if b[0] < line <= b[1]), key=lambda b: b[1] - b[0], default=None)
+            scopes.setdefault(body, []).append(line)
+        for body, here in scopes.items():
+            spelled = [ln for ln in facts.identifiers[name] if body is None or body[0] <= ln <= body[1]]
+            sites.append(_declared_site(facts, name, sorted(here), [ln for ln in spelled if ln not in declared],
+                                        _where(facts, next((fn.qualified for fn in facts.functions
+                                                            if body and (fn.line, fn.end_line) == body), None))))
     return sites
+
+
+def _called_by_qt(facts: Facts, name: str) -> str:
+    """Why code that no line of the file calls still runs: Qt or the runtime calls it."""
+    for fn in facts.functions:
+        if fn.name != name:
+            continue
+        if fn.is_slot or fn.is_test_function or fn.is_data_function:
+            return "it is a slot: Qt calls it through the meta-object system (QTest runs test slots)"
+        if fn.is_signal:
+            return "it is a signal: emitting or connecting it happens through the meta-object system too"
+        if fn.is_override or fn.is_thread_run:
+            return "it overrides a virtual function: the base class calls it"
+        if fn.kind in ("constructor", "destructor") or name == "main":
+            return "constructors, destructors and main() run without being named"
+    if any(name in [n for n, _ in cls.invokables] for cls in facts.classes):
+        return "it is Q_INVOKABLE: the meta-object system calls it"
+    return ""
+
+
+def _declared_site(facts: Facts, name: str, declared: list[int], uses: list[int], where: dict) -> Site:
+    """Whether a name the file declares is used: its code spells it on a line that does not declare it."""
+    first = declared[0]
+    if uses:
+        message, used = f"{name} is used at line(s) {', '.join(map(str, uses[:6]))}", True
+    elif _called_by_qt(facts, name):
+        message, used = f"{name} is not called in this file, but {_called_by_qt(facts, name)}", None
+    elif name in facts.declared_elsewhere:
+        message, used = (f"{name} is used nowhere in this file, but it is declared in a header, so other files "
+                         f"may use it"), None
+    else:
+        message, used = f"{name} is declared at line {first} and used nowhere else in the file", False
+    return Site(first, 1, False, message, _merge({"symbol": [name]}, where),
+                {"used": used, "uses": len(uses), "kind": "declared"}, evidence=uses[:7])
 
 
 def _header_key(name: str) -> str:
@@ -543,13 +593,16 @@ def _forwarded(graph, file: str | None) -> str | None:
 
 @matcher("include-reachability")
 def include_reachability(facts: Facts, params: dict) -> list[Site]:
+    """For each #include: which other includes reach it, whether the file uses anything declared in what it
+    brings (the use map), and whether removing it would lose such a declaration (needed)."""
     import networkx as nx
 
     graph = facts.include_graph
     reach: dict[str, set[str]] = {}
     for inc in facts.includes:
         if inc.file and inc.file in graph:
-            reach[inc.spelling] = nx.descendants(graph, inc.file)
+            reach[inc.spelling] = nx.descendants(graph, inc.file) | {inc.file}
+    used = {f: sorted(set(lines)) for f, lines in facts.used_files.items()}
     sites = []
     for inc in facts.includes:
         content = _forwarded(graph, inc.file)
@@ -557,7 +610,14 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
                if other is not inc and inc.file
                and (inc.file in reach.get(other.spelling, set()) or content in reach.get(other.spelling, set())
                     or (content != inc.file and other.file == content))]
-        n = len(reach.get(inc.spelling, ()))
+        n = len(reach.get(inc.spelling, ())) - (1 if inc.spelling in reach else 0)
+        mine = reach.get(inc.spelling, set())
+        elsewhere = set().union(*(reach.get(o.spelling, set()) for o in facts.includes if o is not inc))
+        # what it brings: the header itself (and the one a CamelCase header forwards to), and what only it brings
+        own = {f for f in (inc.file, content) if f} | (mine - elsewhere)
+        uses = {f: lines for f, lines in used.items() if f in own}
+        only_here = {f: lines for f, lines in used.items() if f in mine and f not in elsewhere}
+        use_lines = sorted({ln for lines in uses.values() for ln in lines})
         if inc.file is None:
             message = f"#include <{inc.spelling}> was not found"
         elif via:
@@ -567,10 +627,25 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
             message = (f"{inc.spelling} is not reached by any other include of this file"
                        + (f" ({', '.join(others[:2])}{' ...' if len(others) > 2 else ''} do not bring it)"
                           if others else ""))
+        if inc.file is not None:
+            if only_here:
+                first = sorted(only_here)[0]
+                message += (f"; it is needed: line {only_here[first][0]} uses what {first.rsplit('/', 1)[-1]} "
+                            f"declares, which no other include brings")
+            elif uses:
+                message += (f"; the file uses what it brings (line(s) {', '.join(map(str, use_lines[:4]))}), "
+                            f"but other includes bring that too, so it is not needed")
+            else:
+                message += "; nothing the file uses is declared in what it brings"
         sites.append(Site(
             inc.line, 1, bool(via), message,
             {"header": [inc.spelling, inc.spelling.split("/")[-1]]},
-            {"reached_from": via, "found": inc.file is not None, "reaches": n}))
+            {"reached_from": via, "found": inc.file is not None, "reaches": n,
+             "used": (bool(uses) if inc.file is not None and not facts.error_lines() else None),
+             "needed": (bool(only_here) if inc.file is not None and not facts.error_lines() else None),
+             # the lines a claim about use or need is shown (verdicts adds them for a claim that asks)
+             "evidence_for": {"used": use_lines[:3],
+                              "needed": sorted({ln for lines in only_here.values() for ln in lines})[:3]}}))
     return sites
 
 

@@ -366,6 +366,10 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         if not any(a <= m.start() < b for a, b, _ in spans):
             spans.append((m.start(), m.end(), m.group(0)))
     for start, end, code in sorted(spans):
+        header = re.fullmatch(r"\s*(?:#\s*include\s*)?[<\"]([^<>\"]+)[>\"]?\s*", code)
+        if header and (code.lstrip().startswith("#") or code.lstrip().startswith("<")):
+            found.append(Token(header.group(1).strip(), ["header"], index, start, end))
+            continue
         decl = re.fullmatch(r"(?:const\s+)?([A-Z]\w*(?:::\w+)*(?:<[^<>]*>)?)(?:\s+|\s*[*&]+\s*)([a-z_]\w*)\s*;?", code.strip())
         if decl:  # `QElapsedTimer timer`: a declaration names a type and a variable
             found.append(Token(decl.group(1), ["type", "class", "symbol"], index, start, end))
@@ -380,10 +384,10 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         stated = _kind_after(segment, end)
         if stated and kinds != ["header"]:
             kinds = {"function": ["function", "callee"]}.get(stated, [stated])
-        elif kinds[0] == "class" and re.search(r"\b(\w+)\s+(?:the\s+)?$", segment[:start]):
+        elif kinds != ["header"] and re.search(r"\b(\w+)\s+(?:the\s+)?$", segment[:start]):
             before = re.search(r"\b(\w+)\s+(?:the\s+)?$", segment[:start]).group(1).lower()
-            if before in containers:
-                kinds = ["class"]
+            if before in containers:  # "in `ServerThread`", "in `dataExchange`": where, not what
+                kinds = ["class"] if kinds[0] == "class" else [k for k in kinds if k != "symbol"]
         found.append(Token(name, kinds, index, start, end))
     return found
 
@@ -415,20 +419,27 @@ class Match:
     segment: int
     start: int            # offsets in the segment (with Markdown)
     end: int
+    topic: bool = False   # a topic phrase: brings the rule up for its attributes, asserts nothing itself
 
 
-def _matches(segments: list[str], rules: list[Rule]) -> list[Match]:
-    found: list[Match] = []
+def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -> list[Match]:
+    """Every rule phrase in the segments; topics: matches the claim's names already made."""
+    found: list[Match] = list(topics)
     for si, seg in enumerate(segments):
         text, where = _plain_spans(seg)
         for rule in rules:
             block = rule.claims or {}
             for a, b in find_phrases(text, block.get("phrases", [])):
                 found.append(Match(rule.id, None, si, where[a], where[b]))
+            for a, b in find_phrases(text, block.get("topic_phrases", [])):
+                found.append(Match(rule.id, None, si, where[a], where[b], topic=True))
             for ai, attr in enumerate(block.get("attributes", [])):
                 for a, b in find_phrases(text, attr["phrases"]):
                     found.append(Match(rule.id, ai, si, where[a], where[b]))
-    # a longer phrase of another rule wins over the shorter one it overlaps
+    # an attribute phrase counts only for a rule the claim brings up ("is redundant" is no include's when no
+    # include is spoken of), and a longer phrase of another rule wins over the shorter one it overlaps
+    spoken = {m.rule for m in found if m.attr is None}
+    found = [m for m in found if m.attr is None or m.rule in spoken]
     kept: list[Match] = []
     for m in sorted(found, key=lambda m: -(m.end - m.start)):
         if not any(k.segment == m.segment and k.rule != m.rule and k.start < m.end and m.start < k.end
@@ -527,7 +538,9 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     flat = plain(whole)
     absent = any(re.search(p, flat, re.I) for p in d["absence"])
     tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i)]
-    matches = _matches(segments, rules)
+    topics = [Match(rule.id, None, t.segment, t.start, t.end, topic=True)  # `<cstdlib>` brings up includes
+              for rule in rules for t in tokens if set((rule.claims or {}).get("topic_subjects", [])) & set(t.kinds)]
+    matches = _matches(segments, rules, topics)
     cwes = cwe_ids(whole)
     # rules in the order the claim brings them up
     selected = list(dict.fromkeys(m.rule for m in sorted(matches, key=lambda m: (m.segment, m.start))
@@ -555,10 +568,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 consumed.add(ti)
                 break
 
-    def own_tokens(rid: str) -> list[Token]:
+    def own_tokens(rid: str, only: list[Match] | None = None) -> list[Token]:
         """The code named in the clauses where the rule's phrases stand; else in their sentences; else in the
-        item's title; else anywhere in a claim of one sentence."""
-        mine = [m for m in matches if m.rule == rid]
+        item's title; else anywhere in a claim of one sentence. With only: in the clauses of those matches."""
+        mine = only if only is not None else [m for m in matches if m.rule == rid]
         free = [t for ti, t in enumerate(tokens) if ti not in consumed]
         spans = [(m.segment, *polarity.clause_span(segments[m.segment], m.start, m.end)) for m in mine]
         pool = [t for t in free if any(t.segment == s and a <= t.start < b for s, a, b in spans)]
@@ -570,7 +583,11 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                     r"(?:do|does|did|is|are|was|were|has|have|had|can|cannot|could|may|might|will|would|should|"
                     r"must|only|never|also|then|still)\b", said, re.I):
                 before = [t for t in free if t.segment == seg and t.start < a]
-                pool += before or ([] if pool else [t for t in free if t.segment == seg - 1])
+                if not before and not pool:
+                    before = [t for t in free if t.segment == seg - 1]
+                    if re.match(r"(?:it|its|it's|this)\b", said, re.I):
+                        before = before[:1]  # "It can be removed.": what the sentence before spoke of first
+                pool += before
         if pool:
             return [t for i, t in enumerate(pool) if all(t is not u for u in pool[:i])]
         segs = {m.segment for m in mine}
@@ -611,6 +628,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attrs = sorted({m.attr for m in mine if m.attr is not None})
         body_segs = {m.segment for m in mine if m.segment >= title_count}
         base = not attrs or any(all(m.attr is None for m in mine if m.segment == s) for s in body_segs)
+        base = base and any(m.attr is None and not m.topic for m in mine)  # topic phrases assert nothing
         reading = (polarity.Reading(polarity.FINE, "says there is none") if absent
                    else _polarity_of(mine, segments, title_count, "context" in subjects))
         asserts = "absent" if reading.polarity == polarity.FINE else "present"
@@ -630,13 +648,18 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if None in expects.values():
                 continue
             negated = [m for m in mine if m.attr == ai and polarity.negated(plain(segments[m.segment][:m.start]))]
+            if primary:  # the names this attribute speaks of: those in its own clause, when it names any
+                near = {t.name for t in own_tokens(rid, [m for m in mine if m.attr == ai])}
+                attr_splits = [x for x in splits if x[primary][0] in near] or splits
+            else:
+                attr_splits = splits
             attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "
                                              f"the opposite of what qtcheck can ask") if negated
                             else polarity.Reading(polarity.DEFECT, f"'{attr['phrases'][0]}'"))
             parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts,
                            polarity=attr_reading.polarity, reading=attr_reading.why,
                            denied=[n for n in denied if any(n in v for v in s.values())])
-                      for s in splits]
+                      for s in attr_splits]
 
     final_tags = {t for rid in final for t in by_id[rid].tags}
     for topic in d["unchecked_topics"]:

@@ -42,6 +42,8 @@ RULE_SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "phrases": {"type": "array", "items": TEXT},
+                "topic_phrases": {"type": "array", "items": TEXT},
+                "topic_subjects": {"type": "array", "items": {"type": "string"}},
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},

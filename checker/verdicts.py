@@ -172,10 +172,14 @@ class Judge:
         self.names = Names(facts)
 
     # ---- evidence ----
-    def evidence_for(self, sites: list[Site]) -> list[Evidence]:
+    def evidence_for(self, sites: list[Site], keys=()) -> list[Evidence]:
+        """The sites' lines and their evidence; for a claim that asks about some attributes (keys), the lines
+        the matcher keeps for those too."""
         out, seen = [], set()
         for site in sites:
-            for line, col, note in [(site.line, site.col, site.message)] + [(ln, 1, "") for ln in site.evidence]:
+            extra = [ln for k in keys for ln in (site.attrs.get("evidence_for") or {}).get(k, [])]
+            for line, col, note in [(site.line, site.col, site.message)] + [(ln, 1, "") for ln in
+                                                                             site.evidence + extra]:
                 if line in seen:
                     continue
                 seen.add(line)
@@ -376,14 +380,15 @@ class Judge:
         good = [s for s in sites if holds(s)]
         bad = [s for s in sites if not holds(s)]
         want = ", ".join(f"{k} = {v}" for k, v in part.expects.items())
+        keys = list(part.expects)
         if good and not bad:
-            return PartVerdict(part.says, CONFIRMED, good[0].message, rule_ids, self.evidence_for(good), good)
+            return PartVerdict(part.says, CONFIRMED, good[0].message, rule_ids, self.evidence_for(good, keys), good)
         if good:
             return PartVerdict(part.says, PARTLY, f"{len(good)} of {len(sites)} have {want}: {good[0].message}; "
-                               f"but {bad[0].message}", rule_ids, self.evidence_for(good + bad), good + bad)
+                               f"but {bad[0].message}", rule_ids, self.evidence_for(good + bad, keys), good + bad)
         actual = ", ".join(f"{k} = {bad[0].attrs.get(k)!r}" for k in part.expects)
         return PartVerdict(part.says, REFUTED, f"{bad[0].message} ({actual}, the claim needs {want})",
-                           rule_ids, self.evidence_for(bad), bad)
+                           rule_ids, self.evidence_for(bad, keys), bad)
 
     def decide_cwe(self, part: Part) -> PartVerdict:
         """'No issues related to CWE-X': decided by the rules that cover CWE-X, per CWE."""

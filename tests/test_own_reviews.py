@@ -95,6 +95,19 @@ EXPECTED = {
         ('The result of socket->connectToServer("foo") is never checked.', "refuted", [82], PROBLEM),
         ("connectToServer() returns void; failures are reported through signals", "confirmed", [82], FINE),
     ],
+    "17_includes.md": [  # the use map: what each include brings that the code uses, and what only it brings
+        ("#include <QtCore/QTimer> is unused.", "confirmed", [4], PROBLEM),
+        ("#include <QtCore/QElapsedTimer> is not needed.", "refuted", [3, 11, 12, 13], PROBLEM),
+        ("<cstdlib> can be removed because nothing in the file needs it.", "confirmed", [6], PROBLEM),
+        ("#include <QtCore/QString> is redundant", "confirmed", [5], PROBLEM),
+        ("<QtCore/QElapsedTimer> is needed for the QElapsedTimer on line 11.", "confirmed", [3, 11, 12, 13], PROBLEM),
+    ],
+    "18_uses.md": [  # names the file declares: used where its code spells them on a line that does not declare them
+        ("Q_CHECK_PTR is never used.", "refuted", [66], PROBLEM),
+        ("pingPong_data() is never called and is dead code.", "unverifiable", [21], PROBLEM),  # QTest calls it
+        ("The pending counter is unused.", "refuted", [99, 60, 77], PROBLEM),
+        ("remaining is never used anywhere.", "refuted", [98, 63, 73, 74], PROBLEM),
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -105,8 +118,11 @@ EXPECTED = {
 }
 
 
+USE_MAP = FIXTURES / "includes" / "use_map.cpp"
+
+
 def decided(review: str):
-    target = LAYOUTS if "layouts" in review else EXAMPLE
+    target = LAYOUTS if "layouts" in review else USE_MAP if "includes" in review else EXAMPLE
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
