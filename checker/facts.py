@@ -529,6 +529,27 @@ class _Collector:
             return "other", None
         return "other", None
 
+    def _call_args(self, c, ref) -> list[ArgFact]:
+        """The call's arguments, each with its parameter's declared type; a default the caller left out carries
+        the default's spelling from the declaration (`= 30000`, `= QDeadlineTimer(QDeadlineTimer::Forever)`)."""
+        raw = list(c.get_arguments())
+        args = [self.describe_arg(a) for a in raw]
+        for arg, cursor in zip(args, raw):
+            if arg.kind == "literal" and not arg.text:  # inside a macro's arguments the extent can come back empty
+                arg.text = "".join(t.spelling for t in cursor.get_tokens())
+        try:
+            params = list(ref.get_arguments())
+        except Exception:
+            params = []
+        for arg, param in zip(args, params):
+            arg.param = param.type.spelling
+            if arg.kind == "default" and not arg.text:
+                tokens = [t.spelling for t in param.get_tokens()]
+                if "=" in tokens:
+                    arg.text = " ".join(tokens[tokens.index("=") + 1:]).replace(" :: ", "::").replace(" ( ", "(") \
+                        .replace(" )", ")").replace("( ", "(")
+        return args
+
     def describe_arg(self, a) -> ArgFact:
         K = self.K
         s = self.strip(a)
@@ -607,7 +628,7 @@ class _Collector:
             result=result,
             assigned_to=assigned,
             macro=macro.name if macro else None,
-            args=[self.describe_arg(a) for a in c.get_arguments()],
+            args=self._call_args(c, ref),
             text=self.text(c.extent),
             returns_value=c.type.spelling not in ("void", ""),
             stmt=self._stmt_id(function, lambda_id),

@@ -591,6 +591,42 @@ def _forwarded(graph, file: str | None) -> str | None:
     return targets[0] if len(targets) == 1 else file
 
 
+FOREVER = re.compile(r"Forever|ULONG_MAX|numeric_limits<\s*unsigned long\s*>::max|^-\s*1$")
+TIMEOUT_TYPES = ("int", "unsigned long", "QDeadlineTimer", "qint64", "std::chrono")
+
+
+@matcher("wait-timeout", callees=STR_LIST)
+def wait_timeout(facts: Facts, params: dict) -> list[Site]:
+    """For each blocking wait (waitFor...(), QThread::wait, QWaitCondition::wait ...): the time limit it waits
+    with, passed or the declaration's default, and whether that is no limit at all."""
+    wanted = set(params.get("callees", []))
+    sites = []
+    for call in facts.calls:
+        if not (set(call.candidates) | {call.qualified}) & wanted:
+            continue
+        limit = next((a for a in call.args if a.param.replace("const ", "").strip().startswith(TIMEOUT_TYPES)), None)
+        if limit is None:
+            continue
+        value = limit.text.strip()
+        forever = bool(FOREVER.search(value)) if value else None
+        given = limit.kind != "default"
+        if forever is None:
+            message = f"{call.qualified}() at line {call.line}: qtcheck could not read its time limit"
+        elif forever:
+            message = (f"{call.qualified}() at line {call.line} waits with no time limit "
+                       f"({'passed' if given else 'the default'}: {value})")
+        else:
+            message = (f"{call.qualified}() at line {call.line} waits at most {value} "
+                       f"({'passed' if given else 'its default'}), then returns false")
+        sites.append(Site(call.line, call.col, bool(forever), message,
+                          _merge({"callee": [call.qualified, call.name, *call.candidates]},
+                                 _where(facts, call.function, call.lambda_id)),
+                          {"forever": forever, "timeout": value, "default": not given,
+                           "undecided": forever is None},
+                          scope=_scope(facts, call.function)))
+    return sites
+
+
 @matcher("include-reachability")
 def include_reachability(facts: Facts, params: dict) -> list[Site]:
     """For each #include: which other includes reach it, whether the file uses anything declared in what it

@@ -42,8 +42,11 @@ def _negator_before(text: str, start: int, negator: re.Pattern) -> str | None:
 
 
 def negated(before: str) -> bool:
-    """Whether the text ends in a negation that bears on what follows it ("is not ", "no ")."""
-    return _negator_before(before, len(before), _lexicon()[2]) is not None
+    """Whether the text ends in a negation of what follows it ("is not ", "does not ", "never "): a plain
+    negator among the last two words of the clause ("without an argument blocks forever" is no negation)."""
+    clause_text = re.split(r"[,;:.!?()]|\b(?:but|so|and|because|which|while|although)\b", before)[-1]
+    return bool(re.search(r"\b(?:not|never|no|isn't|aren't|doesn't|don't|won't|cannot|can't)\s+(?:\w+\s+)?$",
+                          clause_text + " ", re.I))
 
 
 def _cues(text: str) -> tuple[list[str], list[str]]:

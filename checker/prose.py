@@ -662,10 +662,11 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                       for s in attr_splits]
 
     final_tags = {t for rid in final for t in by_id[rid].tags}
+    words = plain(BACKTICK.sub(" ", whole))  # a topic word inside quoted code is not what the review speaks of
     for topic in d["unchecked_topics"]:
-        hit = find_phrases(flat, topic["phrases"])
+        hit = find_phrases(words, topic["phrases"])
         if hit and not set(topic.get("tags", [])) & final_tags:
-            said = flat[hit[0][0]:hit[0][1]]
+            said = words[hit[0][0]:hit[0][1]]
             parts.append(Part(f"about {said}", asserts="absent" if absent else "present", why=topic["why"]))
     if not final:
         if absent and cwes:

@@ -64,6 +64,7 @@ class ArgFact:
     receiver: str | None = None  # for a call argument: what it was called on (buffer in buffer.data())
     type: str = ""
     lambda_id: int | None = None
+    param: str = ""  # the declared type of the parameter it is passed to
 
 
 @dataclass

@@ -108,6 +108,13 @@ EXPECTED = {
         ("The pending counter is unused.", "refuted", [99, 60, 77], PROBLEM),
         ("remaining is never used anywhere.", "refuted", [98, 63, 73, 74], PROBLEM),
     ],
+    "19_timeouts.md": [  # the time limit each wait has, passed or its declaration's default
+        ("waits.cpp:16 - socket.waitForConnected() is called without a timeout", "refuted", [16], PROBLEM),
+        ("waits.cpp:17 - waitForReadyRead(5000) has a time limit.", "confirmed", [17], PROBLEM),
+        ("waits.cpp:20 - process.waitForFinished(-1) waits forever", "confirmed", [20], PROBLEM),
+        ("waits.cpp:21 - worker->wait() has no timeout", "confirmed", [21], PROBLEM),
+        ("waits.cpp:23 - ready.wait(&mutex) blocks indefinitely", "confirmed", [23], PROBLEM),
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -119,10 +126,12 @@ EXPECTED = {
 
 
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
+WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 
 
 def decided(review: str):
-    target = LAYOUTS if "layouts" in review else USE_MAP if "includes" in review else EXAMPLE
+    target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+              else WAITS if "timeouts" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
