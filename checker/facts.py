@@ -876,9 +876,24 @@ class _Collector:
             context = "condition"
         else:
             context = "other"
+        operands = []
+        if op in RELATIONAL:
+            for ch in children:
+                inner = self._before_conversion(ch)
+                operands.append((self.text(ch.extent), inner.type.spelling, inner.type.get_canonical().spelling))
         self.facts.comparisons.append(Comparison(
             c.location.line, function, lambda_id, op, names, sizes, context, stmt=stmt.id if stmt else None,
-            in_bound_when=in_bound if context == "condition" else None, readable=readable and context == "condition"))
+            in_bound_when=in_bound if context == "condition" else None, readable=readable and context == "condition",
+            operands=operands))
+
+    def _before_conversion(self, c):
+        """The operand as written: below the implicit conversions clang puts around it (UNEXPOSED_EXPR)."""
+        while c.kind == self.K.UNEXPOSED_EXPR:
+            kids = list(c.get_children())
+            if len(kids) != 1:
+                break
+            c = kids[0]
+        return c
 
     def _in_bound_if_true(self, children, op) -> tuple[bool | None, bool]:
         """For `n > buf.size()`: (the comparison's value whenever the count is within the size, understood)."""

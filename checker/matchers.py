@@ -591,6 +591,53 @@ def _forwarded(graph, file: str | None) -> str | None:
     return targets[0] if len(targets) == 1 else file
 
 
+INTEGER_RANKS = {"bool": 0, "char": 1, "signed char": 1, "unsigned char": 1, "short": 2, "unsigned short": 2,
+                 "int": 3, "unsigned int": 3, "long": 4, "unsigned long": 4, "long long": 5, "unsigned long long": 5}
+
+
+def _integer(canonical: str) -> tuple[int, bool] | None:
+    """(rank, unsigned) of an integer type's canonical spelling, or None for anything else."""
+    name = canonical.replace("const ", "").replace("volatile ", "").strip()
+    if name not in INTEGER_RANKS:
+        return None
+    rank = max(INTEGER_RANKS[name], 3)  # integral promotion: what is smaller than int compares as int
+    unsigned = name.startswith("unsigned") and INTEGER_RANKS[name] >= 3
+    return rank, unsigned
+
+
+@matcher("sign-compare")
+def sign_compare(facts: Facts, params: dict) -> list[Site]:
+    """Every comparison of two integers, with the C++ usual arithmetic conversions applied to the operand types
+    as written: whether a signed operand converts to unsigned (a negative value then compares as a huge one)."""
+    sites = []
+    for cmp in facts.comparisons:
+        if len(cmp.operands) != 2:
+            continue
+        (ltext, ltype, lcanon), (rtext, rtype, rcanon) = cmp.operands
+        left, right = _integer(lcanon), _integer(rcanon)
+        if left is None or right is None:
+            continue
+        if left[1] == right[1]:
+            converts, how = False, "both sides have the same signedness"
+        else:
+            (srank, _), (urank, _) = (left, right) if not left[1] else (right, left)
+            converts = urank >= srank
+            signed_text, unsigned_text = (ltext, rtext) if not left[1] else (rtext, ltext)
+            signed_type, unsigned_type = (ltype, rtype) if not left[1] else (rtype, ltype)
+            how = (f"the signed {signed_type} {signed_text} converts to unsigned: a negative value compares as a "
+                   f"huge one" if converts else
+                   f"the unsigned {unsigned_type} {unsigned_text} converts to the wider signed {signed_type}: no "
+                   f"value changes sign")
+        names = sorted(set(re.findall(r"[A-Za-z_]\w*", ltext + " " + rtext)))
+        sites.append(Site(cmp.line, 1, converts,
+                          f"line {cmp.line} compares {ltype} {ltext} {cmp.op} {rtype} {rtext}: {how}",
+                          _merge({"variable": names, "callee": names, "symbol": names},
+                                 _where(facts, cmp.function, cmp.lambda_id)),
+                          {"sign_conversion": converts, "types": [ltype, rtype]},
+                          scope=_scope(facts, cmp.function)))
+    return sites
+
+
 FOREVER = re.compile(r"Forever|ULONG_MAX|numeric_limits<\s*unsigned long\s*>::max|^-\s*1$")
 TIMEOUT_TYPES = ("int", "unsigned long", "QDeadlineTimer", "qint64", "std::chrono")
 

@@ -370,6 +370,13 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         if header and (code.lstrip().startswith("#") or code.lstrip().startswith("<")):
             found.append(Token(header.group(1).strip(), ["header"], index, start, end))
             continue
+        if re.search(r"\s(?:[<>]=?|[!=]=|&&|\|\||[-+*/%])\s", code) and not code.lstrip().startswith("#"):
+            # an expression (`count < limit`): the names it contains, each of its own kind
+            for part in re.finditer(r"[A-Za-z_]\w*(?:(?:::|->|\.)[A-Za-z_]\w*)*(?:\(\))?", code):
+                word = normalize(part.group(0))
+                if word and word not in keywords:
+                    found.append(Token(word, _shape_kinds(word), index, start, end))
+            continue
         decl = re.fullmatch(r"(?:const\s+)?([A-Z]\w*(?:::\w+)*(?:<[^<>]*>)?)(?:\s+|\s*[*&]+\s*)([a-z_]\w*)\s*;?", code.strip())
         if decl:  # `QElapsedTimer timer`: a declaration names a type and a variable
             found.append(Token(decl.group(1), ["type", "class", "symbol"], index, start, end))

@@ -186,6 +186,7 @@ class Comparison:
     stmt: int | None = None  # the statement it stands in (for a condition: the CFG's condition node)
     in_bound_when: bool | None = None  # the condition's value that implies count <= size; None: neither does
     readable: bool = False  # a condition whose bearing on the count qtcheck understood (None above is then exact)
+    operands: list[tuple[str, str, str]] = field(default_factory=list)  # (text, type as written, canonical type)
 
 
 @dataclass

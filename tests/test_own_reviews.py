@@ -115,6 +115,11 @@ EXPECTED = {
         ("waits.cpp:21 - worker->wait() has no timeout", "confirmed", [21], PROBLEM),
         ("waits.cpp:23 - ready.wait(&mutex) blocks indefinitely", "confirmed", [23], PROBLEM),
     ],
+    "20_sign_compare.md": [  # the usual arithmetic conversions on the operand types as written
+        ("Line 6: comparing the qint64 available with the quint32 size", "refuted", [6], PROBLEM),
+        ("Line 7: count < limit mixes signed and unsigned", "confirmed", [7], PROBLEM),
+        ("Line 8: small < tiny is a signed/unsigned mismatch.", "refuted", [8], PROBLEM),
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -127,11 +132,12 @@ EXPECTED = {
 
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
 WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
+COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 
 
 def decided(review: str):
     target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
-              else WAITS if "timeouts" in review else EXAMPLE)
+              else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
