@@ -466,8 +466,34 @@ class _Collector:
             doc=c.raw_comment,
             params=[(a.spelling, a.type.spelling) for a in c.get_arguments()] if c.kind != K.FUNCTION_TEMPLATE else [],
         )
+        if class_name and c.kind in (K.CXX_METHOD, K.DESTRUCTOR):
+            fn.is_virtual = bool(c.is_virtual_method())  # also when it overrides a virtual of a base
+            base = self._base_virtual(parent, c) if c.kind == K.CXX_METHOD else None
+            fn.overrides = base if fn.is_virtual else None
+            fn.hides = None if fn.is_virtual else base
         self.facts.functions.append(fn)
         return fn
+
+    def _base_virtual(self, cls, method) -> str | None:
+        """A virtual function of a base with this method's name: the one it overrides when it is virtual, the one
+        it hides when it is not (`incomingConnection(int)` beside `QLocalServer::incomingConnection(quintptr)`)."""
+        definition = cls.get_definition() or cls
+        todo = [ch.type.get_declaration() for ch in definition.get_children() if ch.kind == self.K.CXX_BASE_SPECIFIER]
+        seen = set()
+        while todo:
+            base = todo.pop()
+            base = base.get_definition() or base
+            key = base.get_usr() or base.spelling
+            if key in seen:
+                continue
+            seen.add(key)
+            for ch in base.get_children():
+                if ch.kind == self.K.CXX_METHOD and ch.spelling == method.spelling and ch.is_virtual_method():
+                    params = ", ".join(a.type.spelling for a in ch.get_arguments())
+                    return f"{self.qualified(base)}::{ch.spelling}({params})"
+                if ch.kind == self.K.CXX_BASE_SPECIFIER:
+                    todo.append(ch.type.get_declaration())
+        return None
 
     def on_lambda(self, c, parents, function, parent_lambda) -> int:
         text = self.text(c.extent)

@@ -591,6 +591,39 @@ def _forwarded(graph, file: str | None) -> str | None:
     return targets[0] if len(targets) == 1 else file
 
 
+@matcher("class-methods")
+def class_methods(facts: Facts, params: dict) -> list[Site]:
+    """Every method and destructor of the file's classes: virtual or not (a destructor of a QObject subclass is,
+    through ~QObject), the base function it overrides, or the base virtual of its name it hides instead."""
+    sites = []
+    seen = set()
+    for fn in facts.functions:
+        if not fn.class_name or fn.kind not in ("method", "destructor") or fn.qualified in seen:
+            continue
+        seen.add(fn.qualified)
+        signature = f"{fn.qualified}({', '.join(t for _, t in fn.params)})"
+        if fn.hides:
+            message = (f"{signature} does not override {fn.hides}: the parameter types differ, so it hides it and "
+                       f"the base class never calls it")
+        elif fn.overrides:
+            message = f"{signature} overrides {fn.overrides}"
+        elif fn.kind == "destructor":
+            message = (f"{signature} is virtual" + (" (through its base's virtual destructor)" if fn.is_virtual
+                                                    else "") if fn.is_virtual else f"{signature} is not virtual")
+        else:
+            message = f"{signature} is {'virtual' if fn.is_virtual else 'not virtual'}"
+        lines = sorted({f.line for f in facts.functions if f.qualified == fn.qualified})
+        ancestry = next((c.ancestry for c in facts.classes if c.name == fn.class_name), [])
+        sites.append(Site(lines[0], 1, bool(fn.hides), message,
+                          {"function": [fn.name, fn.qualified, f"~{fn.class_name.split('::')[-1]}"
+                                        if fn.kind == "destructor" else fn.name],
+                           # "the QLocalServer's incomingConnection" speaks of a subclass's too
+                           "class": [fn.class_name, fn.class_name.split("::")[-1], *ancestry]},
+                          {"virtual": fn.is_virtual, "overrides": bool(fn.overrides), "hides": bool(fn.hides)},
+                          evidence=lines[1:]))
+    return sites
+
+
 INTEGER_RANKS = {"bool": 0, "char": 1, "signed char": 1, "unsigned char": 1, "short": 2, "unsigned short": 2,
                  "int": 3, "unsigned int": 3, "long": 4, "unsigned long": 4, "long long": 5, "unsigned long long": 5}
 

@@ -567,10 +567,13 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     for m in matches:
         if m.attr is None:
             continue
+        # an attribute that takes an object ("does not override `X`") takes the name right after it too
+        direct = by_id[m.rule].claims["attributes"][m.attr].get("takes_object", False)
         for ti, t in enumerate(tokens):
             gap = segments[m.segment][m.end:t.start] if t.segment == m.segment else None
-            if gap is not None and t.start >= m.end and re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)(?:\w+\s+){0,3}",
-                                                                      plain(gap)):
+            if gap is not None and t.start >= m.end and (
+                    re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)(?:\w+\s+){0,3}", plain(gap))
+                    or direct and re.fullmatch(r"\s*", plain(gap))):
                 via.setdefault((m.rule, m.attr), t.name)
                 consumed.add(ti)
                 break

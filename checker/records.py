@@ -41,6 +41,9 @@ class FunctionFact:
     is_data_function: bool = False
     doc: str | None = None
     params: list[tuple[str, str]] = field(default_factory=list)
+    is_virtual: bool = False  # declared virtual or overriding a virtual of a base (destructors of QObjects are)
+    hides: str | None = None  # the base's virtual function of this name it does not override (another signature)
+    overrides: str | None = None  # the base's virtual function it overrides
 
 
 @dataclass

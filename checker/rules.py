@@ -60,6 +60,7 @@ RULE_SCHEMA = {
                             "phrases": {"type": "array", "items": TEXT},
                             "expects": {"type": "object"},
                             "why": TEXT,
+                            "takes_object": {"type": "boolean"},
                         },
                     },
                 },

@@ -418,6 +418,8 @@ class Judge:
         if says is None:
             says = ("the code has none of this" if part.asserts == "absent" else "the code has this") + \
                    (" (as the claims YAML says)" if part.rules or part.tags or part.cwe else "")
+        if part.expects and part.polarity == "defect":
+            says = "what it states of the code: " + ", ".join(f"{k} {v}" for k, v in part.expects.items())
         if part.opinion:
             says = "an opinion or advice: no code fact decides it"
         elif not (part.rules or part.tags or part.cwe):

@@ -19,6 +19,7 @@ from conftest import EXAMPLE, FIXTURES, analyze, builtin_rules
 OWN = Path(__file__).resolve().parent / "reviews" / "own"
 LAYOUTS = FIXTURES / "rules" / "unowned-qobject-allocation" / "silent_layouts.cpp"
 
+STATES = "what it states of the code: "  # an attribute part: the claim's own statement is asked
 PROBLEM, FINE, UNSURE, NOTHING = "the code has this problem", "the code is fine here", "could not tell", \
     "nothing qtcheck can ask: no rule's phrases, CWE ids or names match it"
 
@@ -27,16 +28,16 @@ EXPECTED = {
     "01_inline_L.md": [
         ('L44: server->listen("foo") drops its result', "confirmed", [44], PROBLEM),
         ("L119: qDebug in a benchmark slot", "unverifiable", [], UNSURE),          # names qDebug, says nothing of it
-        ("L35-46 - the server is created with new", "refuted", [35, 46], PROBLEM),  # no early return between them
+        ("L35-46 - the server is created with new", "refuted", [35, 46], STATES + 'early_exit True'),  # no early return between them
     ],
     "02_file_colon.md": [
         ("tst_localsocket_bench.cpp:44: The return value of listen()", "confirmed", [44], PROBLEM),
         ("tst_localsocket_bench.cpp:142 - QElapsedTimer timer is declared but never used", "refuted",
-         [142, 143, 145, 116], PROBLEM),
+         [142, 143, 145, 116], STATES + 'read False'),
     ],
     "03_backtick_paren.md": [
         ("tst_localsocket_bench.cpp (65): every QLocalSocket gets this as parent", "confirmed", [65], FINE),
-        ("tst_localsocket_bench.cpp (18): Q_OBJECT is redundant", "refuted", [16, 21, 22, 23, 18], PROBLEM),
+        ("tst_localsocket_bench.cpp (18): Q_OBJECT is redundant", "refuted", [16, 21, 22, 23, 18], STATES + 'needs_q_object False'),
     ],
     "04_table.md": [
         ("The result of listen() is ignored.", "confirmed", [44], PROBLEM),
@@ -76,12 +77,12 @@ EXPECTED = {
     ],
     "12_headings.md": [
         ("Q_OBJECT in SocketFactory: The Q_OBJECT macro in SocketFactory is unnecessary", "refuted", [54, 93, 56],
-         PROBLEM),
-        ("Unused timer: The QElapsedTimer in dataExchange is never read.", "refuted", [116, 142], PROBLEM),
+         STATES + 'needs_q_object False'),
+        ("Unused timer: The QElapsedTimer in dataExchange is never read.", "refuted", [116, 142], STATES + 'used False'),
     ],
     "13_concessive.md": [
         ("the QLocalServer in run() is deleted by hand at line 46", "unverifiable", [], NOTHING),
-        ("the QCOMPARE inside the lambdas throws an exception", "refuted", [40, 38, 41, 68, 67, 72, 70, 75], PROBLEM),
+        ("the QCOMPARE inside the lambdas throws an exception", "refuted", [40, 38, 41, 68, 67, 72, 70, 75], STATES + 'exits_by throw'),
         ("every QLocalSocket has a parent", "confirmed", [65], FINE),
         ("the QLocalServer in run() has none.", "unverifiable", [], NOTHING),
     ],
@@ -96,36 +97,41 @@ EXPECTED = {
         ("connectToServer() returns void; failures are reported through signals", "confirmed", [82], FINE),
     ],
     "17_includes.md": [  # the use map: what each include brings that the code uses, and what only it brings
-        ("#include <QtCore/QTimer> is unused.", "confirmed", [4], PROBLEM),
-        ("#include <QtCore/QElapsedTimer> is not needed.", "refuted", [3, 11, 12, 13], PROBLEM),
-        ("<cstdlib> can be removed because nothing in the file needs it.", "confirmed", [6], PROBLEM),
-        ("#include <QtCore/QString> is redundant", "confirmed", [5], PROBLEM),
-        ("<QtCore/QElapsedTimer> is needed for the QElapsedTimer on line 11.", "confirmed", [3, 11, 12, 13], PROBLEM),
+        ("#include <QtCore/QTimer> is unused.", "confirmed", [4], STATES + 'used False'),
+        ("#include <QtCore/QElapsedTimer> is not needed.", "refuted", [3, 11, 12, 13], STATES + 'needed False'),
+        ("<cstdlib> can be removed because nothing in the file needs it.", "confirmed", [6], STATES + 'needed False'),
+        ("#include <QtCore/QString> is redundant", "confirmed", [5], STATES + 'needed False'),
+        ("<QtCore/QElapsedTimer> is needed for the QElapsedTimer on line 11.", "confirmed", [3, 11, 12, 13], STATES + 'needed True'),
     ],
     "18_uses.md": [  # names the file declares: used where its code spells them on a line that does not declare them
-        ("Q_CHECK_PTR is never used.", "refuted", [66], PROBLEM),
-        ("pingPong_data() is never called and is dead code.", "unverifiable", [21], PROBLEM),  # QTest calls it
-        ("The pending counter is unused.", "refuted", [99, 60, 77], PROBLEM),
-        ("remaining is never used anywhere.", "refuted", [98, 63, 73, 74], PROBLEM),
+        ("Q_CHECK_PTR is never used.", "refuted", [66], STATES + 'used False'),
+        ("pingPong_data() is never called and is dead code.", "unverifiable", [21], STATES + 'used False'),  # QTest calls it
+        ("The pending counter is unused.", "refuted", [99, 60, 77], STATES + 'used False'),
+        ("remaining is never used anywhere.", "refuted", [98, 63, 73, 74], STATES + 'used False'),
     ],
     "19_timeouts.md": [  # the time limit each wait has, passed or its declaration's default
-        ("waits.cpp:16 - socket.waitForConnected() is called without a timeout", "refuted", [16], PROBLEM),
-        ("waits.cpp:17 - waitForReadyRead(5000) has a time limit.", "confirmed", [17], PROBLEM),
-        ("waits.cpp:20 - process.waitForFinished(-1) waits forever", "confirmed", [20], PROBLEM),
-        ("waits.cpp:21 - worker->wait() has no timeout", "confirmed", [21], PROBLEM),
-        ("waits.cpp:23 - ready.wait(&mutex) blocks indefinitely", "confirmed", [23], PROBLEM),
+        ("waits.cpp:16 - socket.waitForConnected() is called without a timeout", "refuted", [16], STATES + 'forever True'),
+        ("waits.cpp:17 - waitForReadyRead(5000) has a time limit.", "confirmed", [17], STATES + 'forever False'),
+        ("waits.cpp:20 - process.waitForFinished(-1) waits forever", "confirmed", [20], STATES + 'forever True'),
+        ("waits.cpp:21 - worker->wait() has no timeout", "confirmed", [21], STATES + 'forever True'),
+        ("waits.cpp:23 - ready.wait(&mutex) blocks indefinitely", "confirmed", [23], STATES + 'forever True'),
     ],
     "20_sign_compare.md": [  # the usual arithmetic conversions on the operand types as written
-        ("Line 6: comparing the qint64 available with the quint32 size", "refuted", [6], PROBLEM),
-        ("Line 7: count < limit mixes signed and unsigned", "confirmed", [7], PROBLEM),
-        ("Line 8: small < tiny is a signed/unsigned mismatch.", "refuted", [8], PROBLEM),
+        ("Line 6: comparing the qint64 available with the quint32 size", "refuted", [6], STATES + 'sign_conversion True'),
+        ("Line 7: count < limit mixes signed and unsigned", "confirmed", [7], STATES + 'sign_conversion True'),
+        ("Line 8: small < tiny is a signed/unsigned mismatch.", "refuted", [8], STATES + 'sign_conversion True'),
+    ],
+    "21_classes.md": [  # virtual through the base, overriding, or hiding with another signature
+        ("Worker::~Worker() is not virtual", "refuted", [18, 26], STATES + 'virtual False'),
+        ("Server::incomingConnection(int) does not override", "confirmed", [11, 25], STATES + 'overrides False'),
+        ("Worker::run() correctly overrides QThread::run().", "confirmed", [21], STATES + 'overrides True'),
     ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
         ("silent_layouts.cpp:67 - orphan is created with new and has no parent", "confirmed", [67], PROBLEM),
         ("silent_layouts.cpp:49-51 - name and okButton come from the initializer list", "refuted", [49, 51],
-         PROBLEM),
+         STATES + 'deleted_at []'),
     ],
 }
 
@@ -133,11 +139,13 @@ EXPECTED = {
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
 WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
+METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
 
 
 def decided(review: str):
     target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
-              else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review else EXAMPLE)
+              else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
+              else METHODS if "classes" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
