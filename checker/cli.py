@@ -96,7 +96,8 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
     text = read_source(path, args.max_bytes)
     options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
                                no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
-    target = path.resolve() if path.is_absolute() else path
+    # a relative name starting with '-' would read as an option to clang: give it as an absolute path
+    target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
     facts, entry = None, None
     if options.cache_dir:
         entry = factcache.key(target, text, frontend.compile_args(target, text, options)[0])
@@ -133,7 +134,16 @@ def exit_status(report: dict, fail_on: set[str]) -> int:
 
 
 def run(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except QtcheckError as exc:
+        dashed = [a for a in argv if a.startswith("-") and Path(a).suffix.lower() in CPP_SUFFIXES and Path(a).exists()]
+        if dashed:  # `qtcheck -x.cpp`: the name reads as an option
+            raise QtcheckError(f"{dashed[0]}: a file name starting with '-' reads as an option; write ./{dashed[0]} "
+                               f"or put -- before it") from None
+        raise
+    if sys.stdout is None and any(target is None for _, target in outputs(args)):
+        raise QtcheckError("standard output is closed: give --output FILE for the report")
     fail_on = {k.strip() for k in args.fail_on.split(",") if k.strip()}
     if fail_on - FAIL_ON:
         raise QtcheckError(f"--fail-on: unknown kind '{sorted(fail_on - FAIL_ON)[0]}' "
@@ -168,7 +178,16 @@ def run(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return run(sys.argv[1:] if argv is None else argv)
+        status = run(sys.argv[1:] if argv is None else argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()
+        return status
+    except BrokenPipeError:  # `qtcheck ... | head`: the reader is gone; end quietly, as Unix tools do
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, AttributeError, ValueError):
+            pass
+        return 141  # 128 + SIGPIPE
     except QtcheckError as exc:
         print(f"qtcheck: {exc}", file=sys.stderr)
         return exc.exit_status

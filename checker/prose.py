@@ -117,7 +117,7 @@ def location(text: str) -> tuple[str, list[int], str] | None:
     if not m:
         return None
     a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("a2"), m.group("b2"))
-    first, last = int(a), int(b) if b else int(a)
+    first, last = line_number(a), line_number(b) if b else line_number(a)
     lines = list(range(first, last + 1)) if 0 <= last - first <= 50 else [first, last]
     return text[:m.start("rest")].strip(), lines, m.group("rest")
 
@@ -280,7 +280,7 @@ def _table_unit(header: list[str], cells: list[str]) -> Unit | None:
             continue
         if re.fullmatch(r"(?:lines?|location|where|loc\.?|l\.)", name) or location(cell + " x"):
             found = location(cell + " x")
-            cited += found[1] if found else [int(n) for n in re.findall(r"\d+", cell)]
+            cited += found[1] if found else [line_number(n) for n in re.findall(r"\d+", cell)]
             continue
         texts.append(cell.rstrip("."))
     if not texts:
@@ -299,17 +299,26 @@ class Token:
     end: int
 
 
+def line_number(digits: str) -> int:
+    """A cited line number; one of more than nine digits is kept as a number no file reaches (Python refuses to
+    convert 4,300 digits and more, and no file has a billion lines)."""
+    sign = -1 if digits.startswith(("-", "\u2212")) else 1
+    body = digits.lstrip("-\u2212")
+    return sign * (int(body) if len(body) <= 9 else 10 ** 9)
+
+
 def cited_lines(text: str) -> list[int]:
     out: list[int] = []
     for m in LINES.finditer(plain(text)):
         raw = m.group("list").replace("\u2212", "-")
         for a, sep, b in re.findall(r"(-?\d+)(?:\s*(-|\u2013|to)\s*(-?\d+))?", raw):
-            if sep and int(b) >= int(a) and int(b) - int(a) <= 50:
-                out += range(int(a), int(b) + 1)
+            a_n, b_n = line_number(a), line_number(b) if b else None
+            if sep and b_n >= a_n and b_n - a_n <= 50:
+                out += range(a_n, b_n + 1)
             else:
-                out.append(int(a))
-                if b:
-                    out.append(int(b))
+                out.append(a_n)
+                if b_n is not None:
+                    out.append(b_n)
     return list(dict.fromkeys(out))
 
 

@@ -41,7 +41,12 @@ def decode(data: bytes, name: str) -> str:
 def read_review(location: str, max_bytes: int = DEFAULT_MAX_REVIEW_BYTES) -> tuple[str, str]:
     """(name, text) of a review file, or of standard input for '-'. Never writes the file."""
     if location == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        if sys.stdin is None:
+            raise QtcheckError("--review -: standard input is closed")
+        try:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            raise QtcheckError(f"--review -: cannot read standard input ({exc})") from None
         name = "<stdin>"
     else:
         path = Path(location)

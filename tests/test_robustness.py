@@ -376,3 +376,55 @@ def test_output_replaces_an_old_report_whole(tmp_path):
     assert result.returncode in (0, 1), result.stderr
     assert json.loads(out.read_text())["files"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json", "work"]
+
+
+# ---------- more hostile input (issue: hostile input and faults) ----------
+
+def test_a_number_of_thousands_of_digits_in_a_review_is_a_line_no_file_has(tmp_path):
+    review = tmp_path / "r.md"
+    review.write_text("1. Line " + "9" * 5000 + ": the result of `listen()` is not checked.\n")
+    result = run_cli(str(EXAMPLE), "--review", str(review), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [claim] = json.loads(result.stdout)["reviews"][0]["claims"]
+    assert claim["verdict"] == "unverifiable" and claim["lines"] == [10 ** 9]
+
+
+def test_closed_stdout_and_closed_stdin_are_refused_with_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).parent / "qtcheck")
+    closed_out = subprocess.run([exe, str(EXAMPLE)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: os.close(1))
+    assert closed_out.returncode == 2
+    assert closed_out.stderr == "qtcheck: standard output is closed: give --output FILE for the report\n"
+    closed_in = subprocess.run([exe, str(EXAMPLE), "--review", "-"], capture_output=True, text=True,
+                               preexec_fn=lambda: os.close(0))
+    refused(closed_in, "--review -: standard input is closed")
+
+
+def test_a_broken_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    review = tmp_path / "many.md"
+    review.write_text("".join(f"{i}. The result of `listen()` is not checked.\n" for i in range(1, 3000)))
+    exe = str(Path(sys.executable).parent / "qtcheck")
+    proc = subprocess.Popen([exe, str(EXAMPLE), "--review", str(review)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    first = proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) in (0, 141)
+    assert first and err == "", err
+
+
+def test_a_file_name_starting_with_a_dash(tmp_path):
+    shutil.copy(EXAMPLE, tmp_path / "-bench.cpp")
+    refused(run_cli("-bench.cpp", cwd=tmp_path), "a file name starting with '-' reads as an option",
+            "put -- before it")
+    result = run_cli("--format", "json", "--", "-bench.cpp", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["files"][0]["lines"] == 153
