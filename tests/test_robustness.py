@@ -349,21 +349,19 @@ def test_output_onto_an_input_is_refused_and_changes_nothing(tmp_path, which):
     assert _snapshot(work) == before
 
 
-def test_two_formats_into_one_output_are_refused(tmp_path):
-    work, src, claims, _ = _work_copy(tmp_path)
-    out = tmp_path / "r.txt"
-    refused(run_cli(str(src), "--format", "json", "--output", str(out), "--format", "sarif", "--output",
-                    str(tmp_path / "." / "r.txt")), "named twice")
-    assert not out.exists()
-
-
-def test_a_refused_run_writes_no_output(tmp_path):
-    """The first --output is not written when a later step refuses the run (here: the second target's folder)."""
+@pytest.mark.parametrize("second,why", [(".", "named twice"), ("missing", "does not exist")])
+def test_a_second_output_that_cannot_be_written_refuses_the_run_and_writes_nothing(tmp_path, second, why):
+    """Two formats into one file, or a second target in a missing folder: refused before the first is written."""
     work, src, _, _ = _work_copy(tmp_path)
     first = tmp_path / "first.json"
     refused(run_cli(str(src), "--format", "json", "--output", str(first), "--format", "sarif", "--output",
-                    str(tmp_path / "missing" / "r.sarif")), "does not exist")
+                    str(tmp_path / second / "first.json")), why)
     assert not first.exists()
+
+
+def test_a_run_refused_midway_writes_no_output(tmp_path):
+    work, src, _, _ = _work_copy(tmp_path)
+    first = tmp_path / "first.json"
     refused(run_cli(str(src), str(tmp_path / "nope.cpp"), "--format", "json", "--output", str(first)), "no such file")
     assert not first.exists() and list(tmp_path.glob(".first.json*")) == []
 
