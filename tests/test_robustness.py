@@ -426,3 +426,23 @@ def test_a_file_name_starting_with_a_dash(tmp_path):
     result = run_cli("--format", "json", "--", "-bench.cpp", cwd=tmp_path)
     assert result.returncode in (0, 1), result.stderr
     assert json.loads(result.stdout)["files"][0]["lines"] == 153
+
+
+def test_ctrl_c_while_starting_or_running_is_one_line():
+    """SIGINT at several moments of a run (loading the libraries, parsing, judging): never a traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).parent / "qtcheck")
+    for delay in (0.05, 0.15, 0.3, 0.6):
+        proc = subprocess.Popen([exe, str(EXAMPLE), "--no-cache"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True,  # a shell's background job ignores SIGINT
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err, (delay, err)
+        assert err in ("", "qtcheck: interrupted\n"), (delay, err)
