@@ -110,6 +110,10 @@ class _Collector:
     def __init__(self, parsed: Parsed):
         self.ci = toolchain.cindex()
         self.K = self.ci.CursorKind
+        K = self.K
+        # cursors that use a declaration: the use map records the header that declares it
+        self.reference_kinds = {K.TYPE_REF, K.DECL_REF_EXPR, K.MEMBER_REF_EXPR, K.CALL_EXPR, K.TEMPLATE_REF,
+                                K.NAMESPACE_REF, K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION}
         self.parsed = parsed
         self.main = str(parsed.path)
         self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics,
@@ -274,7 +278,7 @@ class _Collector:
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
                                                 c.location.column, function, lambda_id))
-        if kind in self._reference_kinds:
+        if kind in self.reference_kinds:
             self._note_use(c)
         elif kind.is_declaration() and c.spelling:
             self._note_declaration(c)
@@ -1033,12 +1037,6 @@ class _Collector:
             if (call.name == "setParent" and alloc is not None and alloc.owner == "raw" and call.args
                     and call.args[0].kind not in ("null", "default") and call.line >= alloc.line):
                 alloc.owner, alloc.parent_arg = "parent", call.args[0].text
-
-    @property
-    def _reference_kinds(self):
-        K = self.K
-        return (K.TYPE_REF, K.DECL_REF_EXPR, K.MEMBER_REF_EXPR, K.CALL_EXPR, K.TEMPLATE_REF, K.NAMESPACE_REF,
-                K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION)
 
     def _note_declaration(self, c):
         """Where the file declares a name, and whether its first declaration lives in another file (a header)."""

@@ -522,48 +522,56 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
             evidence=lines[1:8]))
     # Every other name the file declares: used when its code spells it on a line that does not declare it.
     covered = {n for site in sites for n in site.subjects.get("symbol", [])}
-    bodies = [(fn.line, fn.end_line) for fn in facts.functions if fn.is_definition]
+    bodies = {(fn.line, fn.end_line): fn.qualified for fn in facts.functions if fn.is_definition}
+    # the innermost function body holding each line: one walk per body, not one per declaration
+    body_of: dict[int, tuple[int, int]] = {}
+    for span in sorted(bodies, key=lambda b: b[0] - b[1]):  # widest first, inner bodies overwrite
+        for line in range(span[0] + 1, span[1] + 1):
+            body_of[line] = span
+    called_by_qt = _called_by_qt(facts)
     for name, declared in facts.declarations.items():
         if name in covered or name not in facts.identifiers:
             continue
         # a name declared inside a function body (a local, a parameter) is used where that body spells it
-        scopes = {}
+        scopes: dict = {}
         for line in declared:
-            body = min((b for b in bodies if b[0] < line <= b[1]), key=lambda b: b[1] - b[0], default=None)
-            scopes.setdefault(body, []).append(line)
+            scopes.setdefault(body_of.get(line), []).append(line)
         for body, here in scopes.items():
             spelled = [ln for ln in facts.identifiers[name] if body is None or body[0] <= ln <= body[1]]
             sites.append(_declared_site(facts, name, sorted(here), [ln for ln in spelled if ln not in declared],
-                                        _where(facts, next((fn.qualified for fn in facts.functions
-                                                            if body and (fn.line, fn.end_line) == body), None))))
+                                        _where(facts, bodies.get(body)), called_by_qt.get(name, "")))
     return sites
 
 
-def _called_by_qt(facts: Facts, name: str) -> str:
-    """Why code that no line of the file calls still runs: Qt or the runtime calls it."""
-    for fn in facts.functions:
-        if fn.name != name:
-            continue
+def _called_by_qt(facts: Facts) -> dict[str, str]:
+    """Names of code that no line of the file calls but that still runs, with why: Qt or the runtime calls it."""
+    out: dict[str, str] = {}
+    for cls in facts.classes:
+        for name, _ in cls.invokables:
+            out.setdefault(name, "it is Q_INVOKABLE: the meta-object system calls it")
+    for fn in reversed(facts.functions):  # the first declaration's reason wins, as a scan in order would give
         if fn.is_slot or fn.is_test_function or fn.is_data_function:
-            return "it is a slot: Qt calls it through the meta-object system (QTest runs test slots)"
-        if fn.is_signal:
-            return "it is a signal: emitting or connecting it happens through the meta-object system too"
-        if fn.is_override or fn.is_thread_run:
-            return "it overrides a virtual function: the base class calls it"
-        if fn.kind in ("constructor", "destructor") or name == "main":
-            return "constructors, destructors and main() run without being named"
-    if any(name in [n for n, _ in cls.invokables] for cls in facts.classes):
-        return "it is Q_INVOKABLE: the meta-object system calls it"
-    return ""
+            why = "it is a slot: Qt calls it through the meta-object system (QTest runs test slots)"
+        elif fn.is_signal:
+            why = "it is a signal: emitting or connecting it happens through the meta-object system too"
+        elif fn.is_override or fn.is_thread_run:
+            why = "it overrides a virtual function: the base class calls it"
+        elif fn.kind in ("constructor", "destructor") or fn.name == "main":
+            why = "constructors, destructors and main() run without being named"
+        else:
+            continue
+        out[fn.name] = why
+    return out
 
 
-def _declared_site(facts: Facts, name: str, declared: list[int], uses: list[int], where: dict) -> Site:
+def _declared_site(facts: Facts, name: str, declared: list[int], uses: list[int], where: dict,
+                   called_by_qt: str) -> Site:
     """Whether a name the file declares is used: its code spells it on a line that does not declare it."""
     first = declared[0]
     if uses:
         message, used = f"{name} is used at line(s) {', '.join(map(str, uses[:6]))}", True
-    elif _called_by_qt(facts, name):
-        message, used = f"{name} is not called in this file, but {_called_by_qt(facts, name)}", None
+    elif called_by_qt:
+        message, used = f"{name} is not called in this file, but {called_by_qt}", None
     elif name in facts.declared_elsewhere:
         message, used = (f"{name} is used nowhere in this file, but it is declared in a header, so other files "
                          f"may use it"), None
@@ -597,6 +605,10 @@ def class_methods(facts: Facts, params: dict) -> list[Site]:
     through ~QObject), the base function it overrides, or the base virtual of its name it hides instead."""
     sites = []
     seen = set()
+    declared_at: dict[str, list[int]] = {}
+    for fn in facts.functions:
+        declared_at.setdefault(fn.qualified, []).append(fn.line)
+    ancestry_of = {c.name: c.ancestry for c in facts.classes}
     for fn in facts.functions:
         if not fn.class_name or fn.kind not in ("method", "destructor") or fn.qualified in seen:
             continue
@@ -612,8 +624,8 @@ def class_methods(facts: Facts, params: dict) -> list[Site]:
                                                     else "") if fn.is_virtual else f"{signature} is not virtual")
         else:
             message = f"{signature} is {'virtual' if fn.is_virtual else 'not virtual'}"
-        lines = sorted({f.line for f in facts.functions if f.qualified == fn.qualified})
-        ancestry = next((c.ancestry for c in facts.classes if c.name == fn.class_name), [])
+        lines = sorted(set(declared_at[fn.qualified]))
+        ancestry = ancestry_of.get(fn.class_name, [])
         sites.append(Site(lines[0], 1, bool(fn.hides), message,
                           {"function": [fn.name, fn.qualified, f"~{fn.class_name.split('::')[-1]}"
                                         if fn.kind == "destructor" else fn.name],

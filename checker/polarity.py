@@ -95,9 +95,8 @@ def clauses(text: str) -> int:
 
 def read_at(text: str, start: int, end: int) -> Reading:
     """The polarity of the clause in which a phrase of the claim stands."""
-    whole = read(text)
-    if whole.polarity == UNSURE and whole.why.startswith("it is a question"):
-        return whole
+    if re.sub(r"[`*_]+", "", text).strip().endswith("?"):
+        return read(text)  # a question asserts nothing, whichever clause the phrase stands in
     return read(clause(text, start, end))
 
 

@@ -76,6 +76,11 @@ def _identifiers_of(name: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z_]\w*", code) if w not in CODE_KEYWORDS]
 
 
+def _last_identifier(name: str) -> str:
+    """The name a claimed name or expression ends in (`server->listen("foo")` -> listen)."""
+    return (_identifiers_of(name)[-1:] or [""])[0]
+
+
 CODE_KEYWORDS = {"new", "delete", "return", "const", "auto", "void", "int", "bool", "this", "nullptr", "true", "false",
                  "static", "emit", "Q_EMIT", "if", "else", "while", "for", "do", "switch", "case", "break", "continue",
                  "sizeof", "unsigned", "signed", "char", "long", "short", "double", "float"}
@@ -86,6 +91,14 @@ class Names:
 
     def __init__(self, facts: Facts):
         self.facts = facts
+        self.declared = facts.variables + facts.parameters
+        self.signals = {c.signal.split("::")[-1] for c in facts.connects if c.signal} | {
+            name for cls in facts.classes for name, _ in cls.signals}
+        self.known_variables = {v.name for v in self.declared} | {f.split("::")[-1] for f in facts.field_types} | {
+            m.field.split("::")[-1] for m in facts.members}
+        self.call_lines: dict[str, list[int]] = {}
+        for call in facts.calls:
+            self.call_lines.setdefault(call.name, []).append(call.line)
 
     def lines_of(self, name: str, kind: str) -> list[int] | None:
         """The lines that spell the name, [] when the file has it nowhere, None when it cannot be looked up."""
@@ -102,32 +115,24 @@ class Names:
             return []
         return sorted(set(lines[-1]))
 
-    def missing(self, subjects: dict[str, list[str]]) -> list[str]:
-        """'kind name' of each claimed name the file's code never spells."""
-        return [f"{kind} {value}" for kind, values in subjects.items() for value in values
+    def missing(self, subjects: dict[str, list[str]]) -> list[tuple[str, str]]:
+        """(kind, name) of each claimed name the file's code never spells."""
+        return [(kind, value) for kind, values in subjects.items() for value in values
                 if self.lines_of(value, kind) == []]
 
     def wrong_kind(self, subjects: dict[str, list[str]]) -> str:
         """A sentence when a claimed name is in the file as another kind of thing than the claim's reading says
         (a call to `QTimer::singleShot` read as a signal); empty when every name fits or cannot be told."""
-        signals = {c.signal.split("::")[-1] for c in self.facts.connects if c.signal}
-        signals |= {name for cls in self.facts.classes for name, _ in cls.signals}
         for value in subjects.get("signal", []):
-            last = _identifiers_of(value)[-1:] or [""]
-            lines = self.lines_of(value, "signal")
-            if lines and last[0] not in signals:
-                calls = [c.line for c in self.facts.calls if c.name == last[0]]
-                what = f"called at line {calls[0]}" if calls else f"at line {lines[0]}"
-                return f"{value} is not a signal in this file ({what})"
-        known = {v.name for v in self.facts.variables + self.facts.parameters} | {f.split("::")[-1] for f in self.facts.field_types} | {
-            m.field.split("::")[-1] for m in self.facts.members}
+            last, lines = _last_identifier(value), self.lines_of(value, "signal")
+            if lines and last not in self.signals:
+                calls = self.call_lines.get(last)
+                where = f"called at line {calls[0]}" if calls else f"at line {lines[0]}"
+                return f"{value} is not a signal in this file ({where})"
         for value in subjects.get("variable", []):
-            last = _identifiers_of(value)[-1:] or [""]
-            lines = self.lines_of(value, "variable")
-            if lines and last[0] not in known:
-                calls = [c.line for c in self.facts.calls if c.name == last[0]]
-                if calls:
-                    return f"{value} is a function called at line {calls[0]}, not a variable"
+            last = _last_identifier(value)
+            if self.lines_of(value, "variable") and last not in self.known_variables and self.call_lines.get(last):
+                return f"{value} is a function called at line {self.call_lines[last][0]}, not a variable"
         return ""
 
     def parameters(self, subjects: dict[str, list[str]], lines: list[int]) -> list[str]:
@@ -135,8 +140,8 @@ class Names:
         among declarations of one name): the callers decide what they point to, not this code."""
         out = []
         for value in subjects.get("variable", []):
-            last = (_identifiers_of(value)[-1:] or [""])[0]
-            decls = [v for v in self.facts.variables + self.facts.parameters if v.name == last]
+            last = _last_identifier(value)
+            decls = [v for v in self.declared if v.name == last]
             scoped = [v for v in decls if any(self._scope_holds(v, ln) for ln in lines)]
             inner = [v for v in scoped if v.lambda_id is not None]  # the innermost scope holding the line wins
             decls = inner or scoped or decls
@@ -190,9 +195,9 @@ class Judge:
         lo, hi = site.scope or (site.line, site.end_line)
         return any(lo <= d.line <= hi for d in self.errors)
 
-    def _where_else(self, part: Part, missing: list[str]) -> list[Site]:
+    def _where_else(self, part: Part, missing: list[tuple[str, str]]) -> list[Site]:
         """Sites of the subjects that do exist (the class a missing use was claimed in), as evidence."""
-        present = {k: v for k, v in part.subjects.items() if not any(m.startswith(k + " ") for m in missing)}
+        present = {k: v for k, v in part.subjects.items() if not any(kind == k for kind, _ in missing)}
         if not present:
             return []
         matching = sorted((s for sites in self.sites.values() for s in sites if subjects_match(present, s)),
@@ -230,8 +235,8 @@ class Judge:
         if not rule_ids:
             missing = self.names.missing(part.subjects)
             if missing:  # a name the claim uses that the file's code never spells
-                said_present = [m for m in missing if m.split(" ", 1)[1] in (part.expects.get("present") or [])]
-                shown = ", ".join(m.split(" ", 1)[1] for m in (said_present or missing))
+                said_present = [name for _, name in missing if name in (part.expects.get("present") or [])]
+                shown = ", ".join(said_present or [name for _, name in missing])
                 if said_present and not self.errors:
                     return PartVerdict(part.says, REFUTED, f"the file's code never names {shown} (every identifier "
                                        f"and #include of the file was searched)", [])
@@ -251,9 +256,9 @@ class Judge:
         if not relevant:
             missing = self.names.missing(part.subjects)
             present = self.names.present(part.subjects)
-            said_absent = [m for m in missing if m.split(" ", 1)[1] in part.denied]
+            said_absent = [name for _, name in missing if name in part.denied]
             if said_absent:  # "the file never uses X" and X is nowhere: no ground to refute; the rest is not asked
-                shown = ", ".join(m.split(" ", 1)[1] for m in said_absent)
+                shown = ", ".join(said_absent)
                 return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}, as the claim says; "
                                    f"{names} has nothing more to ask of it", rule_ids)
             misread = self.names.wrong_kind(part.subjects)
@@ -284,7 +289,7 @@ class Judge:
                                    f"decided by the callers, which {names} does not see", rule_ids)
             if exhaustive and says_present and not self.errors and (part.subjects or not lines):
                 if missing:
-                    reason = (f"the file's code never names {', '.join(m.split(' ', 1)[1] for m in missing)} "
+                    reason = (f"the file's code never names {', '.join(name for _, name in missing)} "
                               f"(every identifier and #include of the file was searched)")
                 else:
                     about = ", ".join(f"{k} {'/'.join(v)}" for k, v in part.subjects.items())
@@ -297,8 +302,8 @@ class Judge:
                 return PartVerdict(part.says, REFUTED, reason, rule_ids, shown)
             if missing:
                 return PartVerdict(part.says, UNVERIFIABLE,
-                                   f"the file contains no {', '.join(missing)}: the claim names something that "
-                                   f"is not there", rule_ids)
+                                   f"the file contains no {', '.join(f'{k} {n}' for k, n in missing)}: the claim "
+                                   f"names something that is not there", rule_ids)
             if lines and not part.subjects:
                 return PartVerdict(part.says, UNVERIFIABLE,
                                    f"nothing {names} examines stands at the cited line(s) "
@@ -347,7 +352,7 @@ class Judge:
             return None
         calls = []
         for callee in callees:
-            name = (_identifiers_of(callee)[-1:] or [""])[0]
+            name = _last_identifier(callee)
             mine = [c for c in self.facts.calls if c.name == name]
             if not mine or any(c.returns_value for c in mine) or any(self._tainted_line(c.line) for c in mine):
                 return None
