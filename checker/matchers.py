@@ -30,6 +30,7 @@ class Site:
     evidence: list[int] = field(default_factory=list)  # further lines that show the fact
     scope: tuple[int, int] | None = None  # the enclosing function's lines
     rule: str = ""
+    reported: bool = True  # False: answers claims only, never a finding (a call outside a rule's list)
 
     def __post_init__(self):
         self.end_line = max(self.end_line, self.line)
@@ -148,7 +149,52 @@ def _state_tested(facts: Facts, flows: cfg.Flows, call, queries: set[str]) -> tu
     return "some", lines
 
 
-@matcher("discarded-result", callees=STR_LIST,
+def _tested_later(facts: Facts, call, var) -> list[int]:
+    """Lines after the call where the local its result was stored in is tested: a condition, an assertion,
+    a QTest macro."""
+    lines = {c.line for c in facts.comparisons if var in c.names and c.context in ("condition", "assert")
+             and (c.function, c.lambda_id) == (call.function, call.lambda_id) and c.line > call.line}
+    lines |= {m.line for m in facts.macros if m.name.startswith(("QVERIFY", "QCOMPARE", "QTRY", "Q_ASSERT"))
+              and (m.function, m.lambda_id) == (call.function, call.lambda_id) and m.line > call.line
+              and re.search(rf"\b{re.escape(var)}\b", m.text)}
+    return sorted(lines)
+
+
+def _other_result(facts: Facts, call) -> Site:
+    """What happens to the result of a call outside the rule's list: a claim about any call is answered,
+    but only the listed calls, whose result reports failure, are findings."""
+    callee = call.qualified or call.name
+    checked: bool | None = True
+    evidence: list[int] = []
+    if call.result == "discarded":
+        checked, how = False, "discarded"
+    elif call.result == "voided":
+        checked, how = False, "discarded on purpose with a (void) cast"
+    elif call.result in ("tested", "qtest"):
+        how = f"checked by {call.macro}" if call.macro else "tested where it is called"
+    elif call.result == "assigned" and call.assigned_to:
+        evidence = _tested_later(facts, call, call.assigned_to)
+        if evidence:
+            how = f"stored in {call.assigned_to} and tested at line {', '.join(map(str, evidence))}"
+        else:
+            checked = None
+            how = (f"stored in {call.assigned_to}, which is used but never tested in a condition; whether that "
+                   f"use checks it is not decided")
+    else:
+        checked = None
+        how = {"returned": "returned to the caller, which this file may or may not check",
+               "argument": "passed on to another call"}.get(call.result, "used in an expression")
+    message = (f"the result of {callee}() is discarded" if how == "discarded"
+               else f"the result of {callee}() is {how}")
+    return Site(call.line, call.col, checked is False, message,
+                _merge({"callee": [call.qualified, call.name, *call.candidates], "variable": [call.receiver or ""]},
+                       _where(facts, call.function, call.lambda_id)),
+                {"checked": checked, "result": how, "callee": callee, "partial": False,
+                 "undecided": checked is None},
+                end_line=call.end_line, evidence=evidence, scope=_scope(facts, call.function), reported=False)
+
+
+@matcher("discarded-result", callees=STR_LIST, all_calls={"type": "boolean"},
          state_queries={"type": "object", "additionalProperties": STR_LIST})
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
@@ -158,6 +204,8 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
     sites = []
     for call in facts.calls:
         if not wanted.intersection(call.candidates):
+            if params.get("all_calls") and call.returns_value and call.name and not call.name.startswith("operator"):
+                sites.append(_other_result(facts, call))
             continue
         checked = call.result not in ("discarded",)
         how = call.result

@@ -181,5 +181,5 @@ def run(facts: Facts, rules: list[Rule]) -> dict[str, list[Site]]:
 
 def findings(sites: dict[str, list[Site]], rules: list[Rule]) -> list[Site]:
     reportable = {r.id for r in rules if r.findings}
-    return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss if s.flagged),
+    return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss if s.flagged and s.reported),
                   key=lambda s: (s.line, s.col, s.rule))

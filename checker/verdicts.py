@@ -39,6 +39,7 @@ class PartVerdict:
     evidence: list[Evidence] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
     reading: dict = field(default_factory=dict)  # how the claim's part was read (reports show it)
+    misread: bool = False  # the reader took a name for another kind of thing than the file shows it is
 
 
 @dataclass
@@ -133,6 +134,11 @@ class Names:
             last = _last_identifier(value)
             if self.lines_of(value, "variable") and last not in self.known_variables and self.call_lines.get(last):
                 return f"{value} is a function called at line {self.call_lines[last][0]}, not a variable"
+        for value in subjects.get("callee", []):
+            last = _last_identifier(value)
+            lines = self.lines_of(value, "callee")
+            if lines and last in self.known_variables and not self.call_lines.get(last):
+                return f"{value} is a variable (line {lines[0]}), not a call"
         return ""
 
     def parameters(self, subjects: dict[str, list[str]], lines: list[int]) -> list[str]:
@@ -243,7 +249,8 @@ class Judge:
                 return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}: the claim "
                                    f"speaks of something this file does not hold", [])
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
-        sites = [s for rid in rule_ids for s in self.sites.get(rid, [])]
+        # a rule reached by a tag alone ("no security defects") speaks through its findings only
+        sites = [s for rid in rule_ids for s in self.sites.get(rid, []) if s.reported or rid in part.rules]
         relevant = [s for s in sites if subjects_match(part.subjects, s)]
         if part.subjects and claim_lines:  # several constructs of that name: the cited lines choose among them,
             near = [s for s in relevant if any(s.covers(ln) for ln in claim_lines)]  # when all of them hold one
@@ -264,7 +271,7 @@ class Judge:
             misread = self.names.wrong_kind(part.subjects)
             if misread:
                 return PartVerdict(part.says, UNVERIFIABLE, f"{misread}: {names} asks about something else, so it "
-                                   f"does not decide this claim", rule_ids)
+                                   f"does not decide this claim", rule_ids, misread=True)
             void = self._void_calls(part, rule_ids)
             if void:
                 template, calls = void
@@ -444,6 +451,8 @@ class Judge:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
         for verdict, part in zip(parts, claim.parts):
             verdict.reading = self.reading(part)
+        if any(p.verdict != UNVERIFIABLE for p in parts):  # a part the reader made of a misread name says nothing
+            parts = [p for p in parts if not p.misread]
         verdict, reason = combine(parts)
         evidence = []
         seen = set()

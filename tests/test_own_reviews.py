@@ -126,6 +126,12 @@ EXPECTED = {
         ("Server::incomingConnection(int) does not override", "confirmed", [11, 25], STATES + 'overrides False'),
         ("Worker::run() correctly overrides QThread::run().", "confirmed", [21], STATES + 'overrides True'),
     ],
+    "22_any_result.md": [  # any call that returns a value: discarded, tested, or stored and tested later
+        ("any_call.cpp:9 - the result of socket->write(data) is never checked", "confirmed", [9], PROBLEM),
+        ("any_call.cpp:10 - here the result of write() is checked", "confirmed", [10], FINE),
+        ("any_call.cpp:13 - the result of write() is stored in sent", "confirmed", [13, 14], FINE),
+        ("any_call.cpp:16 - the result of bytesToWrite() is ignored.", "unverifiable", [16], PROBLEM),
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -140,12 +146,13 @@ USE_MAP = FIXTURES / "includes" / "use_map.cpp"
 WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
+ANY_CALL = FIXTURES / "rules" / "unchecked-result" / "any_call.cpp"
 
 
 def decided(review: str):
     target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
-              else METHODS if "classes" in review else EXAMPLE)
+              else METHODS if "classes" in review else ANY_CALL if "any_result" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
