@@ -7,6 +7,7 @@ touched only to read a class's bases (ancestry) or a callee's declaring class.
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,7 @@ class Facts:
     macros: list[MacroUse] = field(default_factory=list)
     variables: list[VariableFact] = field(default_factory=list)
     members: list[MemberAccess] = field(default_factory=list)
+    global_accesses: list[MemberAccess] = field(default_factory=list)  # uses of the file's namespace-scope variables
     comparisons: list[Comparison] = field(default_factory=list)
     exits: list[ExitFact] = field(default_factory=list)
     includes: list[IncludeFact] = field(default_factory=list)
@@ -129,6 +131,7 @@ class _Collector:
         fn.argtypes = [self.ci.SourceLocation]
         fn.restype = ctypes.c_int
         self._is_main = fn
+        self._project_files: dict[str, bool] = {}
 
     # ---- helpers over source text ----
     def text(self, extent) -> str:
@@ -793,6 +796,9 @@ class _Collector:
         for node in c.walk_preorder():
             if node.kind == self.K.CALL_EXPR and node.spelling in MIN_FUNCTIONS:
                 var.bounded_by += self._size_receivers(node)
+            elif node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR) and node.spelling \
+                    and node.referenced is not None and node.referenced.kind in (self.K.VAR_DECL, self.K.FIELD_DECL):
+                var.inits.append(node.spelling)  # QMutexLocker locker(&mutex): the mutex it locks
         self.facts.variables.append(var)
         self._var_index[(c.location.line, c.location.column)] = var
 
@@ -808,6 +814,8 @@ class _Collector:
         loc = ref.location
         var = self._var_index.get((loc.line, loc.column)) if self._is_main(loc) else None
         if var is None:
+            if self._is_main(loc):
+                self.on_global(c, parents, function, lambda_id, ref)
             return
         write = False
         stmt = self.stmt_in(var.lambda_id, lambda_id, self._stmt_id(function, lambda_id))
@@ -834,17 +842,43 @@ class _Collector:
         if not write:  # a read that may not run (the right of && or ||, a branch of ?:) is on no path for sure
             var.read_stmts.append(stmt if self._unconditional(parents, c) else None)
 
+    def _is_project(self, location) -> bool:
+        """Declared in the main file or in a header beside it or below its folder (renderthread.h beside
+        renderthread.cpp): the code under review, not Qt's or the system's."""
+        if self._is_main(location):
+            return True
+        name = location.file.name if location.file else ""
+        if name not in self._project_files:
+            here = os.path.dirname(os.path.abspath(self.main))
+            self._project_files[name] = bool(name) and os.path.abspath(name).startswith(here + os.sep)
+        return self._project_files[name]
+
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced
-        if ref is None or ref.kind != self.K.FIELD_DECL or not self._is_main(ref.location):
+        if ref is None or ref.kind != self.K.FIELD_DECL or not self._is_project(ref.location):
             return
         field_name = self.qualified(ref)
+        self.facts.field_types.setdefault(field_name, ref.type.spelling)
+        write, via = self._access(c, parents)
+        self.facts.members.append(MemberAccess(field_name, c.location.line, function, lambda_id, write, via))
+
+    def on_global(self, c, parents, function, lambda_id, ref):
+        """A use of a variable declared at namespace scope in this file, inside a function or lambda."""
+        parent = ref.semantic_parent
+        if function is None or parent is None or parent.kind not in (self.K.TRANSLATION_UNIT, self.K.NAMESPACE):
+            return
+        write, via = self._access(c, parents)
+        self.facts.global_accesses.append(MemberAccess(self.qualified(ref), c.location.line, function, lambda_id,
+                                                       write, via))
+
+    def _access(self, c, parents) -> tuple[bool, str]:
+        """Whether an expression naming a variable writes it, and how (=, ++/--, a non-const method)."""
         write, via = False, "read"
         child = c
-        self.facts.field_types.setdefault(field_name, ref.type.spelling)
         for parent in reversed(parents):
-            if parent.kind in (self.K.UNEXPOSED_EXPR, self.K.PAREN_EXPR):
-                child = parent
+            if parent.kind in (self.K.UNEXPOSED_EXPR, self.K.PAREN_EXPR) or (
+                    parent.kind == self.K.ARRAY_SUBSCRIPT_EXPR and next(parent.get_children(), None) == child):
+                child = parent  # buffer[i] = x writes buffer
                 continue
             if parent.kind == self.K.MEMBER_REF_EXPR:
                 method = parent.referenced
@@ -863,7 +897,7 @@ class _Collector:
             elif parent.kind == self.K.CALL_EXPR and parent.spelling.startswith("operator"):
                 write, via = True, parent.spelling
             break
-        self.facts.members.append(MemberAccess(field_name, c.location.line, function, lambda_id, write, via))
+        return write, via
 
     def _size_receivers(self, node) -> list[str]:
         out = []

@@ -141,3 +141,49 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
             evidence=sorted({c.line for c, _ in rows} - {at.line}),
             scope=_scope(facts, function)))
     return sites
+
+
+@matcher("locks-held", lockers=STR_LIST)
+def locks_held(facts: Facts, params: dict) -> list[Site]:
+    """Every access to a member or a namespace-scope variable, and every call, with the locks held there
+    (locks.py). Locks themselves and their lock()/unlock() calls are not asked about."""
+    from .locks import ACQUIRE, RELEASE, UNSURE, LockModel, _name
+
+    model = LockModel(facts)
+    lock_types = tuple(params.get("lockers", []))
+    locks = {v.name for v in facts.variables if bare_type(v.type).split("<")[0] in lock_types}
+    locks |= {_name(c.receiver) for c in facts.calls if c.name in ACQUIRE | RELEASE | UNSURE and c.receiver}
+    called = {c.qualified for c in facts.calls}
+    rows = [(a.field, a.line, a.function, a.lambda_id, "writes" if a.write else "reads", [a.field.split("::")[-1],
+             a.field], "variable") for a in facts.members + facts.global_accesses]
+    rows += [(c.qualified or c.name, c.line, c.function, c.lambda_id, "calls", [c.qualified, c.name, *c.candidates],
+              "callee") for c in facts.calls if c.name not in ACQUIRE | RELEASE | UNSURE]
+    sites, seen = [], set()
+    for name, line, function, lambda_id, how, names, kind in rows:
+        short = name.split("::")[-1]
+        if short in locks or function is None or (name, line, how) in seen:
+            continue
+        seen.add((name, line, how))
+        held = model.held_at(function, lambda_id, line)
+        where = "this lambda" if lambda_id is not None else f"{function.split('::')[-1]}()"
+        what = f"line {line} {how} {short}{'()' if kind == 'callee' else ''}"
+        if held.locks is None:
+            locked, message = None, f"{what}: whether a lock is held there is not decided: {held.why}"
+        elif held.locks:
+            locked = True
+            message = (f"{what} with {', '.join(held.locks)} locked (at line {', '.join(map(str, held.acquired))}"
+                       f"{'; released at line ' + ', '.join(map(str, held.released)) if held.released else ''})")
+        elif lambda_id is not None or function in called:
+            locked = None
+            message = (f"{what} with no lock taken in {where}; whether its callers hold one is not followed")
+        else:
+            locked = False
+            message = (f"{what} with no lock held"
+                       f"{' (released at line ' + ', '.join(map(str, held.released)) + ')' if held.released else ''}")
+        subjects = {kind: [n for n in names if n], "function": [function, function.split("::")[-1]],
+                    "class": [function.rsplit("::", 1)[0]] if "::" in function else []}
+        sites.append(Site(line, 1, locked is False, message, subjects,
+                          {"locked": locked, "locks": held.locks or [],  # the lock lines show, but are not, the site
+                           "evidence_for": {"locked": sorted(set(held.acquired + held.released) - {line})}},
+                          scope=_scope(facts, function)))
+    return sites

@@ -73,14 +73,32 @@ CLAUSE_BREAK = re.compile(r"\s*(?:;|(?<!:):(?!:)|\s[-\u2013\u2014]\s|,\s*(?:but|
                           r"though|yet)\b|\s(?:but|because|whereas|although)\s|\.\s+)\s*", re.I)
 
 
-def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the clause of the text that holds [start, end) begins and ends."""
+AND_BREAK = re.compile(r"\s*,\s*and\s+", re.I)
+FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|does|do|did|can|cannot|could|will|would|should|must|"
+                    r"may|might|isn't|aren't|doesn't|don't|wasn't)\b", re.I)
+
+
+def _breaks(text: str, ands: bool = False) -> list[tuple[int, int]]:
+    """Where the clauses of the text meet. With ands, ", and" joins two clauses when what stands before it since
+    the last break already has a verb ("X are copied under the mutex, and Y is emitted"); else it ends a list of
+    names ("a, b, and c are created"). Polarity reads without them: "mostly fine, and ... nothing leaks" is one
+    judgement."""
+    out = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
+    for m in AND_BREAK.finditer(text) if ands else ():
+        last = max((b for a, b in out if b <= m.start()), default=0)
+        if FINITE.search(text, last, m.start()):
+            out.append((m.start(), m.end()))
+    return sorted(out)
+
+
+def clause_span(text: str, start: int, end: int, ands: bool = False) -> tuple[int, int]:
+    """Where the clause of the text that holds [start, end) begins and ends (ands: see _breaks)."""
     a = 0
-    for m in CLAUSE_BREAK.finditer(text):
-        if m.end() <= start:
-            a = m.end()
-        elif m.start() >= end:
-            return a, m.start()
+    for m_start, m_end in _breaks(text, ands):
+        if m_end <= start:
+            a = m_end
+        elif m_start >= end:
+            return a, m_start
     return a, len(text)
 
 
@@ -90,7 +108,7 @@ def clause(text: str, start: int, end: int) -> str:
 
 
 def clauses(text: str) -> int:
-    return 1 + sum(1 for m in CLAUSE_BREAK.finditer(text.strip()) if m.end() < len(text.strip()))
+    return 1 + sum(1 for _, b in _breaks(text.strip()) if b < len(text.strip()))
 
 
 def read_at(text: str, start: int, end: int) -> Reading:

@@ -461,7 +461,12 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -
         if not any(k.segment == m.segment and k.rule != m.rule and k.start < m.end and m.start < k.end
                    and (k.end - k.start) > (m.end - m.start) for k in kept):
             kept.append(m)
-    return kept
+    # two attributes of one rule overlapping ("without holding the lock" holds "holding the lock"): the phrase
+    # that starts first is the one said
+    return [m for m in kept if m.attr is None or not any(
+        k.attr is not None and k.attr != m.attr and k.rule == m.rule and k.segment == m.segment
+        and k.start < m.end and m.start < k.end and (k.start, -(k.end - k.start)) < (m.start, -(m.end - m.start))
+        for k in kept)]
 
 
 def _cwes_of(rule: Rule) -> set[str]:
@@ -545,6 +550,35 @@ def _polarity_of(mine: list[Match], segments: list[str], title_count: int, conte
     return readings[0]
 
 
+QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor)\b", re.I)
+
+
+def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
+    """Name -> the function its clause says it is in: "run() reads `restart` without the lock" speaks of the
+    accesses in run(); "the destructor sets `abort` under the lock" of those in the destructor. A bare call
+    opening the clause, before other names, is where the clause happens."""
+    out: dict[str, str] = {}
+    for t in tokens:
+        text = segments[t.segment]
+        a, b = polarity.clause_span(text, t.start, t.end, ands=True)
+        mates = [u for u in tokens if u.segment == t.segment and a <= u.start < b]
+        first = mates[0] if mates else None
+        lead = plain(text[a:first.start]).strip().lower() if first else ""
+        if first is not None and first is not t and re.fullmatch(r"`?\w+\(\)`?", text[first.start:first.end]) \
+                and lead in ("", "and", "but", "while", "so", "then", "and then") and len(mates) > 1:
+            out[t.name] = first.name
+            continue
+        inside = [u for u in mates if u is not t and re.fullmatch(r"`?\w+\(\)`?", text[u.start:u.end])
+                  and re.search(r"\b(?:in|inside|within|from)\s+(?:the\s+)?$", plain(text[a:u.start]), re.I)]
+        if inside:  # "`m_seen` is read under the lock in `poll()`"
+            out[t.name] = inside[0].name
+            continue
+        words = list(QUALIFIER_WORDS.finditer(plain(text[:t.start])))  # "The destructor ...: it sets `abort`"
+        if words:
+            out[t.name] = f"the {words[-1].group(1).lower()}"
+    return out
+
+
 def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     d = data()
     by_id = {r.id: r for r in rules}
@@ -572,28 +606,36 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
 
     # attributes' objects ("already included in `QtTest/QtTest.h`") are values, not subjects
     via: dict[tuple[str, int], str] = {}
-    consumed: set[int] = set()
+    # a name inside a phrase is part of it ("with `mutex` held"), not what the claim is about
+    consumed: set[int] = {ti for ti, t in enumerate(tokens) for m in matches
+                          if m.attr is not None and m.segment == t.segment and m.start <= t.start and t.end <= m.end}
     for m in matches:
         if m.attr is None:
             continue
         # an attribute that takes an object ("does not override `X`") takes the name right after it too
-        direct = by_id[m.rule].claims["attributes"][m.attr].get("takes_object", False)
+        attr = by_id[m.rule].claims["attributes"][m.attr]
+        direct = attr.get("takes_object", False)
+        valued = "$via" in (attr.get("expects") or {}).values()  # "already included in `X`": X is the value
         for ti, t in enumerate(tokens):
             gap = segments[m.segment][m.end:t.start] if t.segment == m.segment else None
             if gap is not None and t.start >= m.end and (
-                    re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)(?:\w+\s+){0,3}", plain(gap))
+                    (valued or not direct) and re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)"
+                                                            r"(?:\w+\s+){0,3}", plain(gap))
                     or direct and re.fullmatch(r"\s*", plain(gap))):
                 via.setdefault((m.rule, m.attr), t.name)
                 consumed.add(ti)
                 break
 
-    def own_tokens(rid: str, only: list[Match] | None = None) -> list[Token]:
+    def own_tokens(rid: str, only: list[Match] | None = None, strict: bool = False) -> list[Token]:
         """The code named in the clauses where the rule's phrases stand; else in their sentences; else in the
-        item's title; else anywhere in a claim of one sentence. With only: in the clauses of those matches."""
+        item's title; else anywhere in a claim of one sentence. With only: in the clauses of those matches; with
+        strict, in those clauses alone."""
         mine = only if only is not None else [m for m in matches if m.rule == rid]
         free = [t for ti, t in enumerate(tokens) if ti not in consumed]
-        spans = [(m.segment, *polarity.clause_span(segments[m.segment], m.start, m.end)) for m in mine]
+        spans = [(m.segment, *polarity.clause_span(segments[m.segment], m.start, m.end, ands=strict)) for m in mine]
         pool = [t for t in free if any(t.segment == s and a <= t.start < b for s, a, b in spans)]
+        if strict:
+            return pool
         for seg, a, b in spans:
             # "..., but it's not used" / "X manage Y but do not implement Z": a pronoun, or a clause without a
             # subject of its own, speaks of what the sentence named before it
@@ -643,6 +685,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         subjects = chosen[rid]
         primary = next((k for k in rule.claims.get("subjects", []) if k != "context" and k in subjects), None)
         splits = [{**subjects, primary: [v]} for v in subjects[primary]] if primary else [subjects]
+        key_of = (lambda x: x[primary][0]) if primary else None
+        alternatives = [k for k in rule.claims.get("alternatives", []) if k in subjects]
+        if alternatives:  # a variable and a call named together are two things asked about, each on its own
+            rest = {k: v for k, v in subjects.items() if k not in alternatives}
+            where = _qualifiers(segments, own_tokens(rid))
+            splits = [{**rest, k: [v], **({"function": [where[v]]} if where.get(v) else {})}
+                      for k in alternatives for v in subjects[k] if v not in where.values()]
+            key_of = lambda x: next((x[k][0] for k in alternatives if k in x), "")  # noqa: E731
         mine = [m for m in matches if m.rule == rid]
         attrs = sorted({m.attr for m in mine if m.attr is not None})
         body_segs = {m.segment for m in mine if m.segment >= title_count}
@@ -667,9 +717,21 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if None in expects.values():
                 continue
             negated = [m for m in mine if m.attr == ai and polarity.negated(plain(segments[m.segment][:m.start]))]
-            if primary:  # the names this attribute speaks of: those in its own clause, when it names any
-                near = {t.name for t in own_tokens(rid, [m for m in mine if m.attr == ai])}
-                attr_splits = [x for x in splits if x[primary][0] in near] or splits
+            if key_of:  # the names this attribute speaks of: those in its own clause, when it names any
+                own = [m for m in mine if m.attr == ai]
+                clause_names = own_tokens(rid, own, strict=bool(alternatives))
+                if alternatives:  # "sets `abort` with the lock held, then calls `wait()`": what stands before it
+                    before = [t for t in clause_names if any(t.segment == m.segment and t.end <= m.start for m in own)]
+                    clause_names = before or clause_names
+                near = {t.name for t in clause_names}
+                attr_splits = [x for x in splits if x and key_of(x) in near]
+                if alternatives and not near:
+                    # a clause naming nothing does not take the names another attribute's clause has
+                    others = {t.name for aj in attrs if aj != ai
+                              for t in own_tokens(rid, [m for m in mine if m.attr == aj], strict=True)}
+                    attr_splits = [x for x in splits if x and key_of(x) not in others] or (
+                        [{}] if others else splits)  # then only the cited lines say what it is about
+                attr_splits = attr_splits or splits
             else:
                 attr_splits = splits
             attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "

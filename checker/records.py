@@ -162,6 +162,7 @@ class VariableFact:
     marked_unused: bool = False  # [[maybe_unused]] / Q_DECL_UNUSED: declared unused on purpose
     stmt: int | None = None  # the declaration's statement
     is_param: bool = False
+    inits: list[str] = field(default_factory=list)  # the variables and members its initializer names
     read_stmts: list[int | None] = field(default_factory=list)  # the statements of the reads, in order
     write_stmts: list[tuple[int | None, list[str], bool]] = field(default_factory=list)
     # each write: (statement, buffers whose size the new value is clamped to, whether it can grow the value)

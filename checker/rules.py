@@ -46,6 +46,7 @@ RULE_SCHEMA = {
                 "topic_subjects": {"type": "array", "items": {"type": "string"}},
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
+                "alternatives": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,

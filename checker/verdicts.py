@@ -8,6 +8,7 @@ it is unverifiable. A claim is the conjunction of its parts.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -55,6 +56,10 @@ class Verdict:
 def name_matches(claimed: str, actual: str, kind: str) -> bool:
     if kind == "header":
         return header_matches(claimed, actual)
+    if kind == "function" and claimed in ("the destructor", "the constructor"):  # of the class the code is in
+        parts = actual.split("::")
+        return len(parts) > 1 and (parts[-1].startswith("~") if claimed == "the destructor"
+                                   else parts[-1] == parts[-2])
     c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
@@ -97,6 +102,7 @@ class Names:
             name for cls in facts.classes for name, _ in cls.signals}
         self.known_variables = {v.name for v in self.declared} | {f.split("::")[-1] for f in facts.field_types} | {
             m.field.split("::")[-1] for m in facts.members}
+        self.defined = {f.name for f in facts.functions if f.is_definition}  # render() in "render() stores ..."
         self.call_lines: dict[str, list[int]] = {}
         for call in facts.calls:
             self.call_lines.setdefault(call.name, []).append(call.line)
@@ -140,6 +146,22 @@ class Names:
             if lines and last in self.known_variables and not self.call_lines.get(last):
                 return f"{value} is a variable (line {lines[0]}), not a call"
         return ""
+
+    def retarget(self, subjects: dict[str, list[str]], accepted: list[str]) -> dict[str, list[str]]:
+        """The subjects with each bare name the reader took for one kind moved to the kind the file shows it is,
+        when the rule asks about that kind too: `fprintf` read as a variable is a function the code calls."""
+        out = {k: list(v) for k, v in subjects.items()}
+        moves = (("variable", "callee", lambda last: last not in self.known_variables and self.call_lines.get(last)),
+                 ("callee", "variable", lambda last: last in self.known_variables and not self.call_lines.get(last)),
+                 ("callee", "function", lambda last: last in self.defined and not self.call_lines.get(last)))
+        for src, dst, fits in moves:
+            if dst not in accepted:
+                continue
+            for value in list(out.get(src, [])):
+                if re.fullmatch(r"\w+", value) and self.lines_of(value, src) and fits(value):
+                    out[src].remove(value)
+                    out.setdefault(dst, []).append(value)
+        return {k: v for k, v in out.items() if v}
 
     def parameters(self, subjects: dict[str, list[str]], lines: list[int]) -> list[str]:
         """The claimed variables that are parameters of the function or lambda they stand in (the cited lines choose
@@ -251,12 +273,28 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
         # a rule reached by a tag alone ("no security defects") speaks through its findings only
         sites = [s for rid in rule_ids for s in self.sites.get(rid, []) if s.reported or rid in part.rules]
+        accepted = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("subjects", [])}
+        if accepted and part.subjects:
+            moved = self.names.retarget(part.subjects, sorted(accepted))
+            if moved != part.subjects:
+                alternatives = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("alternatives", [])}
+                if alternatives & set(part.subjects) and not alternatives & set(moved):
+                    # `run()` read as a call is the function the code is in: it names nothing to ask about
+                    shown = ", ".join(v for k in alternatives for v in part.subjects.get(k, []))
+                    return PartVerdict(part.says, UNVERIFIABLE, f"{shown} is a function defined in this file, not "
+                                       f"something it touches or calls there", rule_ids, misread=True)
+                part = dataclasses.replace(part, subjects=moved)
         relevant = [s for s in sites if subjects_match(part.subjects, s)]
         if part.subjects and claim_lines:  # several constructs of that name: the cited lines choose among them,
-            near = [s for s in relevant if any(s.covers(ln) for ln in claim_lines)]  # when all of them hold one
-            if near and len(near) < len(relevant) and all(any(s.covers(ln) for s in sites) for ln in claim_lines):
+            near = [s for s in relevant if any(s.covers(ln) for ln in claim_lines)]  # when most of them hold one
+            held = sum(1 for ln in claim_lines if any(s.covers(ln) for s in sites))  # (88-91 cites two `break;`s)
+            if near and len(near) < len(relevant) and held * 2 > len(claim_lines):
                 relevant = near
         lines = part.lines or ([] if part.subjects else claim_lines)
+        if part.expects and not part.subjects and not lines and any(
+                self.rules[r].claims.get("needs_subjects") for r in rule_ids):
+            return PartVerdict(part.says, UNVERIFIABLE, f"the claim names nothing {', '.join(rule_ids)} can look up, "
+                               f"and cites no line", rule_ids)
         if lines and not part.subjects:
             relevant = [s for s in relevant if any(s.covers(ln) for ln in lines)]
         names = ", ".join(rule_ids)
@@ -394,7 +432,9 @@ class Judge:
         want = ", ".join(f"{k} = {v}" for k, v in part.expects.items())
         keys = list(part.expects)
         if good and not bad:
-            return PartVerdict(part.says, CONFIRMED, good[0].message, rule_ids, self.evidence_for(good, keys), good)
+            more = f" (and {len(good) - 1} more)" if len(good) > 1 else ""
+            return PartVerdict(part.says, CONFIRMED, good[0].message + more, rule_ids, self.evidence_for(good, keys),
+                               good)
         if good:
             return PartVerdict(part.says, PARTLY, f"{len(good)} of {len(sites)} have {want}: {good[0].message}; "
                                f"but {bad[0].message}", rule_ids, self.evidence_for(good + bad, keys), good + bad)

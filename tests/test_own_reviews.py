@@ -132,6 +132,14 @@ EXPECTED = {
         ("any_call.cpp:13 - the result of write() is stored in sent", "confirmed", [13, 14], FINE),
         ("any_call.cpp:16 - the result of bytesToWrite() is ignored.", "unverifiable", [16], PROBLEM),
     ],
+    "23_locks.md": [  # the locks held on every path to each access and call
+        ("counter is only ever modified with mutex held.", "confirmed", [21, 20, 23], STATES + 'locked True'),
+        ("locks.cpp:24 - cells is written outside the mutex.", "confirmed", [24, 23], STATES + 'locked False'),
+        ("printf() is called while still holding the mutex", "refuted", [25, 23], STATES + 'locked True'),
+        ("The wakeAll() call runs after the mutex has been released", "refuted", [22, 20, 23],
+         STATES + 'locked False'),
+        ("m_seen is read under the lock in poll().", "unverifiable", [48], STATES + 'locked True'),  # tryLock()
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -147,12 +155,14 @@ WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
 ANY_CALL = FIXTURES / "rules" / "unchecked-result" / "any_call.cpp"
+LOCKS = FIXTURES / "rules" / "locks-held" / "locks.cpp"
 
 
 def decided(review: str):
     target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
-              else METHODS if "classes" in review else ANY_CALL if "any_result" in review else EXAMPLE)
+              else METHODS if "classes" in review else ANY_CALL if "any_result" in review
+              else LOCKS if "locks" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
