@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .facts import Facts
 from .matchers import STR_LIST, Site, _scope, matcher
-from .threads import ThreadModel, bare_type
+from .threads import MAIN, ThreadModel, bare_type
 
 
 def _guarded(facts: Facts, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
@@ -26,7 +26,10 @@ def _label(threads) -> str:
 @matcher("cross-thread-member", lockers=STR_LIST, lock_calls=STR_LIST, atomic_types=STR_LIST,
          creating_calls=STR_LIST, worker_signals=STR_LIST)
 def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
+    from .locks import LockModel
+
     model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    locks = LockModel(facts)
     by_field: dict[str, list] = {}
     for m in facts.members:
         by_field.setdefault(m.field, []).append(m)
@@ -45,9 +48,9 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             if not aff.known:
                 unknown = unknown or (a, aff)
                 continue
-            guard = None if atomic else _guarded(facts, a.function, a.lambda_id, a.line,
-                                                 params.get("lockers", []), params.get("lock_calls", []))
-            rows.append((a, aff, atomic or guard is not None))
+            held = None if atomic else locks.held_at(a.function, a.lambda_id, a.line)
+            # a lock held on every path to the access (locks.py); not decided counts as guarded: never a guess
+            rows.append((a, aff, atomic or held.locks is None or bool(held.locks)))
         threads = sorted({t for _, aff, _ in rows for t in aff.threads})
         single = {next(iter(aff.threads)) for _, aff, _ in rows if len(aff.threads) == 1}
         cross = len(single) > 1  # two accesses each surely in its own thread
@@ -56,7 +59,9 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             unknown = (several[0], type(several[1])(None, f"{several[1].why}; which instance it touches is not "
                                                           f"decided"))
         unguarded_write = any(a.write and not ok for a, _, ok in rows)
-        flagged = cross and unguarded_write and unknown is None
+        # a race: two threads, a write, and an access without the lock (a read outside it races with a locked write)
+        unguarded = any(not ok for _, _, ok in rows) and any(a.write for a, _, _ in rows)
+        flagged = cross and unguarded and unknown is None
         per_line = "; ".join(f"line {a.line} {'writes' if a.write else 'reads'} in {_label(aff.threads)}"
                              f"{' (guarded)' if ok else ''}" for a, aff, ok in _dedupe(rows))
         pre = (f"the constructor's write(s) at line(s) {', '.join(str(a.line) for a in before_start)} happen before "
@@ -65,7 +70,8 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             a, aff = unknown
             message = f"{name}: the thread of the access at line {a.line} is not decidable: {aff.why}"
         elif flagged:
-            message = (f"{name} ({ftype}) is touched from {_label(threads)} and written without a lock: {per_line}")
+            message = (f"{name} ({ftype}) is written and touched from {_label(threads)}, not always under a lock: "
+                       f"{per_line}")
         elif cross:
             message = f"{name} is touched from {_label(threads)}, every write under a lock or atomic: {per_line}"
         elif threads:
@@ -76,7 +82,7 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
         where = [a for a, _, _ in rows] + before_start
         first = min(where, key=lambda a: a.line) if where else accesses[0]
         if flagged:
-            first = next(a for a, _, ok in rows if a.write and not ok)
+            first = next(a for a, _, ok in rows if not ok)
         thread_subjects = threads + (["the creating thread"] if before_start else [])
         sites.append(Site(
             line=first.line, col=1, flagged=flagged, message=message,
@@ -186,4 +192,74 @@ def locks_held(facts: Facts, params: dict) -> list[Site]:
                           {"locked": locked, "locks": held.locks or [],  # the lock lines show, but are not, the site
                            "evidence_for": {"locked": sorted(set(held.acquired + held.released) - {line})}},
                           scope=_scope(facts, function)))
+    return sites
+
+
+THREAD_STARTERS = {"QThread::create", "QtConcurrent::run", "QtConcurrent::map", "QtConcurrent::mapped",
+                   "QtConcurrent::filter", "QThreadPool::start", "QThreadPool::tryStart", "QObject::moveToThread"}
+
+
+def _thread_starts(facts: Facts, model: ThreadModel) -> list[tuple[int, str]]:
+    """(line, what) of everything in the file that starts or hands work to another thread."""
+    out = []
+    for c in facts.calls:
+        receiver = bare_type(c.receiver_type).split("<")[0]
+        if c.name == "start" and (receiver == "QThread" or model.is_qthread(receiver) or (
+                not c.receiver and c.function and "::" in c.function and model.is_qthread(c.function.rsplit("::", 1)[0]))):
+            out.append((c.line, f"{c.text or 'start()'}"))
+        elif set(c.candidates) & THREAD_STARTERS or c.qualified in THREAD_STARTERS:
+            out.append((c.line, f"{c.qualified}()"))
+    for v in facts.variables:
+        if bare_type(v.type).split("<")[0] in ("std::thread", "std::jthread", "thread", "jthread"):
+            out.append((v.line, f"std::thread {v.name}"))
+    return sorted(set(out))
+
+
+@matcher("thread-of", creating_calls=STR_LIST, worker_signals=STR_LIST, file_only={"type": "boolean"})
+def thread_of(facts: Facts, params: dict) -> list[Site]:
+    """Which thread runs each function and lambda of the file and emits each connected signal; and one site for
+    the file: whether it starts any thread at all. Qt emits an object's signals in the thread the object lives in
+    (a QIODevice's readyRead, a QLocalServer's newConnection): Qt starts no thread of its own to deliver them."""
+    model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    starts = _thread_starts(facts, model)
+    started = bool(starts)
+    shown = "; ".join(f"{what} at line {line}" for line, what in starts[:4])
+    none = ("the file starts no thread (no QThread::start(), QThread::create(), QtConcurrent, QThreadPool, "
+            "moveToThread() or std::thread): all of its code runs in the main thread, and Qt emits each object's "
+            "signals in the thread the object lives in")
+    sites = [Site(starts[0][0] if starts else 1, 1, started,
+                  f"the file starts other threads: {shown}" if started else none, {"context": ["the file"]},
+                  {"threads_started": started}, evidence=[line for line, _ in starts[1:]])]
+    if params.get("file_only"):
+        return sites
+    sites = []
+
+    def answer(aff_of, what: str) -> tuple[bool | list | None, str]:
+        if not started:
+            return False, f"{what} runs in the main thread: {none}"
+        aff = aff_of()
+        if not aff.known:
+            return None, f"which thread runs {what} is not decided: {aff.why}"
+        other = sorted({t != MAIN for t in aff.threads})  # [False, True]: in the main thread and in another
+        return (other[0] if len(other) == 1 else other), f"{what} runs in {' and '.join(sorted(aff.threads))}: {aff.why}"
+
+    for fn in facts.functions:
+        if not fn.is_definition or fn.line < 1:
+            continue
+        other, message = answer(lambda: model.code(fn.qualified, None), f"{fn.name}()")
+        sites.append(Site(fn.line, fn.col, other is True or isinstance(other, list), message,
+                          {"function": [fn.qualified, fn.name], "callee": [fn.qualified, fn.name],
+                           "class": [fn.class_name] if fn.class_name else []},
+                          {"other_thread": other, "threads_started": started}, end_line=fn.end_line,
+                          scope=(fn.line, fn.end_line)))
+    for conn in facts.connects:
+        if not conn.signal:
+            continue
+        name = conn.signal.split("::")[-1]
+        other, message = answer(lambda: model.emitters(conn.signal, conn.sender, conn.function)
+                                or model.object(conn.sender, conn.function, conn.lambda_id),
+                                f"{conn.sender}'s {name} signal")
+        sites.append(Site(conn.line, conn.col, other is True or isinstance(other, list), message,
+                          {"signal": [conn.signal, name], "callee": [conn.signal, name], "variable": [conn.sender]},
+                          {"other_thread": other, "threads_started": started}, scope=_scope(facts, conn.function)))
     return sites

@@ -118,12 +118,20 @@ def read_at(text: str, start: int, end: int) -> Reading:
     return read(clause(text, start, end))
 
 
+# a judgement after the problem it names dismisses it: "data races are not a concern"
+DISMISSAL = r"\b(?:is|are)\s+(?:not\s+an?\s+(?:concern|issue|problem|risk)|no\s+(?:concern|issue|problem|risk))\b"
+
+
 def read(text: str) -> Reading:
     """The polarity of one sentence or clause."""
     plain = re.sub(r"[`*_]+", "", text).strip()
     if plain.endswith("?"):
         return Reading(UNSURE, "it is a question: it asserts nothing")
     fine, defect = _cues(plain)
+    dismissed = re.search(DISMISSAL, plain, re.I)
+    if fine and defect and dismissed and all(plain.lower().find(d.split()[-1].lower()) < dismissed.start()
+                                             for d in defect):
+        return Reading(FINE, f"'{dismissed.group(0)}' said of '{defect[0]}'")  # "data races are not a concern"
     if fine and defect:
         return Reading(UNSURE, f"it says both '{fine[0]}' and '{defect[0]}'")
     if fine:

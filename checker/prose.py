@@ -640,13 +640,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             # "..., but it's not used" / "X manage Y but do not implement Z": a pronoun, or a clause without a
             # subject of its own, speaks of what the sentence named before it
             said = plain(segments[seg][a:b]).strip()
-            if re.search(r"\b(?:it|its|it's|they|them|their|this|these|those|which)\b", said, re.I) or re.match(
+            if re.search(r"\b(?:it|its|it's|they|them|their|this|these|those|which|both)\b", said, re.I) or re.match(
                     r"(?:do|does|did|is|are|was|were|has|have|had|can|cannot|could|may|might|will|would|should|"
                     r"must|only|never|also|then|still)\b", said, re.I):
                 before = [t for t in free if t.segment == seg and t.start < a]
                 if not before and not pool:
                     before = [t for t in free if t.segment == seg - 1]
-                    if re.match(r"(?:it|its|it's|this)\b", said, re.I):
+                    plural = re.search(r"\b(?:both|they|these|those|them)\b", plain(segments[seg][:b]), re.I)
+                    if re.match(r"(?:it|its|it's|this)\b", said, re.I) and not plural:
                         before = before[:1]  # "It can be removed.": what the sentence before spoke of first
                 pool += before
         if pool:
@@ -742,6 +743,16 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                            denied=[n for n in denied if any(n in v for v in s.values())])
                       for s in attr_splits]
 
+    # a conclusion the claim draws ("... that is a data race") that names nothing its rule can ask about: when only
+    # questions of fact answer the rest, the claim's premises must not stand for its conclusion
+    if final and all("claims-only" in by_id[rid].tags for rid in final):
+        domains = {t for rid in final for t in by_id[rid].tags} - {"claims-only"}
+        for rid in selected:
+            said = [m for m in matches if m.rule == rid and m.attr is None and not m.topic]
+            if rid not in final and said and not absent and by_id[rid].findings and set(by_id[rid].tags) & domains:
+                words = plain(segments[said[0].segment][said[0].start:said[0].end])
+                parts.append(Part(f"{by_id[rid].title}: '{words}'", why=f"the claim also says '{words}', and names "
+                                  f"nothing {rid} can look up to decide it"))
     final_tags = {t for rid in final for t in by_id[rid].tags}
     words = plain(BACKTICK.sub(" ", whole))  # a topic word inside quoted code is not what the review speaks of
     for topic in d["unchecked_topics"]:

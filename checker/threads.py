@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from .facts import Facts
 
 MAIN = "the main thread"
+# calls whose function argument runs in a thread they start
+NEW_THREAD_CALLS = {"QThread::create", "QtConcurrent::run", "QThreadPool::start", "QThreadPool::tryStart"}
 
 
 def worker(cls: str) -> str:
@@ -77,6 +79,16 @@ class ThreadModel:
         cls = fn.class_name
         owner = self.class_fact(cls)
         if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
+            callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
+            got = [(c, self.code(c.function, c.lambda_id)) for c in callers]
+            elsewhere = [(c, a) for c, a in got if a.known and a.threads != frozenset({MAIN})]
+            if any(not a.known for _, a in got):
+                return next(a for _, a in got if not a.known)
+            if elsewhere:  # bench() run by QtTest, and also called from a thread the file starts
+                threads = frozenset({MAIN}).union(*(a.threads for _, a in elsewhere))
+                c, a = elsewhere[0]
+                return Affinity(threads, f"{fn.qualified} is run by QtTest in {MAIN}, and called at line {c.line} "
+                                         f"in {' and '.join(sorted(a.threads))}")
             return Affinity(frozenset({MAIN}), f"{fn.qualified} is run by QtTest in {MAIN}")
         if fn.is_thread_run:
             return Affinity(frozenset({worker(cls)}), f"{fn.qualified} is QThread::run(): {worker(cls)}")
@@ -189,6 +201,13 @@ class ThreadModel:
     def lambda_(self, lambda_id: int) -> Affinity:
         lam = self.facts.lambdas[lambda_id]
         conn = next((c for c in self.facts.connects if c.lambda_target == lambda_id), None)
+        starter = next((c for c in self.facts.calls if set(c.candidates + [c.qualified]) & NEW_THREAD_CALLS
+                        and any(a.lambda_id == lambda_id or (a.kind == "lambda" and a.lambda_id is None
+                                                             and c.line <= lam.line <= c.end_line
+                                                             and lam.function == c.function) for a in c.args)), None)
+        if starter is not None:  # QThread::create([...] { ... }): the lambda is the new thread's body
+            label = f"the thread {starter.qualified}() at line {starter.line} starts"
+            return Affinity(frozenset({label}), f"the lambda at line {lam.line} is the body of {label}")
         if conn is None:
             return self.code(lam.function, lam.parent_lambda)
         direct = (conn.connection_type or "").endswith("DirectConnection")

@@ -140,6 +140,12 @@ EXPECTED = {
          STATES + 'locked False'),
         ("m_seen is read under the lock in poll().", "unverifiable", [48], STATES + 'locked True'),  # tryLock()
     ],
+    "24_threads.md": [  # the thread each function runs in and each signal is emitted in; threads the file starts
+        ("single.cpp:11 - incomingConnection() runs in Qt's internal socket-notifier thread", "refuted", [11],
+         STATES + 'other_thread True'),
+        ("The readyRead signal is delivered from another thread.", "refuted", [15], STATES + 'other_thread True'),
+        ("No threads are involved anywhere in this program.", "confirmed", [1], STATES + 'threads_started False'),
+    ],
     "15_layouts.md": [
         ("silent_layouts.cpp:16-26 - the label, the button and both layouts end up owned", "confirmed",
          [16, 18, 20, 23], FINE),
@@ -156,13 +162,14 @@ COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
 ANY_CALL = FIXTURES / "rules" / "unchecked-result" / "any_call.cpp"
 LOCKS = FIXTURES / "rules" / "locks-held" / "locks.cpp"
+SINGLE = FIXTURES / "rules" / "thread-of" / "single.cpp"
 
 
 def decided(review: str):
     target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
-              else LOCKS if "locks" in review else EXAMPLE)
+              else LOCKS if "locks" in review else SINGLE if "threads" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
