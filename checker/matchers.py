@@ -577,6 +577,7 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
         for line in range(span[0] + 1, span[1] + 1):
             body_of[line] = span
     called_by_qt = _called_by_qt(facts)
+    signals = {n for c in facts.classes for n, _ in c.signals}
     for name, declared in facts.declarations.items():
         if name in covered or name not in facts.identifiers:
             continue
@@ -586,8 +587,11 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
             scopes.setdefault(body_of.get(line), []).append(line)
         for body, here in scopes.items():
             spelled = [ln for ln in facts.identifiers[name] if body is None or body[0] <= ln <= body[1]]
+            owner = [c.name for c in facts.classes if c.line <= here[0] <= c.end_line]  # a member: its class too
             sites.append(_declared_site(facts, name, sorted(here), [ln for ln in spelled if ln not in declared],
-                                        _where(facts, bodies.get(body)), called_by_qt.get(name, "")))
+                                        _merge(_where(facts, bodies.get(body)), {"class": owner[-1:]},
+                                               {"signal": [name] if name in signals else []}),
+                                        called_by_qt.get(name, "")))
     return sites
 
 
@@ -600,8 +604,10 @@ def _called_by_qt(facts: Facts) -> dict[str, str]:
     for fn in reversed(facts.functions):  # the first declaration's reason wins, as a scan in order would give
         if fn.is_slot or fn.is_test_function or fn.is_data_function:
             why = "it is a slot: Qt calls it through the meta-object system (QTest runs test slots)"
-        elif fn.is_signal:
-            why = "it is a signal: emitting or connecting it happens through the meta-object system too"
+        elif fn.is_signal and fn.name in facts.declared_elsewhere:
+            why = "it is a signal declared in a header: other files may emit or connect it"
+        elif fn.is_signal:  # its class is declared in this file only: no other file can emit or connect it
+            continue
         elif fn.is_override or fn.is_thread_run:
             why = "it overrides a virtual function: the base class calls it"
         elif fn.kind in ("constructor", "destructor") or fn.name == "main":
