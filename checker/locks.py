@@ -49,16 +49,19 @@ class _Body:
     events: list  # (line, lock, acquires?)
     unsure: int | None  # the line of a tryLock()
     into: dict = field(default_factory=dict)  # node -> locks held on entry
-    parents: dict = field(default_factory=dict)
+    at_line: dict = field(default_factory=dict)  # line -> the innermost statement node holding it
 
 
 class LockModel:
-    def __init__(self, facts: Facts, flows: cfg.Flows | None = None):
+    def __init__(self, facts: Facts, lockers: tuple[str, ...] = LOCKERS, flows: cfg.Flows | None = None):
         self.facts = facts
+        self.lockers = tuple(lockers)  # the types whose objects hold a lock for their scope (the rule's list)
         self.flows = flows or cfg.Flows(facts)
         self._bodies: dict = {}
         self.parent = {s.id: s.parent for s in facts.stmts}
-        self.stmt = {s.id: s for s in facts.stmts}
+
+    def is_locker(self, type_spelling: str) -> bool:
+        return bare_type(type_spelling).split("<")[0] in self.lockers
 
     def _body(self, function, lambda_id) -> _Body | None:
         key = (function, lambda_id)
@@ -69,8 +72,7 @@ class LockModel:
         if flow is not None:
             body = _Body(flow, {}, {}, {}, [], None)
             for v in self.facts.variables:
-                if (v.function, v.lambda_id) == key and v.stmt is not None and v.inits \
-                        and bare_type(v.type).split("<")[0] in LOCKERS:
+                if (v.function, v.lambda_id) == key and v.stmt is not None and v.inits and self.is_locker(v.type):
                     body.lockers[v.name] = (v.inits[0], self.parent.get(v.stmt))
                     body.acquire.setdefault(v.stmt, set()).add(v.name)
                     body.events.append((v.line, v.inits[0], True))
@@ -88,6 +90,13 @@ class LockModel:
                     body.events.append((c.line, body.lockers.get(lock, (lock,))[0], False))
             if body.acquire:
                 self._solve(body)
+            stmts = flow.stmts
+            nodes = [n for n in flow.graph if isinstance(n, int) and n in stmts]
+            # widest first so inner statements win; of equal ones on a line, the first in the graph wins
+            order = sorted(enumerate(nodes), key=lambda p: (stmts[p[1]].line - stmts[p[1]].end_line, -p[0]))
+            for _, n in order:
+                for line in range(stmts[n].line, stmts[n].end_line + 1):
+                    body.at_line[line] = n
         self._bodies[key] = body
         return body
 
@@ -129,11 +138,9 @@ class LockModel:
                               f"code's paths do not show")
         if line in body.flow.loose:
             return Held(None, f"the control flow at line {line} is modelled loosely")
-        nodes = [n for n in body.flow.graph if isinstance(n, int) and n in body.flow.stmts
-                 and body.flow.stmts[n].line <= line <= body.flow.stmts[n].end_line]
-        if not nodes:
+        inner = body.at_line.get(line)
+        if inner is None:
             return Held(None, f"line {line} is in no statement qtcheck followed")
-        inner = min(nodes, key=lambda n: body.flow.stmts[n].end_line - body.flow.stmts[n].line)
         held = body.into.get(inner, set()) if body.acquire else set()
         locks = sorted({body.lockers.get(x, (x,))[0] for x in held})
         acquired = sorted({max((ln for ln, lk, on in body.events if lk == x and on and ln <= line), default=0)

@@ -62,11 +62,20 @@ def _short(qualified: str | None) -> str:
     return (qualified or "").split("::")[-1]
 
 
+def function_names(qualified: str) -> list[str]:
+    """The names a claim may call a function by: qualified, short, and for a constructor or destructor its role
+    ("the destructor sets `abort` under the lock")."""
+    parts = qualified.split("::")
+    role = ["the destructor"] if parts[-1].startswith("~") else (
+        ["the constructor"] if len(parts) > 1 and parts[-1] == parts[-2] else [])
+    return [qualified, _short(qualified), *role]
+
+
 def _where(facts: Facts, function: str | None, lambda_id: int | None = None) -> dict[str, list[str]]:
     """Subjects every site carries: the enclosing function and class (and 'lambda')."""
     out: dict[str, list[str]] = {}
     if function:
-        out["function"] = [function, _short(function)]
+        out["function"] = function_names(function)
         if "::" in function:
             out["class"] = [function.rsplit("::", 1)[0]]
     if lambda_id is not None:
@@ -149,18 +158,28 @@ def _state_tested(facts: Facts, flows: cfg.Flows, call, queries: set[str]) -> tu
     return "some", lines
 
 
-def _tested_later(facts: Facts, call, var) -> list[int]:
+def _tests_by_body(facts: Facts) -> dict:
+    """(function, lambda) -> the tests in that body: (line, the variables a condition or assertion reads, or
+    None and the text of a QTest macro or Q_ASSERT)."""
+    out: dict = {}
+    for c in facts.comparisons:
+        if c.context in ("condition", "assert"):
+            out.setdefault((c.function, c.lambda_id), []).append((c.line, set(c.names), ""))
+    for m in facts.macros:
+        if m.name.startswith(("QVERIFY", "QCOMPARE", "QTRY", "Q_ASSERT")):
+            out.setdefault((m.function, m.lambda_id), []).append((m.line, None, m.text))
+    return out
+
+
+def _tested_later(tests: dict, call, var) -> list[int]:
     """Lines after the call where the local its result was stored in is tested: a condition, an assertion,
     a QTest macro."""
-    lines = {c.line for c in facts.comparisons if var in c.names and c.context in ("condition", "assert")
-             and (c.function, c.lambda_id) == (call.function, call.lambda_id) and c.line > call.line}
-    lines |= {m.line for m in facts.macros if m.name.startswith(("QVERIFY", "QCOMPARE", "QTRY", "Q_ASSERT"))
-              and (m.function, m.lambda_id) == (call.function, call.lambda_id) and m.line > call.line
-              and re.search(rf"\b{re.escape(var)}\b", m.text)}
-    return sorted(lines)
+    word = re.compile(rf"\b{re.escape(var)}\b")
+    return sorted({line for line, names, text in tests.get((call.function, call.lambda_id), []) if line > call.line
+                   and (var in names if names is not None else word.search(text))})
 
 
-def _other_result(facts: Facts, call) -> Site:
+def _other_result(facts: Facts, tests: dict, call) -> Site:
     """What happens to the result of a call outside the rule's list: a claim about any call is answered,
     but only the listed calls, whose result reports failure, are findings."""
     callee = call.qualified or call.name
@@ -173,7 +192,7 @@ def _other_result(facts: Facts, call) -> Site:
     elif call.result in ("tested", "qtest"):
         how = f"checked by {call.macro}" if call.macro else "tested where it is called"
     elif call.result == "assigned" and call.assigned_to:
-        evidence = _tested_later(facts, call, call.assigned_to)
+        evidence = _tested_later(tests, call, call.assigned_to)
         if evidence:
             how = f"stored in {call.assigned_to} and tested at line {', '.join(map(str, evidence))}"
         else:
@@ -202,10 +221,12 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
     reads = {(v.function, v.name): v for v in facts.variables}
     flows = cfg.Flows(facts)
     sites = []
+    tests = None  # built when first needed
     for call in facts.calls:
         if not wanted.intersection(call.candidates):
             if params.get("all_calls") and call.returns_value and call.name and not call.name.startswith("operator"):
-                sites.append(_other_result(facts, call))
+                tests = tests if tests is not None else _tests_by_body(facts)
+                sites.append(_other_result(facts, tests, call))
             continue
         checked = call.result not in ("discarded",)
         how = call.result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .facts import Facts
-from .matchers import STR_LIST, Site, _scope, matcher
+from .matchers import STR_LIST, Site, _merge, _scope, _where, function_names, matcher
 from .threads import MAIN, ThreadModel, bare_type
 
 
@@ -29,7 +29,7 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
     from .locks import LockModel
 
     model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
-    locks = LockModel(facts)
+    locks = LockModel(facts, tuple(params.get("lockers", [])))
     by_field: dict[str, list] = {}
     for m in facts.members:
         by_field.setdefault(m.field, []).append(m)
@@ -155,9 +155,8 @@ def locks_held(facts: Facts, params: dict) -> list[Site]:
     (locks.py). Locks themselves and their lock()/unlock() calls are not asked about."""
     from .locks import ACQUIRE, RELEASE, UNSURE, LockModel, _name
 
-    model = LockModel(facts)
-    lock_types = tuple(params.get("lockers", []))
-    locks = {v.name for v in facts.variables if bare_type(v.type).split("<")[0] in lock_types}
+    model = LockModel(facts, tuple(params.get("lockers", [])))
+    locks = {v.name for v in facts.variables if model.is_locker(v.type)}
     locks |= {_name(c.receiver) for c in facts.calls if c.name in ACQUIRE | RELEASE | UNSURE and c.receiver}
     called = {c.qualified for c in facts.calls}
     rows = [(a.field, a.line, a.function, a.lambda_id, "writes" if a.write else "reads", [a.field.split("::")[-1],
@@ -186,8 +185,7 @@ def locks_held(facts: Facts, params: dict) -> list[Site]:
             locked = False
             message = (f"{what} with no lock held"
                        f"{' (released at line ' + ', '.join(map(str, held.released)) + ')' if held.released else ''}")
-        subjects = {kind: [n for n in names if n], "function": [function, function.split("::")[-1]],
-                    "class": [function.rsplit("::", 1)[0]] if "::" in function else []}
+        subjects = _merge({kind: [n for n in names if n]}, _where(facts, function, lambda_id))
         sites.append(Site(line, 1, locked is False, message, subjects,
                           {"locked": locked, "locks": held.locks or [],  # the lock lines show, but are not, the site
                            "evidence_for": {"locked": sorted(set(held.acquired + held.released) - {line})}},
@@ -227,11 +225,10 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
     none = ("the file starts no thread (no QThread::start(), QThread::create(), QtConcurrent, QThreadPool, "
             "moveToThread() or std::thread): all of its code runs in the main thread, and Qt emits each object's "
             "signals in the thread the object lives in")
-    sites = [Site(starts[0][0] if starts else 1, 1, started,
-                  f"the file starts other threads: {shown}" if started else none, {"context": ["the file"]},
-                  {"threads_started": started}, evidence=[line for line, _ in starts[1:]])]
     if params.get("file_only"):
-        return sites
+        return [Site(starts[0][0] if starts else 1, 1, started,
+                     f"the file starts other threads: {shown}" if started else none, {"context": ["the file"]},
+                     {"threads_started": started}, evidence=[line for line, _ in starts[1:]])]
     sites = []
 
     def answer(aff_of, what: str) -> tuple[bool | list | None, str]:
@@ -248,7 +245,7 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
             continue
         other, message = answer(lambda: model.code(fn.qualified, None), f"{fn.name}()")
         sites.append(Site(fn.line, fn.col, other is True or isinstance(other, list), message,
-                          {"function": [fn.qualified, fn.name], "callee": [fn.qualified, fn.name],
+                          {"function": function_names(fn.qualified), "callee": [fn.qualified, fn.name],
                            "class": [fn.class_name] if fn.class_name else []},
                           {"other_thread": other, "threads_started": started}, end_line=fn.end_line,
                           scope=(fn.line, fn.end_line)))

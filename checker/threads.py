@@ -78,8 +78,8 @@ class ThreadModel:
             return Affinity(None, f"{qualified or 'this code'} is not defined in the file")
         cls = fn.class_name
         owner = self.class_fact(cls)
+        callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
         if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
-            callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
             got = [(c, self.code(c.function, c.lambda_id)) for c in callers]
             elsewhere = [(c, a) for c, a in got if a.known and a.threads != frozenset({MAIN})]
             if any(not a.known for _, a in got):
@@ -93,7 +93,6 @@ class ThreadModel:
         if fn.is_thread_run:
             return Affinity(frozenset({worker(cls)}), f"{fn.qualified} is QThread::run(): {worker(cls)}")
         if cls and fn.kind in ("method", "destructor"):
-            callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
             if callers:
                 got = [self.code(c.function, c.lambda_id) for c in callers]
                 if all(a.known for a in got):

@@ -56,10 +56,6 @@ class Verdict:
 def name_matches(claimed: str, actual: str, kind: str) -> bool:
     if kind == "header":
         return header_matches(claimed, actual)
-    if kind == "function" and claimed in ("the destructor", "the constructor"):  # of the class the code is in
-        parts = actual.split("::")
-        return len(parts) > 1 and (parts[-1].startswith("~") if claimed == "the destructor"
-                                   else parts[-1] == parts[-2])
     c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
@@ -138,22 +134,26 @@ class Names:
                 return f"{value} is not a signal in this file ({where})"
         for value in subjects.get("variable", []):
             last = _last_identifier(value)
-            if self.lines_of(value, "variable") and last not in self.known_variables and self.call_lines.get(last):
+            if self.lines_of(value, "variable") and self._only_called(last):
                 return f"{value} is a function called at line {self.call_lines[last][0]}, not a variable"
         for value in subjects.get("callee", []):
-            last = _last_identifier(value)
             lines = self.lines_of(value, "callee")
-            if lines and last in self.known_variables and not self.call_lines.get(last):
+            if lines and self._only_variable(_last_identifier(value)):
                 return f"{value} is a variable (line {lines[0]}), not a call"
         return ""
+
+    def _only_called(self, name: str) -> bool:
+        return name not in self.known_variables and bool(self.call_lines.get(name))
+
+    def _only_variable(self, name: str) -> bool:
+        return name in self.known_variables and not self.call_lines.get(name)
 
     def retarget(self, subjects: dict[str, list[str]], accepted: list[str]) -> dict[str, list[str]]:
         """The subjects with each bare name the reader took for one kind moved to the kind the file shows it is,
         when the rule asks about that kind too: `fprintf` read as a variable is a function the code calls."""
         out = {k: list(v) for k, v in subjects.items()}
-        moves = (("variable", "callee", lambda last: last not in self.known_variables and self.call_lines.get(last)),
-                 ("callee", "variable", lambda last: last in self.known_variables and not self.call_lines.get(last)),
-                 ("callee", "function", lambda last: last in self.defined and not self.call_lines.get(last)))
+        moves = (("variable", "callee", self._only_called), ("callee", "variable", self._only_variable),
+                 ("callee", "function", lambda name: name in self.defined and not self.call_lines.get(name)))
         for src, dst, fits in moves:
             if dst not in accepted:
                 continue
