@@ -12,7 +12,7 @@ import yaml
 from .errors import QtcheckError
 from .facts import Facts
 from .matchers import MATCHERS, Site
-from . import matchers_threads  # noqa: F401  (registers the thread matchers)
+from . import matchers_members, matchers_threads  # noqa: F401  (register their matchers)
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}

@@ -1,0 +1,90 @@
+"""Members domain of the facts: the data members of the project's classes and how constructors set them.
+
+Collected during the single walk: a class defined in the main file, or a class of the project's own headers
+whose constructor the main file defines (`Client::Client()` in client.cpp, `class Client` in client.h), gives
+one FieldFact per data member and one CtorFact per constructor it declares. A constructor the main file
+defines also records its member initializer list (FunctionFact.member_inits).
+"""
+
+from __future__ import annotations
+
+import os
+
+from .records import CtorFact, FieldFact
+
+
+def _kind(ci, type_) -> str:
+    """How a member of this type starts when no initializer names it: `class` (a constructor runs),
+    `reference` (the compiler demands an initializer), or `scalar` (left indeterminate: numbers, pointers,
+    enums, and plain structs or arrays of them)."""
+    TK = ci.TypeKind
+    t = type_.get_canonical()
+    if t.kind in (TK.LVALUEREFERENCE, TK.RVALUEREFERENCE):
+        return "reference"
+    if t.kind == TK.CONSTANTARRAY:
+        return _kind(ci, t.element_type)
+    if t.kind == TK.RECORD:
+        decl = t.get_declaration()
+        has_ctor = any(ch.kind == ci.CursorKind.CONSTRUCTOR for ch in decl.get_children())
+        return "class" if has_ctor or not t.is_pod() else "scalar"
+    return "scalar"
+
+
+def _has_initializer(field) -> bool:
+    """`int x = 0;`, `int x{};`, `int a[2] = {}`: after the name, its array bounds and bit width, a `=` or `{`."""
+    tokens = [t.spelling for t in field.get_tokens()]
+    if field.spelling not in tokens:
+        return False
+    i, depth = tokens.index(field.spelling) + 1, 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == "[":
+            depth += 1
+        elif tok == "]":
+            depth -= 1
+        elif depth == 0:
+            return tok in ("=", "{")
+        i += 1
+    return False
+
+
+def note_class(collector, cls) -> None:
+    """Record the data members and declared constructors of a project class, once."""
+    K = collector.K
+    name = collector.qualified(cls)
+    if name in collector._fields_seen or not cls.is_definition():
+        return
+    collector._fields_seen.add(name)
+    facts = collector.facts
+    path = cls.location.file.name if cls.location.file else ""
+    file = "" if collector._is_main(cls.location) else os.path.basename(path)
+    for child in cls.get_children():
+        if child.kind == K.FIELD_DECL and child.spelling:
+            if collector.macro_at(child.location.line, child.location.column) and not file:
+                continue  # members a macro declares (Q_OBJECT's)
+            default_init = _has_initializer(child)
+            facts.fields.append(FieldFact(
+                name, child.spelling, child.type.spelling, child.location.line, file, default_init,
+                _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type)))
+        elif child.kind == K.CONSTRUCTOR:
+            if not file and collector.macro_at(child.location.line, child.location.column):
+                continue
+            facts.ctors.append(CtorFact(
+                name, child.location.line, file,
+                bool(child.is_copy_constructor() or child.is_move_constructor()),
+                bool(child.is_deleted_method()), bool(child.is_default_method())))
+
+
+def member_inits(collector, ctor) -> tuple[list[tuple[str, int]], bool]:
+    """A constructor's initializer list: (member, line) for each member it names, and whether it delegates
+    to another constructor of its class (`Foo() : Foo(0) {}`)."""
+    K = collector.K
+    inits, delegates = [], False
+    cls = ctor.semantic_parent
+    for child in ctor.get_children():
+        if child.kind == K.MEMBER_REF:
+            inits.append((child.spelling, child.location.line))
+        elif child.kind == K.TYPE_REF and cls is not None and child.referenced is not None \
+                and child.referenced == cls and child.location.offset > ctor.location.offset:
+            delegates = True  # `Foo() : Foo(0)`; the `Foo::` of an out-of-line definition stands before the name
+    return inits, delegates

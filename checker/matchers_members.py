@@ -1,0 +1,116 @@
+"""Matchers over the members domain: whether the constructors initialize each data member."""
+
+from __future__ import annotations
+
+from .facts import Facts
+from .matchers import Site, _short, function_names, matcher
+
+
+def _where_declared(f) -> str:
+    return f"{f.file}:{f.line}" if f.file else f"line {f.line}"
+
+
+def _ctor_sets(facts: Facts, ctor, f, calls_by_fn, writes_by_fn) -> tuple[bool | None, int | None, str]:
+    """Whether one constructor definition sets member f: (set, line, how)."""
+    for member, line in ctor.member_inits:
+        if member == f.name:
+            return True, line, "in its initializer list"
+    if ctor.delegates:
+        return None, ctor.line, "it delegates to another constructor"
+    field = f"{f.cls}::{f.name}"
+    written = writes_by_fn.get((ctor.qualified, field))
+    if written:
+        return True, written, "in its body"
+    unknown = None
+    for call in calls_by_fn.get(ctor.qualified, []):
+        callee = facts.function_named(call.qualified)
+        if callee is None or not callee.is_definition:
+            unknown = unknown or call
+            continue
+        line = writes_by_fn.get((callee.qualified, field))
+        if line:
+            return True, call.line, f"through {_short(callee.qualified)}() (line {line})"
+    if unknown is not None:
+        return None, unknown.line, f"it calls {_short(unknown.qualified)}(), whose body this file does not show"
+    return False, None, ""
+
+
+@matcher("member-init")
+def member_init(facts: Facts, params: dict) -> list[Site]:
+    writes_by_fn: dict[tuple[str, str], int] = {}
+    for m in facts.members:
+        if m.write and m.lambda_id is None and m.function:
+            key = (m.function, m.field)
+            writes_by_fn[key] = min(writes_by_fn.get(key, m.line), m.line)
+    first_write: dict[str, tuple[int, str]] = {}
+    for m in sorted(facts.members, key=lambda m: m.line):
+        if m.write and m.field not in first_write:
+            first_write[m.field] = (m.line, m.function or "")
+    defined = [fn for fn in facts.functions if fn.kind == "constructor" and fn.is_definition]
+    calls_by_fn: dict[str, list] = {}
+    for call in facts.calls:
+        fn = facts.function_named(call.function)
+        if fn is not None and fn.kind == "constructor" and call.lambda_id is None and fn.class_name \
+                and call.mutates and call.qualified.startswith(fn.class_name + "::") \
+                and call.receiver in (None, "", "this"):
+            calls_by_fn.setdefault(fn.qualified, []).append(call)
+    sites = []
+    for f in facts.fields:
+        own = [c for c in defined if c.class_name == f.cls]
+        declared = [c for c in facts.ctors if c.cls == f.cls and not c.copies and not c.deleted]
+        anchor = f.line if not f.file else (own[0].line if own else None)
+        if anchor is None:
+            continue
+        name = f"`{f.name}` ({f.type}, {_where_declared(f)})"
+        evidence: list[int] = [] if f.file else [f.line]
+        if f.default_init:
+            state, text = True, f"{name} has a default member initializer"
+        elif f.kind == "class":
+            state, text = True, f"{name} is of a class type whose constructor runs in every constructor of {f.cls}"
+        elif f.kind == "reference":
+            state, text = True, f"{name} is a reference: every constructor must bind it, or the code does not compile"
+        elif not declared and not own:
+            state, text = False, (f"{name} has no default member initializer and {f.cls} declares no constructor: "
+                                  f"a default-initialized {f.cls} leaves it indeterminate")
+        else:
+            said, unknown, missing = [], [], []
+            for c in own:
+                state_c, line, how = _ctor_sets(facts, c, f, calls_by_fn, writes_by_fn)
+                where = f"{_short(c.qualified)}() at line {c.line}"
+                if state_c:
+                    said.append(f"{where} sets it {how}")
+                    evidence.append(line)
+                elif state_c is None:
+                    unknown.append(f"{where}: {how}")
+                    evidence.append(line)
+                else:
+                    missing.append(where)
+                    evidence += [c.line, c.end_line]
+            for c in declared:
+                if c.defaulted and not any(o.line == c.line for o in own if not c.file):
+                    missing.append(f"the defaulted constructor at {_where_declared(c)}")
+            not_here = len([c for c in declared if not c.defaulted]) > len(own)
+            if missing:
+                state = False
+                write = first_write.get(f"{f.cls}::{f.name}")
+                tail = f"; its first write is at line {write[0]} in {_short(write[1])}()" if write else ""
+                if write:
+                    evidence.append(write[0])
+                text = (f"{name} has no default member initializer and {', '.join(missing)} neither names it in "
+                        f"its initializer list nor assigns it{tail}")
+            elif unknown or not_here:
+                state = None
+                text = f"{name}: not decided: " + "; ".join(
+                    unknown + ([f"{f.cls} declares a constructor this file does not define"] if not_here else []))
+            else:
+                state = True
+                text = f"{name} is set by every constructor: " + "; ".join(said)
+        site = Site(anchor, 1, state is False, text,
+                    {"variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls], "type": [f.type],
+                     "function": [n for c in own for n in function_names(c.qualified)]},
+                    {"initialized": state, "read_early": False if state else None}, evidence=[ln for ln in dict.fromkeys(evidence) if ln and ln != anchor])
+        if f.file and own:  # a header's member answers at the constructor that should set it
+            site.end_line = own[0].end_line
+        site.reported = False
+        sites.append(site)
+    return sites
