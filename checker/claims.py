@@ -73,6 +73,8 @@ class Part:
     polarity: str = ""   # defect, fine or unsure: what the review says of the code (empty: from claims YAML)
     reading: str = ""    # the words the polarity was read from
     denied: list[str] = field(default_factory=list)  # names the claim says are absent or unused ("never uses X")
+    unplaced: list[str] = field(default_factory=list)  # code the claim names that its rule cannot look up
+    words: str = ""      # the review's own words for what it states of the code ("never given an initial value")
 
 
 @dataclass

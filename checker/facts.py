@@ -14,10 +14,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_names, toolchain
+from . import facts_members, facts_names, toolchain
 from .frontend import Diagnostic, Parsed
 from .records import (
     AllocationFact,
+    CtorFact,
+    FieldFact,
     ArgFact,
     CallFact,
     ClassFact,
@@ -81,6 +83,8 @@ class Facts:
     symbols: list[SymbolUse] = field(default_factory=list)
     include_graph: nx.DiGraph = field(default_factory=nx.DiGraph)
     degraded: bool = False  # parsed without Qt headers: Qt semantics unknown
+    fields: list[FieldFact] = field(default_factory=list)  # data members of the project's classes
+    ctors: list[CtorFact] = field(default_factory=list)  # the constructors those classes declare
     field_types: dict[str, str] = field(default_factory=dict)  # Class::member -> its declared type
     stmts: list[StmtFact] = field(default_factory=list)  # every function's and lambda's statement tree
     identifiers: dict[str, list[int]] = field(default_factory=dict)  # every name the code spells -> its lines
@@ -132,6 +136,7 @@ class _Collector:
         fn.restype = ctypes.c_int
         self._is_main = fn
         self._project_files: dict[str, bool] = {}
+        self._fields_seen: set[str] = set()
 
     # ---- helpers over source text ----
     def text(self, extent) -> str:
@@ -265,7 +270,7 @@ class _Collector:
         elif kind == K.CXX_DELETE_EXPR:
             self.on_delete(c, function, lambda_id)
         elif kind == K.VAR_DECL and function is not None:
-            self.on_var(c, function, lambda_id)
+            self.on_var(c, parents, function, lambda_id)
         elif kind == K.PARM_DECL and function is not None and c.spelling:
             self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column,
                                                       function, lambda_id, is_param=True))
@@ -442,6 +447,7 @@ class _Collector:
         cls.properties = [m.line for m in self.facts.macros
                           if m.name == "Q_PROPERTY" and ext.start.line <= m.line <= ext.end.line]
         self.facts.classes.append(cls)
+        facts_members.note_class(self, c)
         return name
 
     def on_function(self, c) -> FunctionFact | None:
@@ -478,6 +484,11 @@ class _Collector:
             base = self._base_virtual(parent, c) if c.kind == K.CXX_METHOD else None
             fn.overrides = base if fn.is_virtual else None
             fn.hides = None if fn.is_virtual else base
+        if c.kind == K.CONSTRUCTOR and parent is not None:
+            if c.is_definition():
+                fn.member_inits, fn.delegates = facts_members.member_inits(self, c)
+            if self._is_project(parent.location):
+                facts_members.note_class(self, parent)
         self.facts.functions.append(fn)
         return fn
 
@@ -665,12 +676,15 @@ class _Collector:
             text=self.text(c.extent),
             returns_value=c.type.spelling not in ("void", ""),
             stmt=self._stmt_id(function, lambda_id),
+            mutates=ref.kind == K.CXX_METHOD and not ref.is_static_method() and not ref.is_const_method(),
         )
         self.facts.calls.append(call)
         call.conditional = not self._unconditional(parents, c)
         if qualified in NORETURN and call.stmt is not None and not call.conditional:
             self.facts.stmts[call.stmt].noreturn = True
         self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
+        if c.type.kind == self.ci.TypeKind.POINTER and "QObject" in self.type_ancestry(c.type):
+            self.on_handed_out(c, call, parents)
         if c.spelling == "connect" and qualified.startswith("QObject::"):
             self.on_connect(c, call)
         if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
@@ -732,6 +746,32 @@ class _Collector:
                     continue
                 if desc.kind == "this" or "QObject" in self.type_ancestry(self.strip(a).type):
                     parent_arg = desc.text
+        var, owner = self._holder(c, parents)
+        if parent_arg is not None:
+            owner = "parent"
+        alloc = AllocationFact(c.location.line, c.location.column, type_name, "QObject" in ancestry, parent_arg,
+                               var, owner, function, lambda_id, text=self.text(c.extent),
+                               stmt=self._stmt_id(function, lambda_id))
+        self.facts.allocations.append(alloc)
+        if var:
+            self._alloc_by_var[(function, var)] = alloc
+
+    def on_handed_out(self, c, call: CallFact, parents):
+        """A call that returns a QObject pointer (`server->nextPendingConnection()`, `QThread::create(...)`): which
+        of these hand out a new object, and who owns it, is the rules' knowledge; the facts record where it goes."""
+        var, owner = self._holder(c, parents)
+        alloc = AllocationFact(call.line, call.col, c.type.get_pointee().spelling, True, None, var, owner,
+                               call.function, call.lambda_id, text=call.text, stmt=call.stmt, factory=call.qualified,
+                               source=call.receiver or "")
+        self.facts.allocations.append(alloc)
+        if var and (call.function, var) not in self._alloc_by_var:
+            self._alloc_by_var[(call.function, var)] = alloc
+
+    def _holder(self, c, parents) -> tuple[str | None, str]:
+        """Who holds a new object (a `new` or a call that hands one out): the variable or member it is stored in,
+        and the owner kind: smart (a smart pointer), transferred (passed to a call, stored in a member
+        through `->`, returned) or raw."""
+        K = self.K
         var = None
         owner = "raw"
         for parent in reversed(parents):
@@ -768,14 +808,7 @@ class _Collector:
                 if before is not None and before.kind == K.MEMBER_REF:
                     var = before.spelling
             break
-        if parent_arg is not None:
-            owner = "parent"
-        alloc = AllocationFact(c.location.line, c.location.column, type_name, "QObject" in ancestry, parent_arg,
-                               var, owner, function, lambda_id, text=self.text(c.extent),
-                               stmt=self._stmt_id(function, lambda_id))
-        self.facts.allocations.append(alloc)
-        if var:
-            self._alloc_by_var[(function, var)] = alloc
+        return var, owner
 
     def on_delete(self, c, function, lambda_id):
         var = None
@@ -786,11 +819,15 @@ class _Collector:
         self.facts.deletes.append(DeleteFact(c.location.line, c.location.column, var, function, lambda_id,
                                              self._stmt_id(function, lambda_id)))
 
-    def on_var(self, c, function, lambda_id):
+    def on_var(self, c, parents, function, lambda_id):
         if self.macro_at(c.location.line, c.location.column):
             return
         var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id,
                            stmt=self._stmt_id(function, lambda_id))
+        if c.type.get_canonical().kind == self.ci.TypeKind.RECORD and "QObject" in self.type_ancestry(c.type):
+            var.qobject = True  # a QObject on the stack: destroyed at the end of its block
+            block = next((p for p in reversed(parents) if p.kind == self.K.COMPOUND_STMT), None)
+            var.block_end = block.extent.end.line if block is not None else c.extent.end.line
         var.marked_unused = any(ch.kind == self.K.UNEXPOSED_ATTR and "unused" in self.text(ch.extent).lower()
                                 for ch in c.get_children())
         for node in c.walk_preorder():
@@ -1065,6 +1102,18 @@ class _Collector:
                 alloc = self._alloc_by_var.get((call.function, arg.name or ""))
                 if alloc is not None and alloc.owner == "raw" and arg.kind in ("var", "member") and call.line >= alloc.line:
                     alloc.owner, alloc.parent_arg = "transferred", f"{call.name}() at line {call.line}"
+        # deleteLater() on it, or connected to a signal of it: Qt deletes it once control returns to the event loop.
+        for call in facts.calls:
+            if call.name == "deleteLater":
+                alloc = self._alloc_by_var.get((call.function, call.receiver or ""))
+                if alloc is not None and call.line >= alloc.line:
+                    alloc.deletes.append(call.line)
+                    alloc.delete_stmts.append(self.stmt_in(alloc.lambda_id, call.lambda_id, call.stmt))
+            elif call.name == "connect" and len(call.args) >= 4 and "deleteLater" in call.args[3].text:
+                alloc = self._alloc_by_var.get((call.function, call.args[2].name or ""))
+                if alloc is not None and alloc.owner in ("raw", "smart") and call.line >= alloc.line:
+                    alloc.owner = "transferred"
+                    alloc.parent_arg = f"deleteLater() connected at line {call.line}"
         # A parent given after the fact: `auto *t = new QTimer; t->setParent(this);`.
         for call in facts.calls:
             alloc = self._alloc_by_var.get((call.function, call.receiver or ""))

@@ -8,6 +8,7 @@ Each matcher declares the JSON schema of its params; rules are checked against i
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -323,14 +324,69 @@ def _leak_paths(facts: Facts, flows: cfg.Flows, alloc) -> dict:
     return {"early_exit": bool(early), "exits_between": exits, "leak_path": lines, "text": text + lambda_note}
 
 
-@matcher("allocation", owners=STR_LIST, qobject={"type": "boolean"}, deleted_in_function={"type": "boolean"})
+def _factory(alloc, factories: dict) -> str | None:
+    """How the call that handed out this object leaves it, from the rule's table: `parent` (Qt made it a child
+    of the object that handed it out) or `caller` (the caller owns it); None: not a call that makes objects."""
+    return next((how for name, how in factories.items()
+                 if alloc.factory == name or alloc.factory.endswith("::" + name)), None)
+
+
+def _lifetime_sites(facts: Facts) -> list[Site]:
+    """QObjects that need no owner: on the stack, or data members held by value. They answer only what a claim
+    states of them ("never deleted"), not whether they are the rule's finding: a claim that brings the rule up
+    with other words ("captures a raw pointer to `x`") is not about how x was made."""
+    sites = []
+    for v in facts.variables:
+        if not v.qobject:
+            continue
+        where = "a lambda" if v.lambda_id is not None else f"{_short(v.function)}()"
+        text = f"`{v.name}` is a {v.type} on the stack of {where}: it is destroyed when its block ends at line " \
+               f"{v.block_end}"
+        sites.append(Site(v.line, v.col, False, text,
+                          _merge({"type": [v.type], "variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
+                          {"owner": "stack", "parent": None, "deleted_at": [f"at the end of its block (line {v.block_end})"],
+                           "type": v.type, "text": v.name, "owner_text": text, "early_exit": False,
+                           "exits_between": [], "leak_path": [], "statements_only": True},
+                          evidence=[v.block_end], scope=_scope(facts, v.function), reported=False))
+    ctors = {}
+    for fn in facts.functions:
+        if fn.kind == "constructor" and fn.is_definition:
+            ctors.setdefault(fn.class_name, fn)
+    for f in facts.fields:
+        if not f.qobject or f.kind != "class":
+            continue
+        anchor = f.line if not f.file else (ctors[f.cls].line if f.cls in ctors else None)
+        if anchor is None:
+            continue
+        where = f"{f.file}:{f.line}" if f.file else f"line {f.line}"
+        text = f"`{f.name}` is a {f.type} held by value in {f.cls} ({where}): it is destroyed with its {f.cls}"
+        sites.append(Site(anchor, 1, False, text, {"type": [f.type], "variable": [f.name, f"{f.cls}::{f.name}"],
+                                                   "class": [f.cls]},
+                          {"owner": "member", "parent": f.cls, "deleted_at": [f"with its {f.cls}"], "type": f.type,
+                           "text": f.name, "owner_text": text, "early_exit": False, "exits_between": [],
+                           "leak_path": [], "statements_only": True}, reported=False))
+    return sites
+
+
+@matcher("allocation", owners=STR_LIST, qobject={"type": "boolean"}, deleted_in_function={"type": "boolean"},
+         all_objects={"type": "boolean"},
+         factories={"type": "object", "additionalProperties": {"enum": ["parent", "caller"]}})
 def allocation(facts: Facts, params: dict) -> list[Site]:
     owners = set(params.get("owners", ["raw"]))
+    factories = params.get("factories", {})
+    every = params.get("all_objects", False)
     flows = cfg.Flows(facts)
-    sites = []
+    sites = _lifetime_sites(facts) if every else []
     for alloc in facts.allocations:
         if params.get("qobject") is not None and alloc.qobject != params["qobject"]:
             continue
+        how = _factory(alloc, factories) if alloc.factory else None
+        if alloc.factory and (not every or how is None):
+            continue  # a call that returns an object it does not make (sender(), findChild())
+        if how == "parent":
+            server = "this object" if alloc.source in ("", "this") else alloc.source
+            alloc = dataclasses.replace(alloc, owner="parent", parent_arg=(
+                f"{server}, which handed it out: Qt creates what {_short(alloc.factory)}() returns as its child"))
         if params.get("deleted_in_function") and not alloc.deletes:
             continue
         flagged = alloc.owner in owners
@@ -347,7 +403,8 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
         sites.append(Site(
             alloc.line, alloc.col, flagged,
             message or f"{alloc.text}: {owner_text}",
-            _merge({"type": [alloc.type], "variable": [alloc.var or ""], "callee": ["new", alloc.type]},
+            _merge({"type": [alloc.type], "variable": [alloc.var or ""],
+                    "callee": [alloc.factory, _short(alloc.factory)] if alloc.factory else ["new", alloc.type]},
                    _where(facts, alloc.function, alloc.lambda_id)),
             # an owned object is deleted by its owner: "never deleted" does not hold for it
             {"owner": alloc.owner, "parent": alloc.parent_arg,
@@ -356,7 +413,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
              "early_exit": paths["early_exit"], "exits_between": paths["exits_between"],
              "leak_path": paths["leak_path"]},
             evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes))),
-            scope=_scope(facts, alloc.function)))
+            scope=_scope(facts, alloc.function), reported=not alloc.factory))
     return sites
 
 

@@ -503,10 +503,12 @@ def _contexts(text: str) -> list[str]:
     return [name for name, words in data()["contexts"].items() if find_phrases(plain(text), words)]
 
 
-def _says(rule: Rule, subjects: dict, expects: dict) -> str:
-    about = "; ".join(f"{k} {', '.join(v)}" for k, v in subjects.items())
-    want = ", ".join(f"{k} = {v}" for k, v in expects.items())
-    return " - ".join(x for x in [rule.title, about, want] if x)
+def _says(rule: Rule, subjects: dict, words: str = "") -> str:
+    """The part in plain words: the question, the names it asks about, and what the review says of them."""
+    names = ", ".join(v for k, vs in subjects.items() if k not in SCOPE_KINDS for v in vs) or \
+        ", ".join(v for vs in subjects.values() for v in vs)
+    head = f"{rule.title}: {names}" if names else rule.title
+    return f"{head}: '{words}'" if words else head
 
 
 DENIAL = re.compile(r"\b(?:never|no|not|without|lacks?|lacking|missing|nothing|absent|isn't|doesn't|don't|"
@@ -704,7 +706,11 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         asserts = "absent" if reading.polarity == polarity.FINE else "present"
         denied = [t.name for t in tokens if _denied(segments[t.segment], t)]
         if base:
-            parts += [Part(_says(rule, s, {}), rules=[rid], subjects=s, asserts=asserts,
+            # the code the claim names here that this rule cannot take ("the socket from `nextPendingConnection()`")
+            unplaced = [] if subjects or not rule.claims.get("exhaustive") or asserts == "absent" else list(
+                dict.fromkeys(t.name for t in own_tokens(rid) if "callee" in t.kinds))  # calls a rule that would
+            # judge the claim on every site cannot look up ("the socket from `nextPendingConnection()` leaks")
+            parts += [Part(_says(rule, s), rules=[rid], subjects=s, asserts=asserts, unplaced=unplaced,
                            polarity=reading.polarity, reading=reading.why,
                            denied=[n for n in denied if any(n in v for v in s.values())]) for s in splits]
         for ai in attrs:
@@ -718,6 +724,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if None in expects.values():
                 continue
             negated = [m for m in mine if m.attr == ai and polarity.negated(plain(segments[m.segment][:m.start]))]
+            first = min((m for m in mine if m.attr == ai), key=lambda m: (m.segment, m.start))
+            words = plain(segments[first.segment][first.start:first.end])
             if key_of:  # the names this attribute speaks of: those in its own clause, when it names any
                 own = [m for m in mine if m.attr == ai]
                 clause_names = own_tokens(rid, own, strict=bool(alternatives))
@@ -738,8 +746,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "
                                              f"the opposite of what qtcheck can ask") if negated
                             else polarity.Reading(polarity.DEFECT, f"'{attr['phrases'][0]}'"))
-            parts += [Part(_says(rule, s, expects), rules=[rid], subjects=s, expects=expects, asserts=asserts,
-                           polarity=attr_reading.polarity, reading=attr_reading.why,
+            parts += [Part(_says(rule, s, words), rules=[rid], subjects=s, expects=expects, asserts=asserts,
+                           polarity=attr_reading.polarity, reading=attr_reading.why, words=words,
                            denied=[n for n in denied if any(n in v for v in s.values())])
                       for s in attr_splits]
 

@@ -44,6 +44,30 @@ class FunctionFact:
     is_virtual: bool = False  # declared virtual or overriding a virtual of a base (destructors of QObjects are)
     hides: str | None = None  # the base's virtual function of this name it does not override (another signature)
     overrides: str | None = None  # the base's virtual function it overrides
+    member_inits: list[tuple[str, int]] = field(default_factory=list)  # a constructor's initializer list: (member, line)
+    delegates: bool = False  # a constructor that delegates to another of its class
+
+
+@dataclass
+class FieldFact:
+    cls: str  # the class, qualified
+    name: str
+    type: str
+    line: int
+    file: str  # "" for the main file, else the project header's name
+    default_init: bool  # a default member initializer: `int x = 0;`, `int x{};`
+    kind: str  # class (a constructor runs), reference, scalar (indeterminate unless initialized)
+    qobject: bool
+
+
+@dataclass
+class CtorFact:
+    cls: str
+    line: int
+    file: str  # "" for the main file, else the project header's name
+    copies: bool  # a copy or move constructor: members come from the other object
+    deleted: bool
+    defaulted: bool
 
 
 @dataclass
@@ -91,6 +115,7 @@ class CallFact:
     returns_value: bool
     stmt: int | None = None  # the innermost statement (StmtFact id) it stands in
     conditional: bool = False  # runs only sometimes when its statement runs: right of && or ||, a branch of ?:
+    mutates: bool = False  # a non-static, non-const member function: it may change its object's members
 
 
 @dataclass
@@ -123,6 +148,8 @@ class AllocationFact:
     text: str = ""
     stmt: int | None = None
     delete_stmts: list[int | None] = field(default_factory=list)  # the statements of those deletes
+    factory: str = ""  # a call that handed it out (qualified), not a `new`
+    source: str = ""  # that call's receiver (the server of nextPendingConnection())
 
 
 @dataclass
@@ -163,6 +190,8 @@ class VariableFact:
     stmt: int | None = None  # the declaration's statement
     is_param: bool = False
     inits: list[str] = field(default_factory=list)  # the variables and members its initializer names
+    qobject: bool = False  # a QObject by value (on the stack)
+    block_end: int = 0  # for such an object: the line where its block ends and it is destroyed
     read_stmts: list[int | None] = field(default_factory=list)  # the statements of the reads, in order
     write_stmts: list[tuple[int | None, list[str], bool]] = field(default_factory=list)
     # each write: (statement, buffers whose size the new value is clamped to, whether it can grow the value)

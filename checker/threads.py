@@ -131,7 +131,8 @@ class ThreadModel:
             return Affinity(frozenset({MAIN}), f"{cls} is the test object, in {MAIN}")
         made = [(v.function, v.lambda_id, v.line, v.name) for v in self.facts.variables
                 if bare_type(v.type) == cls and "*" not in v.type and "&" not in v.type]
-        made += [(a.function, a.lambda_id, a.line, a.var) for a in self.facts.allocations if bare_type(a.type) == cls]
+        made += [(a.function, a.lambda_id, a.line, a.var) for a in self.facts.allocations
+                 if bare_type(a.type) == cls and not a.factory]  # calls that create objects: creating_calls
         if not made:
             return Affinity(None, f"the file never creates a {cls}: where it lives is decided outside the file")
         got = [self.object(name, fn, lam, line) if name else self.code(fn, lam) for fn, lam, line, name in made]
@@ -157,7 +158,8 @@ class ThreadModel:
         moved = self.moved_to(name, function)
         if moved is not None:
             return moved
-        alloc = next((a for a in self.facts.allocations if a.var == name and a.function == function), None)
+        alloc = next((a for a in self.facts.allocations if a.var == name and a.function == function
+                      and not a.factory), None)
         if alloc is not None:
             return self._born(alloc.function, alloc.lambda_id, f"{name} is created with new at line {alloc.line}, in {{}}")
         made = next((c for c in self.facts.calls if c.assigned_to == name and c.function == function

@@ -99,6 +99,10 @@ class Names:
         self.known_variables = {v.name for v in self.declared} | {f.split("::")[-1] for f in facts.field_types} | {
             m.field.split("::")[-1] for m in facts.members}
         self.defined = {f.name for f in facts.functions if f.is_definition}  # render() in "render() stores ..."
+        # classes the project defines that the file never makes an object of ("Client has no destructor")
+        made = {a.type for a in facts.allocations} | {v.type for v in facts.variables}
+        self.only_classes = ({c.name.split("::")[-1] for c in facts.classes} | {f.cls.split("::")[-1]
+                             for f in facts.fields}) - {t.split("::")[-1] for t in made}
         self.call_lines: dict[str, list[int]] = {}
         for call in facts.calls:
             self.call_lines.setdefault(call.name, []).append(call.line)
@@ -153,9 +157,14 @@ class Names:
         when the rule asks about that kind too: `fprintf` read as a variable is a function the code calls."""
         out = {k: list(v) for k, v in subjects.items()}
         moves = (("variable", "callee", self._only_called), ("callee", "variable", self._only_variable),
-                 ("callee", "function", lambda name: name in self.defined and not self.call_lines.get(name)))
+                 ("callee", "function", lambda name: name in self.defined and not self.call_lines.get(name)),
+                 ("variable", "function", lambda name: name in self.defined and not self.call_lines.get(name)
+                  and name not in self.known_variables),
+                 ("type", "class", lambda name: name in self.only_classes))
         for src, dst, fits in moves:
             if dst not in accepted:
+                if (src, dst) == ("variable", "function"):  # "every run of `bench` leaks": where, not what
+                    out[src] = [v for v in out.get(src, []) if not (re.fullmatch(r"\w+", v) and fits(v))]
                 continue
             for value in list(out.get(src, [])):
                 if re.fullmatch(r"\w+", value) and self.lines_of(value, src) and fits(value):
@@ -297,6 +306,13 @@ class Judge:
                                f"and cites no line", rule_ids)
         if lines and not part.subjects:
             relevant = [s for s in relevant if any(s.covers(ln) for ln in lines)]
+        if not part.subjects and not lines and part.unplaced:  # judged on every site, it would be a guess
+            return PartVerdict(part.says, UNVERIFIABLE, f"the claim speaks of {', '.join(part.unplaced)}, which "
+                               f"{', '.join(rule_ids)} does not look up, and cites no line", rule_ids)
+        if not part.expects:  # sites that answer only what a claim states of them (stack objects for ownership)
+            relevant = [s for s in relevant if not s.attrs.get("statements_only")]
+        if not part.subjects and not lines:  # a claim naming nothing speaks of what the rules report, not of
+            relevant = [s for s in relevant if s.reported]  # every construct a question can answer for
         names = ", ".join(rule_ids)
         if not relevant:
             missing = self.names.missing(part.subjects)
@@ -429,17 +445,22 @@ class Judge:
 
         good = [s for s in sites if holds(s)]
         bad = [s for s in sites if not holds(s)]
-        want = ", ".join(f"{k} = {v}" for k, v in part.expects.items())
+        said = part.words or part.says  # the review's words, or the claims YAML's sentence
+        want = f"'{said}'" if said else ", ".join(f"{k} = {v}" for k, v in part.expects.items())
         keys = list(part.expects)
         if good and not bad:
             more = f" (and {len(good) - 1} more)" if len(good) > 1 else ""
             return PartVerdict(part.says, CONFIRMED, good[0].message + more, rule_ids, self.evidence_for(good, keys),
                                good)
         if good:
-            return PartVerdict(part.says, PARTLY, f"{len(good)} of {len(sites)} have {want}: {good[0].message}; "
+            return PartVerdict(part.says, PARTLY, f"{len(good)} of {len(sites)} fit {want}: {good[0].message}; "
                                f"but {bad[0].message}", rule_ids, self.evidence_for(good + bad, keys), good + bad)
-        actual = ", ".join(f"{k} = {bad[0].attrs.get(k)!r}" for k in part.expects)
-        return PartVerdict(part.says, REFUTED, f"{bad[0].message} ({actual}, the claim needs {want})",
+        if said:  # the site's message says what the code does; the claim's own words, what it said
+            reason = f"{bad[0].message}; the claim says {want}"
+        else:
+            actual = ", ".join(f"{k} = {bad[0].attrs.get(k)!r}" for k in part.expects)
+            reason = f"{bad[0].message} ({actual}, the claim needs {want})"
+        return PartVerdict(part.says, REFUTED, reason,
                            rule_ids, self.evidence_for(bad, keys), bad)
 
     def decide_cwe(self, part: Part) -> PartVerdict:
@@ -471,7 +492,8 @@ class Judge:
             says = ("the code has none of this" if part.asserts == "absent" else "the code has this") + \
                    (" (as the claims YAML says)" if part.rules or part.tags or part.cwe else "")
         if part.expects and part.polarity == "defect":
-            says = "what it states of the code: " + ", ".join(f"{k} {v}" for k, v in part.expects.items())
+            says = f"what it states of the code: '{part.words}'" if part.words else \
+                "what it states of the code: " + ", ".join(f"{k} {v}" for k, v in part.expects.items())
         if part.opinion:
             says = "an opinion or advice: no code fact decides it"
         elif not (part.rules or part.tags or part.cwe):

@@ -33,7 +33,7 @@ def test_stack_server_refutes_the_raw_pointer_claim(verdicts):
     v = verdicts[(R004, "1")]
     assert v.verdict == "refuted"
     assert [p.verdict for p in v.parts] == ["refuted", "refuted", "unverifiable", "unverifiable", "unverifiable"]
-    assert v.parts[0].reason.endswith("none involves type QLocalServer")
+    assert "none involves type QLocalServer" in v.parts[0].reason
     assert [e.line for e in v.parts[0].evidence] == [30]  # QLocalServer server;
 
 
