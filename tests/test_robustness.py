@@ -446,3 +446,42 @@ def test_ctrl_c_while_starting_or_running_is_one_line():
         _, err = proc.communicate(timeout=120)
         assert "Traceback" not in err, (delay, err)
         assert err in ("", "qtcheck: interrupted\n"), (delay, err)
+
+
+# ---------- hostile input, round two (issue #15) ----------
+
+NAMING_RULE = ("id: x-naming\ntitle: t\nmessage: m\nseverity: note\n"
+               "matcher: {{name: naming, params: {{exempt: [{pattern}]}}}}\ndocs: {{what: w, why: y, example: e}}\n")
+
+
+def test_rule_regexes_take_linear_time_on_long_names(tmp_path):
+    """`on_\\w+_\\w+` (built in) and `(a+)+_x` (a user's) backtrack for minutes in Python's re on a 100 KB name."""
+    import time
+
+    src = tmp_path / "long.cpp"
+    src.write_text("void someValue() {}\nvoid on_" + "a_" * 50000 + "a$() {}\nvoid " + "a" * 100000 + "_y() {}\n")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "user.yaml").write_text(NAMING_RULE.format(pattern="'(a+)+_x'"))
+    start = time.monotonic()
+    data = report(str(src), "--rules", str(tmp_path / "rules"), "--no-cache")
+    assert time.monotonic() - start < 30
+    got = sorted((f["rule"], f["line"]) for f in data["findings"] if f["rule"] in ("mixed-naming", "x-naming"))
+    assert got == [("mixed-naming", 2), ("mixed-naming", 3), ("x-naming", 2), ("x-naming", 3)]
+
+
+def test_the_builtin_exempt_patterns_still_exempt_what_they_did():
+    from checker import rules as rules_mod
+    from checker.saferegex import compile_rule_regex
+
+    exempt = next(r for r in rules_mod.load_rules() if r.id == "mixed-naming").params["exempt"]
+    names = ["tst_QLocalSocket", "pingPong_data", "on_button_clicked", "qt_metacall", "MAX_SIZE", "init"]
+    assert all(any(compile_rule_regex(p).fullmatch(n) for p in exempt) for n in names)
+    assert not any(compile_rule_regex(p).fullmatch("chunk_size") for p in exempt)
+
+
+@pytest.mark.parametrize("pattern, why", [("'(a)\\1'", "invalid escape sequence"),
+                                          ("'(?<!x)y'", "invalid perl operator")])
+def test_a_rule_regex_the_linear_engine_cannot_compile_is_refused(tmp_path, pattern, why):
+    (tmp_path / "naming.yaml").write_text(NAMING_RULE.format(pattern=pattern))
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "naming.yaml", "key 'matcher.params.exempt'",
+            "bad regex", why, "RE2 syntax")
