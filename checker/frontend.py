@@ -21,6 +21,19 @@ NO_QT_VERSION = "none (--no-qt)"
 DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
 
 
+def char_column(line: str, byte_column: int) -> int:
+    """clang's column (1-based, counted in UTF-8 bytes) as a 1-based column in characters (code points) of line.
+
+    Every column qtcheck keeps, slices source text with or reports is in characters; SARIF says so
+    (run.columnKind "unicodeCodePoints")."""
+    if line.isascii() or byte_column <= 1:
+        return byte_column
+    encoded = line.encode("utf-8")
+    before = byte_column - 1
+    # a column past the end of the line (clang's end of a token that closes it) stays past it by as many
+    return len(encoded[:before].decode("utf-8", "replace")) + 1 + max(0, before - len(encoded))
+
+
 @dataclass
 class Diagnostic:
     """A clang diagnostic: severity is 'warning', 'error' or 'fatal'."""
@@ -60,7 +73,11 @@ class Parsed:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return self.source_lines(self.text)
+
+    @staticmethod
+    def source_lines(text: str) -> list[str]:
+        return text.splitlines()
 
 
 def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
@@ -147,14 +164,17 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
     pre = preamble.prepare(Path(options.cache_dir), text, args, str(path)) if options.cache_dir else None
     tu = preamble.parse_main(path, text, args, generated_includes(path, text), pre)
     diagnostics = []
+    lines = Parsed.source_lines(text)
     for diag in tu.diagnostics:
         if diag.severity < ci.Diagnostic.Warning:
             continue
         loc = diag.location
         severity = {ci.Diagnostic.Warning: "warning", ci.Diagnostic.Error: "error"}.get(diag.severity, "fatal")
-        diagnostics.append(
-            Diagnostic(severity, loc.file.name if loc.file else "", loc.line, loc.column, diag.spelling)
-        )
+        name = loc.file.name if loc.file else ""
+        column = loc.column
+        if name == str(path) and 1 <= loc.line <= len(lines):
+            column = char_column(lines[loc.line - 1], column)
+        diagnostics.append(Diagnostic(severity, name, loc.line, column, diag.spelling))
     if options.no_qt and not options.build_dir:
         version = NO_QT_VERSION
     else:

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import EXAMPLE, FIXTURES, ROOT, run_cli
+from conftest import EXAMPLE, FIXTURES, ROOT, analyze, run_cli
 
 ROBUST = FIXTURES / "robustness"
 RULE = ("id: {id}\ntitle: t\nmessage: m\nseverity: note\nmatcher: {{name: discarded-result, params: "
@@ -485,3 +485,31 @@ def test_a_rule_regex_the_linear_engine_cannot_compile_is_refused(tmp_path, patt
     (tmp_path / "naming.yaml").write_text(NAMING_RULE.format(pattern=pattern))
     refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "naming.yaml", "key 'matcher.params.exempt'",
             "bad regex", why, "RE2 syntax")
+
+
+def test_non_ascii_before_a_call_keeps_the_evidence_and_columns_in_characters(tmp_path):
+    """clang's columns count UTF-8 bytes; slicing the line by them garbled the code and made a false error."""
+    path = (ROBUST / "non_ascii_columns.cpp").resolve()
+    facts, _ = analyze(path)
+    lines = path.read_text().splitlines()
+    assert {c.text: (c.line, c.col) for c in facts.calls if c.name in ("read", "open")} == {
+        "file.read(buffer.data(), n)": (9, lines[8].index("file.read") + 1),
+        "file.open(QIODevice::ReadOnly)": (10, lines[9].index("file.open") + 1)}
+    data = report(str(path), "--no-cache")
+    assert [(f["rule"], f["line"], f["column"]) for f in data["findings"] if f["severity"] != "note"] == [
+        ("unchecked-result", 10, 17)]  # no unbounded-read: n <= buffer.size() guards the read
+    sarif = json.loads(run_cli(str(path), "--no-cache", "--format", "sarif").stdout)
+    assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+    src = tmp_path / "broken.cpp"
+    src.write_text('const char *s = "\u00e9\u00e9\u00e9"; int x = ;\n')
+    [diag] = report(str(src), "--no-cache")["files"][0]["diagnostics"]
+    assert diag["column"] == 'const char *s = "\u00e9\u00e9\u00e9"; int x = ;'.index(";", 22) + 1
+
+
+def test_char_column_counts_code_points():
+    from checker.frontend import char_column
+
+    assert char_column("int x;", 5) == 5
+    assert char_column("/* gr\u00f6\u00dfe */ f();", len("/* gr\u00f6\u00dfe */ ".encode()) + 1) == 13
+    assert char_column("\U0001f600 f();", 6) == 3  # an emoji: four bytes, one code point
+    assert char_column("\u00e9", 4) == 3  # past the end of the line stays past it
