@@ -28,6 +28,7 @@ from .records import (
     FunctionFact,
     IncludeFact,
     LambdaFact,
+    MacroClass,
     MacroUse,
     MemberAccess,
     StmtFact,
@@ -88,6 +89,7 @@ class Facts:
     used_files: dict[str, list[int]] = field(default_factory=dict)  # header declaring something used -> lines using it
     declarations: dict[str, list[int]] = field(default_factory=dict)  # name -> lines of the file that declare it
     declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
+    macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -133,6 +135,7 @@ class _Collector:
         self._is_main = fn
         self._project_files: dict[str, bool] = {}
         self._ascii = [line.isascii() for line in self.facts.lines]
+        self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
 
     # ---- helpers over source text ----
     def col(self, loc) -> int:
@@ -232,7 +235,9 @@ class _Collector:
     # ---- the walk ----
     def run(self) -> Facts:
         tu = self.parsed.tu
-        top = [c for c in tu.cursor.get_children() if self._is_main(c.location)]
+        children = list(tu.cursor.get_children())
+        main_flags = [bool(self._is_main(c.location)) for c in children]
+        top = [c for c, main in zip(children, main_flags) if main]
         for c in top:
             if c.kind == self.K.MACRO_INSTANTIATION:
                 self._note_use(c)
@@ -241,12 +246,23 @@ class _Collector:
                     MacroUse(c.spelling, ext.start.line, self.col(ext.start), ext.end.line, self.col(ext.end),
                              text=self.text(ext))
                 )
+                definition = c.referenced
+                where = definition.location.file if definition is not None else None
+                if where is not None and self._project_file(where.name):
+                    self._project_macros.add((self.facts.macros[-1].line, self.facts.macros[-1].col))
             elif c.kind == self.K.INCLUSION_DIRECTIVE:
                 inc = c.get_included_file()
                 self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
         for c in top:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
                 self.visit(c, [], None, None, None)
+        if self._project_macros:  # a declaration a macro expands to is not written in the main file: not in top
+            for c, main in zip(children, main_flags):
+                if not main and c.kind in (self.K.CLASS_DECL, self.K.STRUCT_DECL) and c.is_definition() \
+                        and c.location.file is not None and c.location.file.name == self.main:
+                    macro = self.macro_at(c.location.line, self.col(c.location))
+                    if macro:
+                        self._macro_class(c, macro)
         self._finish()
         self._include_graph()
         self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
@@ -259,8 +275,10 @@ class _Collector:
         if role is not None:
             self._enter_stmt(c, role, parents, function, lambda_id)
         if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
-            if self.macro_at(c.location.line, self.col(c.location)):
-                return self._leave_stmt(role)  # Q_OBJECT's QPrivateSignal and the like
+            macro = self.macro_at(c.location.line, self.col(c.location))
+            if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
+                self._macro_class(c, macro)
+                return self._leave_stmt(role)
             class_name = self.on_class(c)
         elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
             fn = self.on_function(c)
@@ -853,16 +871,26 @@ class _Collector:
         if not write:  # a read that may not run (the right of && or ||, a branch of ?:) is on no path for sure
             var.read_stmts.append(stmt if self._unconditional(parents, c) else None)
 
+    def _macro_class(self, c, macro: MacroUse) -> None:
+        """A class a macro of the project defines: not analysed (code inside a macro expansion is not), so named
+        for the report's notice. Qt's macros (Q_OBJECT's QPrivateSignal, Q_DECLARE_METATYPE) are not named."""
+        if (macro.line, macro.col) in self._project_macros and c.spelling:
+            self.facts.macro_classes.append(MacroClass(self.qualified(c), c.location.line, macro.name))
+
+    def _project_file(self, name: str) -> bool:
+        """The main file, or a file beside it or below its folder: the code under review, not Qt's or the system's."""
+        if name not in self._project_files:
+            here = os.path.dirname(os.path.abspath(self.main))
+            self._project_files[name] = bool(name) and (name == self.main or
+                                                        os.path.abspath(name).startswith(here + os.sep))
+        return self._project_files[name]
+
     def _is_project(self, location) -> bool:
         """Declared in the main file or in a header beside it or below its folder (renderthread.h beside
         renderthread.cpp): the code under review, not Qt's or the system's."""
         if self._is_main(location):
             return True
-        name = location.file.name if location.file else ""
-        if name not in self._project_files:
-            here = os.path.dirname(os.path.abspath(self.main))
-            self._project_files[name] = bool(name) and os.path.abspath(name).startswith(here + os.sep)
-        return self._project_files[name]
+        return self._project_file(location.file.name if location.file else "")
 
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced

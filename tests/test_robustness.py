@@ -513,3 +513,15 @@ def test_char_column_counts_code_points():
     assert char_column("/* gr\u00f6\u00dfe */ f();", len("/* gr\u00f6\u00dfe */ ".encode()) + 1) == 13
     assert char_column("\U0001f600 f();", 6) == 3  # an emoji: four bytes, one code point
     assert char_column("\u00e9", 4) == 3  # past the end of the line stays past it
+
+
+def test_classes_a_macro_of_the_file_defines_are_named_in_a_notice():
+    path = ROBUST / "macro_classes.cpp"
+    data = report(str(path), "--no-cache")
+    assert data["notices"] == [
+        f"{path}: 2 class(es) defined by a macro were not analysed (qtcheck does not look inside macro expansions; "
+        f"findings and claims about them are missing): Worker (line 14, macro DECLARE_WORKER), "
+        f"Holder (line 15, macro PLAIN_HOLDER)"]  # not Q_OBJECT's QPrivateSignal, not Q_DECLARE_METATYPE's
+    assert [(f["rule"], f["line"]) for f in data["findings"] if f["rule"] == "unchecked-result"] == [
+        ("unchecked-result", 24)]
+    assert report(str(path))["notices"] == data["notices"]  # the same through the preamble and facts cache
