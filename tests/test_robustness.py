@@ -525,3 +525,43 @@ def test_classes_a_macro_of_the_file_defines_are_named_in_a_notice():
     assert [(f["rule"], f["line"]) for f in data["findings"] if f["rule"] == "unchecked-result"] == [
         ("unchecked-result", 24)]
     assert report(str(path))["notices"] == data["notices"]  # the same through the preamble and facts cache
+
+
+def _unreadable_folder(monkeypatch, locked):
+    """As if `chmod 000 locked` kept this process out (root reads any folder, so listing it is made to fail)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.path.abspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_named_in_a_notice(tmp_path, monkeypatch, capsys):
+    from checker import cli
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "locked").mkdir()
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "ok" / "a.cpp")
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "locked" / "b.cpp")
+    _unreadable_folder(monkeypatch, tmp_path / "locked")
+    assert cli.main([str(tmp_path), "--format", "json", "-j", "1", "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert err == "" and [f["path"] for f in data["files"]] == [str(tmp_path / "ok" / "a.cpp")]
+    assert data["notices"] == [f"{tmp_path / 'locked'}: folder not read (Permission denied); the C++ files in it "
+                               f"were not checked"]
+
+
+def test_a_folder_whose_only_subfolder_is_unreadable_is_refused_saying_why(tmp_path, monkeypatch, capsys):
+    from checker import cli
+
+    (tmp_path / "locked").mkdir()
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "locked" / "b.cpp")
+    _unreadable_folder(monkeypatch, tmp_path / "locked")
+    assert cli.main([str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"qtcheck: no C++ files in {tmp_path} (could not read {tmp_path / 'locked'}: "
+                                 f"Permission denied)\n")
