@@ -565,3 +565,33 @@ def test_a_folder_whose_only_subfolder_is_unreadable_is_refused_saying_why(tmp_p
     out, err = capsys.readouterr()
     assert out == "" and err == (f"qtcheck: no C++ files in {tmp_path} (could not read {tmp_path / 'locked'}: "
                                  f"Permission denied)\n")
+
+
+def _fake_resource_dir(root, name, drop=(), add=()):
+    """The real builtin headers, linked one by one into root/<name>/include, less drop and plus add."""
+    from checker import toolchain
+
+    real = toolchain.resource_dir() / "include"
+    fake = root / name
+    (fake / "include").mkdir(parents=True)
+    for entry in real.iterdir():
+        if entry.name not in drop:
+            (fake / "include" / entry.name).symlink_to(entry)
+    for extra in add:
+        (fake / "include" / extra).write_text("/* a header of a newer clang */\n")
+    return fake
+
+
+@pytest.mark.parametrize("drop, add, why", [
+    (("stdckdint.h",), (), "it lacks include/stdckdint.h, which clang 18 and later ship: the headers of an older clang"),
+    ((), ("ptrauth.h",), "it has include/ptrauth.h, which only clang 19 and later ship: the headers of a newer clang")])
+def test_builtin_headers_of_another_clang_in_a_folder_named_18_are_refused(tmp_path, drop, add, why):
+    fake = _fake_resource_dir(tmp_path / "lib" / "clang", "18", drop, add)
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--resource-dir", str(fake)),
+            f"resource dir {fake} does not hold clang 18's builtin headers ({why})", "--resource-dir")
+
+
+def test_clang_18_builtin_headers_in_a_folder_of_any_name_are_used(tmp_path):
+    fake = _fake_resource_dir(tmp_path, "builtins")
+    data = report(str(ROBUST / "plain_qt.cpp"), "--resource-dir", str(fake), "--no-cache")
+    assert data["files"][0]["diagnostics"] == [] and [f["rule"] for f in data["findings"]].count("unchecked-result") == 1
