@@ -82,32 +82,56 @@ class Parsed:
 
 def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
     db_file = Path(build_dir) / "compile_commands.json"
+    if db_file.is_dir():
+        raise QtcheckError(f"{db_file}: a folder, not a compile database")
     if not db_file.is_file():
         raise QtcheckError(f"{db_file}: no compile_commands.json in the build dir given with -p")
     try:
-        entries = json.loads(db_file.read_text(encoding="utf-8"))
+        raw = db_file.read_bytes()
+    except OSError as exc:
+        raise QtcheckError(f"{db_file}: cannot read ({exc.strerror or exc})") from None
+    try:
+        entries = json.loads(raw.decode("utf-8"))
         if not isinstance(entries, list):
             raise ValueError("top level is not a list")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise QtcheckError(f"{db_file}: not a valid compile database ({exc})") from None
     target = path.resolve()
-    for entry in entries:
-        if not isinstance(entry, dict) or "file" not in entry:
-            raise QtcheckError(f"{db_file}: an entry has no 'file' key")
+    for number, entry in enumerate(entries, 1):
+        where = f"{db_file}: entry {number}"
+        if not isinstance(entry, dict):
+            raise QtcheckError(f"{where} is not an object")
+        if "file" not in entry:
+            raise QtcheckError(f"{where} has no 'file' key")
+        for key in ("file", "directory"):
+            if key in entry and not isinstance(entry[key], str):
+                raise QtcheckError(f"{where}: '{key}' is not a string")
         directory = Path(entry.get("directory", "."))
         file = Path(entry["file"])
         if not file.is_absolute():
             file = directory / file
-        if file.resolve() != target:
-            continue
+        try:
+            if file.resolve() != target:
+                continue
+        except (OSError, ValueError) as exc:  # a name with a NUL byte, a symlink loop
+            raise QtcheckError(f"{where}: 'file' cannot be resolved ({exc})") from None
         if "arguments" in entry:
-            argv = list(entry["arguments"])
+            argv = entry["arguments"]
+            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+                raise QtcheckError(f"{where}: 'arguments' is not a list of strings")
         elif "command" in entry:
             import shlex
 
-            argv = shlex.split(entry["command"])
+            if not isinstance(entry["command"], str):
+                raise QtcheckError(f"{where}: 'command' is not a string")
+            try:
+                argv = shlex.split(entry["command"])
+            except ValueError as exc:  # "No closing quotation"
+                raise QtcheckError(f"{where}: 'command' cannot be split into arguments ({exc})") from None
         else:
             raise QtcheckError(f"{db_file}: the entry for {path} has neither 'arguments' nor 'command'")
+        if any("\0" in a for a in argv):
+            raise QtcheckError(f"{where}: an argument holds a NUL character")
         return _clean_compile_args(argv[1:], file, directory)
     raise QtcheckError(f"{db_file}: no entry for {path}")
 

@@ -111,6 +111,51 @@ def test_compile_commands_without_an_entry_for_the_file(tmp_path):
     refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "no entry for")
 
 
+@pytest.mark.parametrize("entry, message", [
+    ({"directory": "/", "command": "c++ -DX='unclosed -c {file}"},
+     "entry 1: 'command' cannot be split into arguments (No closing quotation)"),
+    ({"directory": "/", "command": ["c++", "-c", "{file}"]}, "entry 1: 'command' is not a string"),
+    ({"directory": "/", "file": 42, "arguments": ["c++"]}, "entry 1: 'file' is not a string"),
+    ({"directory": ["/"], "arguments": ["c++"]}, "entry 1: 'directory' is not a string"),
+    ({"directory": "/", "arguments": "c++ -c x.cpp"}, "entry 1: 'arguments' is not a list of strings"),
+    ({"directory": "/", "arguments": ["c++", 3, "-c"]}, "entry 1: 'arguments' is not a list of strings"),
+    ({"directory": "/", "arguments": ["c++", "-DX=\u0000", "-c"]}, "entry 1: an argument holds a NUL character"),
+    ({"directory": "/", "file": "a\u0000b.cpp", "arguments": ["c++"]}, "entry 1: 'file' cannot be resolved"),
+    ("not an object", "entry 1 is not an object"),
+    (["c++", "-c"], "entry 1 is not an object"),
+])
+def test_compile_commands_with_a_malformed_entry(tmp_path, entry, message):
+    if isinstance(entry, dict):
+        entry = {"file": str(EXAMPLE), **entry}
+        if isinstance(entry.get("command"), str):
+            entry["command"] = entry["command"].format(file=EXAMPLE)
+    (tmp_path / "compile_commands.json").write_text(json.dumps([entry]))
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "compile_commands.json: " + message)
+
+
+def test_compile_commands_that_is_a_folder_or_cannot_be_read(tmp_path, monkeypatch, capsys):
+    (tmp_path / "compile_commands.json").mkdir()
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "compile_commands.json: a folder, not a compile database")
+    from pathlib import Path
+
+    from checker import cli
+
+    other = tmp_path / "build"
+    other.mkdir()
+    (other / "compile_commands.json").write_text("[]")
+    real = Path.read_bytes
+
+    def read_bytes(self):  # as if chmod 000 kept this process out (root reads any file)
+        if self.name == "compile_commands.json":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert cli.main([str(EXAMPLE), "-p", str(other), "--no-cache"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"qtcheck: {other / 'compile_commands.json'}: cannot read (Permission denied)\n"
+
+
 def test_a_good_compile_database_is_used(tmp_path):
     src = tmp_path / "src" / "plain.cpp"
     src.parent.mkdir()
