@@ -109,17 +109,21 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
                                no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
     # a relative name starting with '-' would read as an option to clang: give it as an absolute path
     target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
-    facts, entry = None, None
+    facts, entry, notices = None, None, []
     if options.cache_dir:
         entry = factcache.key(target, text, frontend.compile_args(target, text, options)[0])
         facts = factcache.load(Path(options.cache_dir), entry)
     if facts is None:
-        facts = facts_mod.collect(frontend.parse(target, text, options))
+        parsed = frontend.parse(target, text, options)
+        notices += parsed.notices
+        facts = facts_mod.collect(parsed)
         if entry:
-            factcache.store(Path(options.cache_dir), entry, facts)
+            notice = factcache.store(Path(options.cache_dir), entry, facts)
+            if notice and notice not in notices:
+                notices.append(notice)
     sites = rules_mod.run(facts, rules)
     return {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
-            "verdicts": verdicts.judge_all(facts, rules, sites, claims)}
+            "verdicts": verdicts.judge_all(facts, rules, sites, claims), "notices": notices}
 
 
 def outputs(args) -> list[tuple[str, str | None]]:

@@ -70,6 +70,7 @@ class Parsed:
     diagnostics: list[Diagnostic]
     degraded: bool = False  # parsed without Qt headers (--no-qt)
     preamble_includes: list = field(default_factory=list)  # include edges inside the precompiled preamble
+    notices: list[str] = field(default_factory=list)  # for the report: e.g. a cache folder that could not be used
 
     @property
     def lines(self) -> list[str]:
@@ -185,7 +186,8 @@ def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
 def parse(path: Path, text: str, options: Options) -> Parsed:
     ci = toolchain.cindex()
     args, qt = compile_args(path, text, options)
-    pre = preamble.prepare(Path(options.cache_dir), text, args, str(path)) if options.cache_dir else None
+    notices: list[str] = []
+    pre = preamble.prepare(Path(options.cache_dir), text, args, str(path), notices) if options.cache_dir else None
     tu = preamble.parse_main(path, text, args, generated_includes(path, text), pre)
     diagnostics = []
     lines = Parsed.source_lines(text)
@@ -204,4 +206,4 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
     else:
         version = qt_discovery.qt_version(qt) if qt else "from compile database"
     return Parsed(path, text, tu, args, qt, version, diagnostics, degraded=options.no_qt and not options.build_dir,
-                  preamble_includes=pre.include_edges if pre else [])
+                  preamble_includes=pre.include_edges if pre else [], notices=notices)

@@ -70,4 +70,6 @@ def notices(results: list[dict]) -> list[str]:
         out.append(DEGRADED_NOTICE)
     for result in results:
         out += file_notices(result["facts"])
+    for result in results:  # run-wide ones (a full cache folder) once, however many files met them
+        out += [n for n in result.get("notices", []) if n not in out]
     return out

@@ -640,3 +640,58 @@ def test_clang_18_builtin_headers_in_a_folder_of_any_name_are_used(tmp_path):
     fake = _fake_resource_dir(tmp_path, "builtins")
     data = report(str(ROBUST / "plain_qt.cpp"), "--resource-dir", str(fake), "--no-cache")
     assert data["files"][0]["diagnostics"] == [] and [f["rule"] for f in data["findings"]].count("unchecked-result") == 1
+
+
+def _cache_run(capsys, cache, *extra):
+    from checker import cli
+
+    status = cli.main([str(ROBUST / "plain_qt.cpp"), "--format", "json", "-j", "1", "--cache-dir", str(cache), *extra])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == "", err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("free, kept", [(0, [".lock"]),  # nothing free: nothing kept
+                                        (65 * 1024 * 1024, [".json", ".lock"])])  # room for the facts, not the PCH
+def test_a_full_cache_folder_means_no_cache_and_a_notice(tmp_path, monkeypatch, capsys, free, kept):
+    """libclang aborts the process when a PCH does not fit on the disk: the room is checked before saving."""
+    from checker import preamble
+
+    plain = _cache_run(capsys, tmp_path / "unused", "--no-cache")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(preamble, "free_bytes", lambda folder: free)
+    data = _cache_run(capsys, cache)
+    assert data["notices"] == [f"{cache}: cache folder too full; files were parsed without the cache "
+                               f"(slower, same results)"]
+    assert data["findings"] == plain["findings"] and data["files"] == plain["files"]
+    assert sorted(p.suffix for p in cache.rglob("*") if p.is_file()) == kept  # no PCH, header or temporary file
+
+
+def test_a_failing_pch_write_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
+    from checker import toolchain
+
+    ci = toolchain.cindex()
+
+    def save(tu, filename):  # as clang does when the disk fills: part of the file written, then the error
+        with open(filename, "wb") as handle:
+            handle.write(b"CPCH" * 1000)
+        raise ci.TranslationUnitSaveError(ci.TranslationUnitSaveError.ERROR_UNKNOWN, "No space left on device")
+
+    monkeypatch.setattr(ci.TranslationUnit, "save", save)
+    cache = tmp_path / "cache"
+    data = _cache_run(capsys, cache)
+    assert len(data["notices"]) == 1 and data["notices"][0].startswith(f"{cache}: cache folder not usable (")
+    assert sorted(p.suffix for p in cache.rglob("*") if p.is_file()) == [".json", ".lock"]  # the facts entry only
+
+
+def test_temporary_files_a_killed_builder_left_are_removed(tmp_path, capsys):
+    cache = tmp_path / "cache"
+    _cache_run(capsys, cache)
+    [pch] = cache.glob("*.pch")
+    key = pch.stem
+    for path in [pch, pch.with_suffix(".json")] + list((cache / "facts").glob("*.json")):
+        path.unlink()
+    leftover = cache / f".{key}.pch.x1y2z3.tmp"
+    leftover.write_bytes(b"half a PCH")
+    _cache_run(capsys, cache)
+    assert not leftover.exists() and pch.exists()
