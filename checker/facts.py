@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import facts_names, toolchain
-from .frontend import Diagnostic, Parsed, char_column
+from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
     ArgFact,
@@ -120,7 +120,7 @@ class _Collector:
                                 K.NAMESPACE_REF, K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION}
         self.parsed = parsed
         self.main = str(parsed.path)
-        self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics,
+        self.facts = Facts(parsed.path, source_lines(parsed.text), parsed.qt_version, parsed.diagnostics,
                            degraded=getattr(parsed, "degraded", False))
         self._ancestry_cache: dict[str, list[str]] = {}
         self._qualified_cache: dict[str, str] = {}

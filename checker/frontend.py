@@ -21,6 +21,18 @@ NO_QT_VERSION = "none (--no-qt)"
 DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
 
 
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines as clang numbers them: only CR, LF and CRLF end a line (str.splitlines also breaks at form feeds,
+    vertical tabs, U+2028 ..., which would shift every line after one against clang's line numbers)."""
+    lines = LINE_BREAK_RE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def char_column(line: str, byte_column: int) -> int:
     """clang's column (1-based, counted in UTF-8 bytes) as a 1-based column in characters (code points) of line.
 
@@ -78,7 +90,7 @@ class Parsed:
 
     @staticmethod
     def source_lines(text: str) -> list[str]:
-        return text.splitlines()
+        return source_lines(text)
 
 
 def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
@@ -190,7 +202,7 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
     pre = preamble.prepare(Path(options.cache_dir), text, args, str(path), notices) if options.cache_dir else None
     tu = preamble.parse_main(path, text, args, generated_includes(path, text), pre)
     diagnostics = []
-    lines = Parsed.source_lines(text)
+    lines = source_lines(text)
     for diag in tu.diagnostics:
         if diag.severity < ci.Diagnostic.Warning:
             continue

@@ -63,9 +63,11 @@ def include_block(text: str) -> list[str]:
     The lines keep their numbers: every other line is blanked, so the header built from them has the
     main file's line numbers. Quoted includes end the block (they resolve against the file's folder).
     """
+    from .frontend import source_lines  # frontend imports this module
+
     out: list[str] = []
     in_comment = False
-    for line in text.splitlines():
+    for line in source_lines(text):
         stripped = line.strip()
         if in_comment:
             out.append("")

@@ -695,3 +695,14 @@ def test_temporary_files_a_killed_builder_left_are_removed(tmp_path, capsys):
     leftover.write_bytes(b"half a PCH")
     _cache_run(capsys, cache)
     assert not leftover.exists() and pch.exists()
+
+
+def test_form_feeds_and_unicode_line_separators_do_not_shift_lines(tmp_path):
+    """clang ends lines at CR and LF only; str.splitlines also at \\f, \\v, U+2028 ..., which shifted the quoted code."""
+    src = tmp_path / "paged.cpp"
+    src.write_text("#include <QtCore/QFile>\n\f\n// a comment \u2028 with a line separator\nvoid f(QFile &file)\n{\n"
+                   "    file.open(QIODevice::ReadOnly);\n}\n", encoding="utf-8")
+    data = report(str(src), "--no-cache")
+    assert data["files"][0]["lines"] == 7
+    [finding] = [f for f in data["findings"] if f["rule"] == "unchecked-result"]
+    assert (finding["line"], finding["source"]) == (6, "file.open(QIODevice::ReadOnly);")
