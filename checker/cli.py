@@ -81,12 +81,23 @@ def read_source(path: Path, max_bytes: int) -> str:
         raise QtcheckError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
-def expand(paths: list[str]) -> list[Path]:
+def expand(paths: list[str], unreadable: list[tuple[str, str]] | None = None) -> list[Path]:
+    """The files named and the C++ files under the folders named; a folder that cannot be listed is added to
+    unreadable as (folder, why): its files are not checked, and the report says so."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CPP_SUFFIXES)
+            found: list[Path] = []
+
+            def skipped(error: OSError) -> None:
+                if unreadable is not None:
+                    unreadable.append((str(error.filename), error.strerror or str(error)))
+
+            for folder, _dirs, names in os.walk(path, onerror=skipped):  # symlinked folders not followed, as rglob
+                found += [p for p in (Path(folder) / n for n in names)
+                          if p.suffix.lower() in CPP_SUFFIXES and p.is_file()]
+            out += sorted(found)
         else:
             out.append(path)
     return out
@@ -98,17 +109,21 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
                                no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
     # a relative name starting with '-' would read as an option to clang: give it as an absolute path
     target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
-    facts, entry = None, None
+    facts, entry, notices = None, None, []
     if options.cache_dir:
         entry = factcache.key(target, text, frontend.compile_args(target, text, options)[0])
         facts = factcache.load(Path(options.cache_dir), entry)
     if facts is None:
-        facts = facts_mod.collect(frontend.parse(target, text, options))
+        parsed = frontend.parse(target, text, options)
+        notices += parsed.notices
+        facts = facts_mod.collect(parsed)
         if entry:
-            factcache.store(Path(options.cache_dir), entry, facts)
+            notice = factcache.store(Path(options.cache_dir), entry, facts)
+            if notice and notice not in notices:
+                notices.append(notice)
     sites = rules_mod.run(facts, rules)
     return {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
-            "verdicts": verdicts.judge_all(facts, rules, sites, claims)}
+            "verdicts": verdicts.judge_all(facts, rules, sites, claims), "notices": notices}
 
 
 def outputs(args) -> list[tuple[str, str | None]]:
@@ -149,7 +164,8 @@ def run(argv: list[str]) -> int:
         raise QtcheckError(f"--fail-on: unknown kind '{sorted(fail_on - FAIL_ON)[0]}' "
                            f"(choose from {', '.join(sorted(FAIL_ON))})")
     pairs = outputs(args)
-    files = expand(args.files)
+    unreadable: list[tuple[str, str]] = []
+    files = expand(args.files, unreadable)
     outputs_mod.check_targets([o for _, o in pairs if o is not None],
                               outputs_mod.input_paths(files, args.review, args.claims, args.rules, args.build_dir))
     rules = rules_mod.load_rules(args.rules)
@@ -157,14 +173,17 @@ def run(argv: list[str]) -> int:
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
     claims += review_claims
     if not files:
-        raise QtcheckError(f"no C++ files in {', '.join(args.files)}")
+        more = f" and {len(unreadable) - 1} more folder(s)" if len(unreadable) > 1 else ""
+        why = f" (could not read {unreadable[0][0]}: {unreadable[0][1]}{more})" if unreadable else ""
+        raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
     if not args.no_cache:
         args.cache_dir = Path(args.cache_dir) if args.cache_dir else preamble.default_cache_dir()
     jobs = parallel.default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
     results = parallel.check_all(check_file, files, jobs, args, rules, claims)
-    notices = robustness.notices(results) + notices
+    notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
+                                             for folder, why in unreadable] + notices
     report = report_mod.build(results, rules, notices)
     rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty(),
                                         verbose=args.verbose))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, preamble, serial, toolchain
 
-FORMAT = 7  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names; 7: members and constructors
+FORMAT = 8  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names; 7: classes macros define; 8: members and constructors
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,12 +65,19 @@ def load(cache_dir: Path, entry: str):
         return None
 
 
-def store(cache_dir: Path, entry: str, facts) -> None:
+def store(cache_dir: Path, entry: str, facts) -> str | None:
+    """Keep the facts (written to a temporary file and renamed); a notice for the report when the cache folder
+    would not take them (no cache then, not an error)."""
     folder = cache_dir / "facts"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"format": FORMAT, "stamps": _stamps(facts), "facts": serial.encode(facts)},
                           separators=(",", ":")).encode("utf-8")
+        if preamble.free_bytes(folder) < len(data) + preamble.HEADROOM_BYTES:
+            return preamble.full_notice(cache_dir)
         preamble._atomic_write(folder / f"{entry}.json", lambda tmp: Path(tmp).write_bytes(data))
-    except (OSError, ValueError):
-        pass  # no cache, not an error
+    except OSError as exc:
+        return preamble.unusable_notice(cache_dir, exc.strerror or str(exc))
+    except ValueError:
+        pass  # facts that do not serialise: not cached
+    return None

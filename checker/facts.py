@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import facts_members, facts_names, toolchain
-from .frontend import Diagnostic, Parsed
+from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
     CtorFact,
@@ -30,6 +30,7 @@ from .records import (
     FunctionFact,
     IncludeFact,
     LambdaFact,
+    MacroClass,
     MacroUse,
     MemberAccess,
     StmtFact,
@@ -92,6 +93,7 @@ class Facts:
     used_files: dict[str, list[int]] = field(default_factory=dict)  # header declaring something used -> lines using it
     declarations: dict[str, list[int]] = field(default_factory=dict)  # name -> lines of the file that declare it
     declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
+    macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -122,7 +124,7 @@ class _Collector:
                                 K.NAMESPACE_REF, K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION}
         self.parsed = parsed
         self.main = str(parsed.path)
-        self.facts = Facts(parsed.path, parsed.text.splitlines(), parsed.qt_version, parsed.diagnostics,
+        self.facts = Facts(parsed.path, source_lines(parsed.text), parsed.qt_version, parsed.diagnostics,
                            degraded=getattr(parsed, "degraded", False))
         self._ancestry_cache: dict[str, list[str]] = {}
         self._qualified_cache: dict[str, str] = {}
@@ -137,29 +139,41 @@ class _Collector:
         self._is_main = fn
         self._project_files: dict[str, bool] = {}
         self._fields_seen: set[str] = set()
+        self._ascii = [line.isascii() for line in self.facts.lines]
+        self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
 
     # ---- helpers over source text ----
+    def col(self, loc) -> int:
+        """A location's column in characters of its line (clang counts UTF-8 bytes); see frontend.char_column."""
+        column = loc.column
+        line = loc.line
+        if 1 <= line <= len(self._ascii) and not self._ascii[line - 1] and self._is_main(loc):
+            return char_column(self.facts.lines[line - 1], column)
+        return column
+
     def text(self, extent) -> str:
         start, end = extent.start, extent.end
         lines = self.facts.lines
         if start.line < 1 or end.line > len(lines) or start.line > end.line:
             return ""
+        first, last = self.col(start), self.col(end)
         if start.line == end.line:
-            return lines[start.line - 1][start.column - 1 : end.column - 1]
-        parts = [lines[start.line - 1][start.column - 1 :]]
+            return lines[start.line - 1][first - 1 : last - 1]
+        parts = [lines[start.line - 1][first - 1 :]]
         parts += lines[start.line : end.line - 1]
-        parts.append(lines[end.line - 1][: end.column - 1])
+        parts.append(lines[end.line - 1][: last - 1])
         return "\n".join(parts)
 
     def between(self, a, b) -> str:
         """Source text between the end of cursor a and the start of cursor b (an operator)."""
         ea, sb = a.extent.end, b.extent.start
-        if (ea.line, ea.column) >= (sb.line, sb.column):
+        after, before = self.col(ea), self.col(sb)
+        if (ea.line, after) >= (sb.line, before):
             return ""
         lines = self.facts.lines
         if ea.line == sb.line:
-            return lines[ea.line - 1][ea.column - 1 : sb.column - 1].strip()
-        return (lines[ea.line - 1][ea.column - 1 :] + " " + lines[sb.line - 1][: sb.column - 1]).strip()
+            return lines[ea.line - 1][after - 1 : before - 1].strip()
+        return (lines[ea.line - 1][after - 1 :] + " " + lines[sb.line - 1][: before - 1]).strip()
 
     def macro_at(self, line: int, col: int) -> MacroUse | None:
         best = None
@@ -226,21 +240,34 @@ class _Collector:
     # ---- the walk ----
     def run(self) -> Facts:
         tu = self.parsed.tu
-        top = [c for c in tu.cursor.get_children() if self._is_main(c.location)]
+        children = list(tu.cursor.get_children())
+        main_flags = [bool(self._is_main(c.location)) for c in children]
+        top = [c for c, main in zip(children, main_flags) if main]
         for c in top:
             if c.kind == self.K.MACRO_INSTANTIATION:
                 self._note_use(c)
                 ext = c.extent
                 self.facts.macros.append(
-                    MacroUse(c.spelling, ext.start.line, ext.start.column, ext.end.line, ext.end.column,
+                    MacroUse(c.spelling, ext.start.line, self.col(ext.start), ext.end.line, self.col(ext.end),
                              text=self.text(ext))
                 )
+                definition = c.referenced
+                where = definition.location.file if definition is not None else None
+                if where is not None and self._project_file(where.name):
+                    self._project_macros.add((self.facts.macros[-1].line, self.facts.macros[-1].col))
             elif c.kind == self.K.INCLUSION_DIRECTIVE:
                 inc = c.get_included_file()
                 self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
         for c in top:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
                 self.visit(c, [], None, None, None)
+        if self._project_macros:  # a declaration a macro expands to is not written in the main file: not in top
+            for c, main in zip(children, main_flags):
+                if not main and c.kind in (self.K.CLASS_DECL, self.K.STRUCT_DECL) and c.is_definition() \
+                        and c.location.file is not None and c.location.file.name == self.main:
+                    macro = self.macro_at(c.location.line, self.col(c.location))
+                    if macro:
+                        self._macro_class(c, macro)
         self._finish()
         self._include_graph()
         self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
@@ -253,8 +280,10 @@ class _Collector:
         if role is not None:
             self._enter_stmt(c, role, parents, function, lambda_id)
         if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
-            if self.macro_at(c.location.line, c.location.column):
-                return self._leave_stmt(role)  # Q_OBJECT's QPrivateSignal and the like
+            macro = self.macro_at(c.location.line, self.col(c.location))
+            if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
+                self._macro_class(c, macro)
+                return self._leave_stmt(role)
             class_name = self.on_class(c)
         elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
             fn = self.on_function(c)
@@ -272,7 +301,7 @@ class _Collector:
         elif kind == K.VAR_DECL and function is not None:
             self.on_var(c, parents, function, lambda_id)
         elif kind == K.PARM_DECL and function is not None and c.spelling:
-            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column,
+            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, c.location.line, self.col(c.location),
                                                       function, lambda_id, is_param=True))
         elif kind == K.DECL_REF_EXPR:
             self.on_ref(c, parents, function, lambda_id)
@@ -285,7 +314,7 @@ class _Collector:
         elif kind == K.TYPE_REF:
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
-                                                c.location.column, function, lambda_id))
+                                                self.col(c.location), function, lambda_id))
         if kind in self.reference_kinds:
             self._note_use(c)
         elif kind.is_declaration() and c.spelling:
@@ -302,7 +331,7 @@ class _Collector:
     def _enter_stmt(self, c, role, parents, function, lambda_id):
         kind = c.kind.name if c.kind.is_statement() else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
-        macro = self.macro_at(c.location.line, c.location.column)
+        macro = self.macro_at(c.location.line, self.col(c.location))
         stmt = StmtFact(len(self.facts.stmts), kind, role, parent, c.extent.start.line, c.extent.end.line,
                         function, lambda_id, macro.name if macro else None)
         if kind == "LABEL_STMT":
@@ -352,7 +381,7 @@ class _Collector:
             return ["root" if ch.kind.name in ("COMPOUND_STMT", "CXX_TRY_STMT") else None for ch in children]
         if role is None or kind not in STRUCTURAL or n == 0:
             return [None] * n
-        in_macro = self.macro_at(c.location.line, c.location.column) is not None
+        in_macro = self.macro_at(c.location.line, self.col(c.location)) is not None
         if kind == "COMPOUND_STMT":
             return ["item"] * n
         if kind == "IF_STMT":
@@ -404,13 +433,13 @@ class _Collector:
                 if depth == 0:
                     break
             elif tok.spelling == ";" and depth == 1:
-                semis.append((tok.location.line, tok.location.column))
+                semis.append((tok.location.line, self.col(tok.location)))
         if len(semis) != 2:
             self.facts.stmts[self._stack[-1][0]].loose = True
             return ["head"] * (n - 1) + ["body"]
         roles = []
         for ch in children[:-1]:
-            at = (ch.extent.start.line, ch.extent.start.column)
+            at = (ch.extent.start.line, self.col(ch.extent.start))
             roles.append("init" if at < semis[0] else "cond" if at < semis[1] else "inc")
         return roles + ["body"]
 
@@ -429,7 +458,7 @@ class _Collector:
             if child.kind == K.CXX_BASE_SPECIFIER:
                 cls.bases.append(self.qualified(child.type.get_declaration()) or child.spelling)
             elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE):
-                if self.macro_at(child.location.line, child.location.column):
+                if self.macro_at(child.location.line, self.col(child.location)):
                     continue  # members Q_OBJECT itself declares
                 notes = {a.spelling for a in child.get_children() if a.kind == K.ANNOTATE_ATTR}
                 entry = (child.spelling, child.location.line)
@@ -452,7 +481,7 @@ class _Collector:
 
     def on_function(self, c) -> FunctionFact | None:
         K = self.K
-        if self.macro_at(c.location.line, c.location.column):
+        if self.macro_at(c.location.line, self.col(c.location)):
             return None  # declared by a macro (Q_OBJECT's metaObject, QTEST_MAIN's main)
         parent = c.semantic_parent
         class_name = self.qualified(parent) if parent is not None and parent.kind in (
@@ -469,7 +498,7 @@ class _Collector:
             class_name=class_name,
             kind=kind,
             line=c.location.line,
-            col=c.location.column,
+            col=self.col(c.location),
             end_line=c.extent.end.line,
             is_definition=c.is_definition(),
             is_slot=bool(flags.get("slot")),
@@ -517,7 +546,7 @@ class _Collector:
         text = self.text(c.extent)
         match = re.match(r"\[([^\]]*)\]", text)
         captures = [p.strip() for p in match.group(1).split(",") if p.strip()] if match else []
-        lam = LambdaFact(len(self.facts.lambdas), c.location.line, c.location.column, c.extent.end.line,
+        lam = LambdaFact(len(self.facts.lambdas), c.location.line, self.col(c.location), c.extent.end.line,
                          function, parent_lambda, captures, stmt=self._stmt_id(function, parent_lambda))
         self.facts.lambdas.append(lam)
         return lam.id
@@ -563,7 +592,7 @@ class _Collector:
                 return "tested", None
             if kind == K.CALL_EXPR:
                 if parent.spelling in ("qCompare", "qVerify") or (
-                    self.macro_at(parent.location.line, parent.location.column)
+                    self.macro_at(parent.location.line, self.col(parent.location))
                     and parent.spelling.startswith("q") and "QTest" in self.qualified(parent.referenced)
                 ):
                     return "qtest", None
@@ -656,7 +685,7 @@ class _Collector:
         else:
             candidates.append(qualified)
         result, assigned = self.classify_result(c, parents)
-        macro = self.macro_at(c.location.line, c.location.column)
+        macro = self.macro_at(c.location.line, self.col(c.location))
         call = CallFact(
             id=len(self.facts.calls),
             name=c.spelling,
@@ -665,7 +694,7 @@ class _Collector:
             receiver=receiver,
             receiver_type=receiver_type,
             line=c.location.line,
-            col=c.location.column,
+            col=self.col(c.location),
             end_line=c.extent.end.line,
             function=function,
             lambda_id=lambda_id,
@@ -710,7 +739,7 @@ class _Collector:
         K = self.K
         args = list(c.get_arguments())
         explicit = [a for a in args if self._is_main(a.location) and a.extent.start.line > 0
-                    and (a.extent.start.line, a.extent.start.column) != (a.extent.end.line, a.extent.end.column)]
+                    and (a.extent.start.line, self.col(a.extent.start)) != (a.extent.end.line, self.col(a.extent.end))]
         lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR
                           or "(lambda at " in self.strip(a).type.get_canonical().spelling), None)  # or a stored one
         signal = None
@@ -719,7 +748,7 @@ class _Collector:
                 if node.kind == K.DECL_REF_EXPR and node.referenced is not None:
                     signal = self.qualified(node.referenced)
                     self.facts.symbols.append(SymbolUse(node.spelling, signal, "signal", node.location.line,
-                                                        node.location.column, call.function, call.lambda_id))
+                                                        self.col(node.location), call.function, call.lambda_id))
                     break
         if lam_index is not None:
             functor = "lambda"
@@ -749,7 +778,7 @@ class _Collector:
         var, owner = self._holder(c, parents)
         if parent_arg is not None:
             owner = "parent"
-        alloc = AllocationFact(c.location.line, c.location.column, type_name, "QObject" in ancestry, parent_arg,
+        alloc = AllocationFact(c.location.line, self.col(c.location), type_name, "QObject" in ancestry, parent_arg,
                                var, owner, function, lambda_id, text=self.text(c.extent),
                                stmt=self._stmt_id(function, lambda_id))
         self.facts.allocations.append(alloc)
@@ -816,13 +845,13 @@ class _Collector:
             if node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR):
                 var = node.spelling
                 break
-        self.facts.deletes.append(DeleteFact(c.location.line, c.location.column, var, function, lambda_id,
+        self.facts.deletes.append(DeleteFact(c.location.line, self.col(c.location), var, function, lambda_id,
                                              self._stmt_id(function, lambda_id)))
 
     def on_var(self, c, parents, function, lambda_id):
-        if self.macro_at(c.location.line, c.location.column):
+        if self.macro_at(c.location.line, self.col(c.location)):
             return
-        var = VariableFact(c.spelling, c.type.spelling, c.location.line, c.location.column, function, lambda_id,
+        var = VariableFact(c.spelling, c.type.spelling, c.location.line, self.col(c.location), function, lambda_id,
                            stmt=self._stmt_id(function, lambda_id))
         if c.type.get_canonical().kind == self.ci.TypeKind.RECORD and "QObject" in self.type_ancestry(c.type):
             var.qobject = True  # a QObject on the stack: destroyed at the end of its block
@@ -837,7 +866,7 @@ class _Collector:
                     and node.referenced is not None and node.referenced.kind in (self.K.VAR_DECL, self.K.FIELD_DECL):
                 var.inits.append(node.spelling)  # QMutexLocker locker(&mutex): the mutex it locks
         self.facts.variables.append(var)
-        self._var_index[(c.location.line, c.location.column)] = var
+        self._var_index[(c.location.line, self.col(c.location))] = var
 
     def on_ref(self, c, parents, function, lambda_id):
         ref = c.referenced
@@ -845,11 +874,11 @@ class _Collector:
             return
         if ref.kind in (self.K.FUNCTION_DECL, self.K.CXX_METHOD) and c.spelling:
             self.facts.symbols.append(SymbolUse(c.spelling, self.qualified(ref), "ref", c.location.line,
-                                                c.location.column, function, lambda_id))
+                                                self.col(c.location), function, lambda_id))
         if ref.kind != self.K.VAR_DECL:
             return
         loc = ref.location
-        var = self._var_index.get((loc.line, loc.column)) if self._is_main(loc) else None
+        var = self._var_index.get((loc.line, self.col(loc))) if self._is_main(loc) else None
         if var is None:
             if self._is_main(loc):
                 self.on_global(c, parents, function, lambda_id, ref)
@@ -879,16 +908,26 @@ class _Collector:
         if not write:  # a read that may not run (the right of && or ||, a branch of ?:) is on no path for sure
             var.read_stmts.append(stmt if self._unconditional(parents, c) else None)
 
+    def _macro_class(self, c, macro: MacroUse) -> None:
+        """A class a macro of the project defines: not analysed (code inside a macro expansion is not), so named
+        for the report's notice. Qt's macros (Q_OBJECT's QPrivateSignal, Q_DECLARE_METATYPE) are not named."""
+        if (macro.line, macro.col) in self._project_macros and c.spelling:
+            self.facts.macro_classes.append(MacroClass(self.qualified(c), c.location.line, macro.name))
+
+    def _project_file(self, name: str) -> bool:
+        """The main file, or a file beside it or below its folder: the code under review, not Qt's or the system's."""
+        if name not in self._project_files:
+            here = os.path.dirname(os.path.abspath(self.main))
+            self._project_files[name] = bool(name) and (name == self.main or
+                                                        os.path.abspath(name).startswith(here + os.sep))
+        return self._project_files[name]
+
     def _is_project(self, location) -> bool:
         """Declared in the main file or in a header beside it or below its folder (renderthread.h beside
         renderthread.cpp): the code under review, not Qt's or the system's."""
         if self._is_main(location):
             return True
-        name = location.file.name if location.file else ""
-        if name not in self._project_files:
-            here = os.path.dirname(os.path.abspath(self.main))
-            self._project_files[name] = bool(name) and os.path.abspath(name).startswith(here + os.sep)
-        return self._project_files[name]
+        return self._project_file(location.file.name if location.file else "")
 
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced
@@ -959,7 +998,7 @@ class _Collector:
         names = sorted({n.spelling for n in c.walk_preorder() if n.kind == K.DECL_REF_EXPR
                         and n.referenced is not None and n.referenced.kind == K.VAR_DECL})
         sizes = self._size_receivers(c)
-        macro = self.macro_at(c.location.line, c.location.column)
+        macro = self.macro_at(c.location.line, self.col(c.location))
         if macro is not None and macro.name in ASSERT_MACROS:
             return  # recorded from the macro's text in _finish, as a debug-only bound
         in_bound, readable = self._in_bound_if_true(children, op)  # the comparison's own value
@@ -1027,7 +1066,7 @@ class _Collector:
     def on_exit(self, c, function, lambda_id):
         K = self.K
         kind = {K.RETURN_STMT: "return", K.GOTO_STMT: "goto"}.get(c.kind, "throw")
-        macro = self.macro_at(c.location.line, c.location.column)
+        macro = self.macro_at(c.location.line, self.col(c.location))
         if macro is not None and kind == "return":
             kind = "qtest" if macro.name.startswith(("QCOMPARE", "QVERIFY", "QFAIL", "QSKIP", "QTRY", "QFETCH",
                                                      "QEXPECT")) else "return"

@@ -60,14 +60,14 @@ def note_class(collector, cls) -> None:
     file = "" if collector._is_main(cls.location) else os.path.basename(path)
     for child in cls.get_children():
         if child.kind == K.FIELD_DECL and child.spelling:
-            if collector.macro_at(child.location.line, child.location.column) and not file:
+            if collector.macro_at(child.location.line, collector.col(child.location)) and not file:
                 continue  # members a macro declares (Q_OBJECT's)
             default_init = _has_initializer(child)
             facts.fields.append(FieldFact(
                 name, child.spelling, child.type.spelling, child.location.line, file, default_init,
                 _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type)))
         elif child.kind == K.CONSTRUCTOR:
-            if not file and collector.macro_at(child.location.line, child.location.column):
+            if not file and collector.macro_at(child.location.line, collector.col(child.location)):
                 continue
             facts.ctors.append(CtorFact(
                 name, child.location.line, file,

@@ -21,6 +21,31 @@ NO_QT_VERSION = "none (--no-qt)"
 DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
 
 
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines as clang numbers them: only CR, LF and CRLF end a line (str.splitlines also breaks at form feeds,
+    vertical tabs, U+2028 ..., which would shift every line after one against clang's line numbers)."""
+    lines = LINE_BREAK_RE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def char_column(line: str, byte_column: int) -> int:
+    """clang's column (1-based, counted in UTF-8 bytes) as a 1-based column in characters (code points) of line.
+
+    Every column qtcheck keeps, slices source text with or reports is in characters; SARIF says so
+    (run.columnKind "unicodeCodePoints")."""
+    if line.isascii() or byte_column <= 1:
+        return byte_column
+    encoded = line.encode("utf-8")
+    before = byte_column - 1
+    # a column past the end of the line (clang's end of a token that closes it) stays past it by as many
+    return len(encoded[:before].decode("utf-8", "replace")) + 1 + max(0, before - len(encoded))
+
+
 @dataclass
 class Diagnostic:
     """A clang diagnostic: severity is 'warning', 'error' or 'fatal'."""
@@ -57,40 +82,69 @@ class Parsed:
     diagnostics: list[Diagnostic]
     degraded: bool = False  # parsed without Qt headers (--no-qt)
     preamble_includes: list = field(default_factory=list)  # include edges inside the precompiled preamble
+    notices: list[str] = field(default_factory=list)  # for the report: e.g. a cache folder that could not be used
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return self.source_lines(self.text)
+
+    @staticmethod
+    def source_lines(text: str) -> list[str]:
+        return source_lines(text)
 
 
 def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
     db_file = Path(build_dir) / "compile_commands.json"
+    if db_file.is_dir():
+        raise QtcheckError(f"{db_file}: a folder, not a compile database")
     if not db_file.is_file():
         raise QtcheckError(f"{db_file}: no compile_commands.json in the build dir given with -p")
     try:
-        entries = json.loads(db_file.read_text(encoding="utf-8"))
+        raw = db_file.read_bytes()
+    except OSError as exc:
+        raise QtcheckError(f"{db_file}: cannot read ({exc.strerror or exc})") from None
+    try:
+        entries = json.loads(raw.decode("utf-8"))
         if not isinstance(entries, list):
             raise ValueError("top level is not a list")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise QtcheckError(f"{db_file}: not a valid compile database ({exc})") from None
     target = path.resolve()
-    for entry in entries:
-        if not isinstance(entry, dict) or "file" not in entry:
-            raise QtcheckError(f"{db_file}: an entry has no 'file' key")
+    for number, entry in enumerate(entries, 1):
+        where = f"{db_file}: entry {number}"
+        if not isinstance(entry, dict):
+            raise QtcheckError(f"{where} is not an object")
+        if "file" not in entry:
+            raise QtcheckError(f"{where} has no 'file' key")
+        for key in ("file", "directory"):
+            if key in entry and not isinstance(entry[key], str):
+                raise QtcheckError(f"{where}: '{key}' is not a string")
         directory = Path(entry.get("directory", "."))
         file = Path(entry["file"])
         if not file.is_absolute():
             file = directory / file
-        if file.resolve() != target:
-            continue
+        try:
+            if file.resolve() != target:
+                continue
+        except (OSError, ValueError) as exc:  # a name with a NUL byte, a symlink loop
+            raise QtcheckError(f"{where}: 'file' cannot be resolved ({exc})") from None
         if "arguments" in entry:
-            argv = list(entry["arguments"])
+            argv = entry["arguments"]
+            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
+                raise QtcheckError(f"{where}: 'arguments' is not a list of strings")
         elif "command" in entry:
             import shlex
 
-            argv = shlex.split(entry["command"])
+            if not isinstance(entry["command"], str):
+                raise QtcheckError(f"{where}: 'command' is not a string")
+            try:
+                argv = shlex.split(entry["command"])
+            except ValueError as exc:  # "No closing quotation"
+                raise QtcheckError(f"{where}: 'command' cannot be split into arguments ({exc})") from None
         else:
             raise QtcheckError(f"{db_file}: the entry for {path} has neither 'arguments' nor 'command'")
+        if any("\0" in a for a in argv):
+            raise QtcheckError(f"{where}: an argument holds a NUL character")
         return _clean_compile_args(argv[1:], file, directory)
     raise QtcheckError(f"{db_file}: no entry for {path}")
 
@@ -144,20 +198,24 @@ def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
 def parse(path: Path, text: str, options: Options) -> Parsed:
     ci = toolchain.cindex()
     args, qt = compile_args(path, text, options)
-    pre = preamble.prepare(Path(options.cache_dir), text, args, str(path)) if options.cache_dir else None
+    notices: list[str] = []
+    pre = preamble.prepare(Path(options.cache_dir), text, args, str(path), notices) if options.cache_dir else None
     tu = preamble.parse_main(path, text, args, generated_includes(path, text), pre)
     diagnostics = []
+    lines = source_lines(text)
     for diag in tu.diagnostics:
         if diag.severity < ci.Diagnostic.Warning:
             continue
         loc = diag.location
         severity = {ci.Diagnostic.Warning: "warning", ci.Diagnostic.Error: "error"}.get(diag.severity, "fatal")
-        diagnostics.append(
-            Diagnostic(severity, loc.file.name if loc.file else "", loc.line, loc.column, diag.spelling)
-        )
+        name = loc.file.name if loc.file else ""
+        column = loc.column
+        if name == str(path) and 1 <= loc.line <= len(lines):
+            column = char_column(lines[loc.line - 1], column)
+        diagnostics.append(Diagnostic(severity, name, loc.line, column, diag.spelling))
     if options.no_qt and not options.build_dir:
         version = NO_QT_VERSION
     else:
         version = qt_discovery.qt_version(qt) if qt else "from compile database"
     return Parsed(path, text, tu, args, qt, version, diagnostics, degraded=options.no_qt and not options.build_dir,
-                  preamble_includes=pre.include_edges if pre else [])
+                  preamble_includes=pre.include_edges if pre else [], notices=notices)

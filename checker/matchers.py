@@ -15,8 +15,11 @@ from typing import Callable
 
 from . import cfg
 from .facts import Facts
+from .saferegex import compile_rule_regex
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
+# A list of regexes: rules.py compiles each with compile_rule_regex (RE2) when the rule file is loaded.
+REGEX_LIST = {**STR_LIST, "x-regex": True}
 
 
 @dataclass
@@ -946,9 +949,9 @@ def _style(name: str) -> str:
     return "camelCase"
 
 
-@matcher("naming", exempt=STR_LIST)
+@matcher("naming", exempt=REGEX_LIST)
 def naming(facts: Facts, params: dict) -> list[Site]:
-    exempt = [re.compile(p) for p in params.get("exempt", [])]
+    exempt = [compile_rule_regex(p) for p in params.get("exempt", [])]
     names: dict[str, tuple[int, int, str]] = {}
     for cls in facts.classes:
         names.setdefault(cls.name.split("::")[-1], (cls.line, 1, "class"))

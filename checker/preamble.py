@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,34 @@ from .errors import QtcheckError
 
 ANGLE_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*(//.*|/\*.*\*/\s*)?$")
 FORMAT = 1  # bump when the entry layout changes
+# libclang aborts the process (no report, a temporary file left) when a PCH does not fit on the disk, so the room is
+# checked first. A PCH is 3.2 to 3.7 times the size of the headers it holds (Qt 6.4's Core, Network, Test); four
+# times, plus headroom for other writers, is asked for.
+PCH_BYTES_PER_HEADER_BYTE = 4
+HEADROOM_BYTES = 64 * 1024 * 1024
+
+
+def full_notice(cache_dir) -> str:
+    return f"{cache_dir}: cache folder too full; files were parsed without the cache (slower, same results)"
+
+
+def unusable_notice(cache_dir, why: str) -> str:
+    return f"{cache_dir}: cache folder not usable ({why}); files were parsed without the cache (slower, same results)"
+
+
+class CacheUnusable(Exception):
+    """The cache folder cannot take this entry: the message is the report's notice."""
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space where folder lives (the tests replace this probe: a full disk cannot be made in CI)."""
+    return shutil.disk_usage(folder).free
+
+
+def _check_room(cache_dir: Path, headers: dict[str, list[int] | None]) -> None:
+    needed = PCH_BYTES_PER_HEADER_BYTE * sum(stamp[1] for stamp in headers.values() if stamp) + HEADROOM_BYTES
+    if free_bytes(cache_dir) < needed:
+        raise CacheUnusable(full_notice(cache_dir))
 
 
 @dataclass
@@ -34,9 +63,11 @@ def include_block(text: str) -> list[str]:
     The lines keep their numbers: every other line is blanked, so the header built from them has the
     main file's line numbers. Quoted includes end the block (they resolve against the file's folder).
     """
+    from .frontend import source_lines  # frontend imports this module
+
     out: list[str] = []
     in_comment = False
-    for line in text.splitlines():
+    for line in source_lines(text):
         stripped = line.strip()
         if in_comment:
             out.append("")
@@ -118,14 +149,35 @@ def _atomic_write(target: Path, write) -> None:
 
 
 def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: str) -> Preamble | None:
-    """Compile the block into a PCH and store it with its metadata; None when it does not compile cleanly."""
-    ci = toolchain.cindex()
+    """Compile the block into a PCH and store it with its metadata; None when it does not compile cleanly.
+    CacheUnusable when the cache folder has no room for it; nothing of the entry is left behind then."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    if free_bytes(cache_dir) < HEADROOM_BYTES:  # no room whatever the headers: spare the header parse
+        raise CacheUnusable(full_notice(cache_dir))
     # A header of its own per build: clang checks the PCH's inputs, so no other builder may rewrite it.
     fd, name = tempfile.mkstemp(dir=cache_dir, prefix=f"{key}.", suffix=".h")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(block) + "\n")
     header = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(block) + "\n")
+        built = _build_from(cache_dir, key, header, args, main)
+    except BaseException:
+        _unlink(header)
+        raise
+    if built is None:
+        _unlink(header)
+    return built
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: str) -> Preamble | None:
+    ci = toolchain.cindex()
     header_args = ["c++-header" if a == "c++" else a for a in args]
     index = ci.Index.create()
     try:
@@ -151,17 +203,32 @@ def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: st
     files.discard(str(header))
     headers = {f: _stamp(f) for f in sorted(files)}
     pch = cache_dir / f"{key}.pch"
-    _atomic_write(pch, tu.save)
-    meta = {"format": FORMAT, "key": key, "header": str(header), "edges": edges, "headers": headers,
-            "pch_size": pch.stat().st_size, "pch_sha256": _digest(pch)}
-    meta_path = cache_dir / f"{key}.json"
-    _atomic_write(meta_path, lambda tmp: Path(tmp).write_text(json.dumps(meta), encoding="utf-8"))
+    _check_room(cache_dir, headers)
+    try:
+        _atomic_write(pch, tu.save)
+    except ci.TranslationUnitSaveError as exc:
+        raise CacheUnusable(unusable_notice(cache_dir, str(exc))) from None
+    try:
+        meta = {"format": FORMAT, "key": key, "header": str(header), "edges": edges, "headers": headers,
+                "pch_size": pch.stat().st_size, "pch_sha256": _digest(pch)}
+        meta_path = cache_dir / f"{key}.json"
+        _atomic_write(meta_path, lambda tmp: Path(tmp).write_text(json.dumps(meta), encoding="utf-8"))
+    except BaseException:  # a PCH without its metadata is never used: do not leave it taking the room
+        _unlink(pch)
+        raise
     named = [(main if a == str(header) else a, b, line) for a, b, line in edges]
     return Preamble(pch, ["-include-pch", str(pch)], named, built=True)
 
 
-def prepare(cache_dir: Path, text: str, args: list[str], main: str) -> Preamble | None:
-    """A valid preamble for this file from the cache, built when missing, stale or corrupt; None without one."""
+def _remove_leftovers(cache_dir: Path, key: str) -> None:
+    """Temporary files of this entry that a killed builder left (the caller holds the entry's lock)."""
+    for leftover in cache_dir.glob(f".{key}.*.tmp"):
+        _unlink(leftover)
+
+
+def prepare(cache_dir: Path, text: str, args: list[str], main: str, notices: list[str] | None = None) -> Preamble | None:
+    """A valid preamble for this file from the cache, built when missing, stale or corrupt; None without one.
+    A cache folder that cannot take the entry (full, unwritable) adds a notice to notices."""
     block = include_block(text)
     if not block:
         return None
@@ -175,8 +242,18 @@ def prepare(cache_dir: Path, text: str, args: list[str], main: str) -> Preamble 
         # could leave one's PCH beside the other's metadata. The next one in finds the entry built.
         with open(cache_dir / f"{key}.lock", "a+b") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            return load(cache_dir, key, main) or build(cache_dir, key, block, args, main)
-    except OSError:  # an unwritable or full cache folder: parse without a preamble
+            found = load(cache_dir, key, main)
+            if found is not None:
+                return found
+            _remove_leftovers(cache_dir, key)
+            return build(cache_dir, key, block, args, main)
+    except CacheUnusable as exc:  # a full cache folder: parse without a preamble, and say so
+        if notices is not None:
+            notices.append(str(exc))
+        return None
+    except OSError as exc:  # an unwritable cache folder: the same
+        if notices is not None:
+            notices.append(unusable_notice(cache_dir, exc.strerror or str(exc)))
         return None
 
 

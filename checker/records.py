@@ -24,6 +24,15 @@ class ClassFact:
 
 
 @dataclass
+class MacroClass:
+    """A class a macro of the project expands to: qtcheck does not analyse code inside macro expansions."""
+
+    name: str
+    line: int
+    macro: str
+
+
+@dataclass
 class FunctionFact:
     name: str
     qualified: str

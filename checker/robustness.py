@@ -38,10 +38,11 @@ def file_notices(facts) -> list[str]:
     path = str(facts.path)
     if not any(line.strip() for line in facts.lines):
         return [f"{path}: empty file, nothing to check"]
+    out = macro_class_notices(facts)
     errors = facts.error_lines()
     if not errors:
-        return []
-    out = [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
+        return out
+    out += [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
            f"where clang recovered, and claims about the broken regions are unverifiable"]
     names = missing_names(errors)
     if names and not facts.degraded:
@@ -51,6 +52,17 @@ def file_notices(facts) -> list[str]:
     return out
 
 
+def macro_class_notices(facts) -> list[str]:
+    """Classes the project's own macros define: the walk does not enter macro expansions, so they go unchecked."""
+    found = getattr(facts, "macro_classes", [])
+    if not found:
+        return []
+    listed = [f"{c.name} (line {c.line}, macro {c.macro})" for c in found[:MAX_NAMES]]
+    more = f" and {len(found) - MAX_NAMES} more" if len(found) > MAX_NAMES else ""
+    return [f"{facts.path}: {len(found)} class(es) defined by a macro were not analysed (qtcheck does not look "
+            f"inside macro expansions; findings and claims about them are missing): {', '.join(listed)}{more}"]
+
+
 def notices(results: list[dict]) -> list[str]:
     """Notices for the top of the report, degraded mode first."""
     out: list[str] = []
@@ -58,4 +70,6 @@ def notices(results: list[dict]) -> list[str]:
         out.append(DEGRADED_NOTICE)
     for result in results:
         out += file_notices(result["facts"])
+    for result in results:  # run-wide ones (a full cache folder) once, however many files met them
+        out += [n for n in result.get("notices", []) if n not in out]
     return out

@@ -12,6 +12,7 @@ import yaml
 from .errors import QtcheckError
 from .facts import Facts
 from .matchers import MATCHERS, Site
+from .saferegex import RuleRegexError, compile_rule_regex
 from . import matchers_members, matchers_threads  # noqa: F401  (register their matchers)
 
 SEVERITIES = ["error", "warning", "note"]
@@ -140,12 +141,13 @@ def load_rule(path: Path) -> Rule:
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(params))
     if errors:
         raise QtcheckError(f"{path}: {_key_path(errors[0]).replace(chr(39), chr(39) + 'matcher.params.', 1)}")
-    for key in ("exempt",):
-        for pattern in params.get(key, []):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise QtcheckError(f"{path}: key 'matcher.params.{key}': bad regex {pattern!r} ({exc})") from None
+    for key, schema in MATCHERS[name].params.items():
+        if schema.get("x-regex"):
+            for pattern in params.get(key, []):
+                try:
+                    compile_rule_regex(pattern)
+                except RuleRegexError as exc:
+                    raise QtcheckError(f"{path}: key 'matcher.params.{key}': bad regex {pattern!r} ({exc})") from None
     return Rule(
         id=data["id"], title=data["title"], message=data["message"], severity=data["severity"],
         matcher=name, params=params, docs=data["docs"], source=path,

@@ -94,6 +94,23 @@ def _major_of(path: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# A builtin header each clang major version was the first to ship: the headers themselves say which clang they are
+# of, whatever their folder is called (a clang 14 tree copied into a folder named 18 lacks stdckdint.h).
+FIRST_SHIPPED_IN = {18: "stdckdint.h", 19: "ptrauth.h"}
+
+
+def _content_mismatch(path: Path, major: int) -> str | None:
+    """Why the headers in path are not clang major's, judged by which headers they hold; None when they fit."""
+    include = path / "include"
+    for version, header in sorted(FIRST_SHIPPED_IN.items()):
+        present = (include / header).is_file()
+        if version <= major and not present:
+            return f"it lacks include/{header}, which clang {version} and later ship: the headers of an older clang"
+        if version > major and present:
+            return f"it has include/{header}, which only clang {version} and later ship: the headers of a newer clang"
+    return None
+
+
 @functools.lru_cache(maxsize=None)
 def resource_dir(explicit: str | None = None) -> Path:
     """The -resource-dir to parse with: builtin headers matching libclang's major version."""
@@ -107,8 +124,11 @@ def resource_dir(explicit: str | None = None) -> Path:
             raise QtcheckError(
                 f"resource dir {path} is for clang {_major_of(path)} but libclang is {major}: {FIX_HINT}"
             )
+        why = _content_mismatch(path, major)
+        if why:
+            raise QtcheckError(f"resource dir {path} does not hold clang {major}'s builtin headers ({why}): {FIX_HINT}")
         return path
     for _origin, path in _candidates():
-        if _has_builtins(path) and _major_of(path) == major:
+        if _has_builtins(path) and _major_of(path) == major and _content_mismatch(path, major) is None:
             return path
     raise QtcheckError(f"no builtin headers of clang {major} (stddef.h) found: {FIX_HINT}")

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import EXAMPLE, FIXTURES, ROOT, run_cli
+from conftest import EXAMPLE, FIXTURES, ROOT, analyze, run_cli
 
 ROBUST = FIXTURES / "robustness"
 RULE = ("id: {id}\ntitle: t\nmessage: m\nseverity: note\nmatcher: {{name: discarded-result, params: "
@@ -109,6 +109,51 @@ def test_compile_commands_without_an_entry_for_the_file(tmp_path):
     db = [{"directory": str(tmp_path), "file": "other.cpp", "arguments": ["c++", "-c", "other.cpp"]}]
     (tmp_path / "compile_commands.json").write_text(json.dumps(db))
     refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "no entry for")
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"directory": "/", "command": "c++ -DX='unclosed -c {file}"},
+     "entry 1: 'command' cannot be split into arguments (No closing quotation)"),
+    ({"directory": "/", "command": ["c++", "-c", "{file}"]}, "entry 1: 'command' is not a string"),
+    ({"directory": "/", "file": 42, "arguments": ["c++"]}, "entry 1: 'file' is not a string"),
+    ({"directory": ["/"], "arguments": ["c++"]}, "entry 1: 'directory' is not a string"),
+    ({"directory": "/", "arguments": "c++ -c x.cpp"}, "entry 1: 'arguments' is not a list of strings"),
+    ({"directory": "/", "arguments": ["c++", 3, "-c"]}, "entry 1: 'arguments' is not a list of strings"),
+    ({"directory": "/", "arguments": ["c++", "-DX=\u0000", "-c"]}, "entry 1: an argument holds a NUL character"),
+    ({"directory": "/", "file": "a\u0000b.cpp", "arguments": ["c++"]}, "entry 1: 'file' cannot be resolved"),
+    ("not an object", "entry 1 is not an object"),
+    (["c++", "-c"], "entry 1 is not an object"),
+])
+def test_compile_commands_with_a_malformed_entry(tmp_path, entry, message):
+    if isinstance(entry, dict):
+        entry = {"file": str(EXAMPLE), **entry}
+        if isinstance(entry.get("command"), str):
+            entry["command"] = entry["command"].format(file=EXAMPLE)
+    (tmp_path / "compile_commands.json").write_text(json.dumps([entry]))
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "compile_commands.json: " + message)
+
+
+def test_compile_commands_that_is_a_folder_or_cannot_be_read(tmp_path, monkeypatch, capsys):
+    (tmp_path / "compile_commands.json").mkdir()
+    refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "compile_commands.json: a folder, not a compile database")
+    from pathlib import Path
+
+    from checker import cli
+
+    other = tmp_path / "build"
+    other.mkdir()
+    (other / "compile_commands.json").write_text("[]")
+    real = Path.read_bytes
+
+    def read_bytes(self):  # as if chmod 000 kept this process out (root reads any file)
+        if self.name == "compile_commands.json":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert cli.main([str(EXAMPLE), "-p", str(other), "--no-cache"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"qtcheck: {other / 'compile_commands.json'}: cannot read (Permission denied)\n"
 
 
 def test_a_good_compile_database_is_used(tmp_path):
@@ -446,3 +491,218 @@ def test_ctrl_c_while_starting_or_running_is_one_line():
         _, err = proc.communicate(timeout=120)
         assert "Traceback" not in err, (delay, err)
         assert err in ("", "qtcheck: interrupted\n"), (delay, err)
+
+
+# ---------- hostile input, round two (issue #15) ----------
+
+NAMING_RULE = ("id: x-naming\ntitle: t\nmessage: m\nseverity: note\n"
+               "matcher: {{name: naming, params: {{exempt: [{pattern}]}}}}\ndocs: {{what: w, why: y, example: e}}\n")
+
+
+def test_rule_regexes_take_linear_time_on_long_names(tmp_path):
+    """`on_\\w+_\\w+` (built in) and `(a+)+_x` (a user's) backtrack for minutes in Python's re on a 100 KB name."""
+    import time
+
+    src = tmp_path / "long.cpp"
+    src.write_text("void someValue() {}\nvoid on_" + "a_" * 50000 + "a$() {}\nvoid " + "a" * 100000 + "_y() {}\n")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "user.yaml").write_text(NAMING_RULE.format(pattern="'(a+)+_x'"))
+    start = time.monotonic()
+    data = report(str(src), "--rules", str(tmp_path / "rules"), "--no-cache")
+    assert time.monotonic() - start < 30
+    got = sorted((f["rule"], f["line"]) for f in data["findings"] if f["rule"] in ("mixed-naming", "x-naming"))
+    assert got == [("mixed-naming", 2), ("mixed-naming", 3), ("x-naming", 2), ("x-naming", 3)]
+
+
+def test_the_builtin_exempt_patterns_still_exempt_what_they_did():
+    from checker import rules as rules_mod
+    from checker.saferegex import compile_rule_regex
+
+    exempt = next(r for r in rules_mod.load_rules() if r.id == "mixed-naming").params["exempt"]
+    names = ["tst_QLocalSocket", "pingPong_data", "on_button_clicked", "qt_metacall", "MAX_SIZE", "init"]
+    assert all(any(compile_rule_regex(p).fullmatch(n) for p in exempt) for n in names)
+    assert not any(compile_rule_regex(p).fullmatch("chunk_size") for p in exempt)
+
+
+@pytest.mark.parametrize("pattern, why", [("'(a)\\1'", "invalid escape sequence"),
+                                          ("'(?<!x)y'", "invalid perl operator")])
+def test_a_rule_regex_the_linear_engine_cannot_compile_is_refused(tmp_path, pattern, why):
+    (tmp_path / "naming.yaml").write_text(NAMING_RULE.format(pattern=pattern))
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)), "naming.yaml", "key 'matcher.params.exempt'",
+            "bad regex", why, "RE2 syntax")
+
+
+def test_non_ascii_before_a_call_keeps_the_evidence_and_columns_in_characters(tmp_path):
+    """clang's columns count UTF-8 bytes; slicing the line by them garbled the code and made a false error."""
+    path = (ROBUST / "non_ascii_columns.cpp").resolve()
+    facts, _ = analyze(path)
+    lines = path.read_text().splitlines()
+    assert {c.text: (c.line, c.col) for c in facts.calls if c.name in ("read", "open")} == {
+        "file.read(buffer.data(), n)": (9, lines[8].index("file.read") + 1),
+        "file.open(QIODevice::ReadOnly)": (10, lines[9].index("file.open") + 1)}
+    data = report(str(path), "--no-cache")
+    assert [(f["rule"], f["line"], f["column"]) for f in data["findings"] if f["severity"] != "note"] == [
+        ("unchecked-result", 10, 17)]  # no unbounded-read: n <= buffer.size() guards the read
+    sarif = json.loads(run_cli(str(path), "--no-cache", "--format", "sarif").stdout)
+    assert sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+    src = tmp_path / "broken.cpp"
+    src.write_text('const char *s = "\u00e9\u00e9\u00e9"; int x = ;\n')
+    [diag] = report(str(src), "--no-cache")["files"][0]["diagnostics"]
+    assert diag["column"] == 'const char *s = "\u00e9\u00e9\u00e9"; int x = ;'.index(";", 22) + 1
+
+
+def test_char_column_counts_code_points():
+    from checker.frontend import char_column
+
+    assert char_column("int x;", 5) == 5
+    assert char_column("/* gr\u00f6\u00dfe */ f();", len("/* gr\u00f6\u00dfe */ ".encode()) + 1) == 13
+    assert char_column("\U0001f600 f();", 6) == 3  # an emoji: four bytes, one code point
+    assert char_column("\u00e9", 4) == 3  # past the end of the line stays past it
+
+
+def test_classes_a_macro_of_the_file_defines_are_named_in_a_notice():
+    path = ROBUST / "macro_classes.cpp"
+    data = report(str(path), "--no-cache")
+    assert data["notices"] == [
+        f"{path}: 2 class(es) defined by a macro were not analysed (qtcheck does not look inside macro expansions; "
+        f"findings and claims about them are missing): Worker (line 14, macro DECLARE_WORKER), "
+        f"Holder (line 15, macro PLAIN_HOLDER)"]  # not Q_OBJECT's QPrivateSignal, not Q_DECLARE_METATYPE's
+    assert [(f["rule"], f["line"]) for f in data["findings"] if f["rule"] == "unchecked-result"] == [
+        ("unchecked-result", 24)]
+    assert report(str(path))["notices"] == data["notices"]  # the same through the preamble and facts cache
+
+
+def _unreadable_folder(monkeypatch, locked):
+    """As if `chmod 000 locked` kept this process out (root reads any folder, so listing it is made to fail)."""
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.path.abspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_subfolder_is_named_in_a_notice(tmp_path, monkeypatch, capsys):
+    from checker import cli
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "locked").mkdir()
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "ok" / "a.cpp")
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "locked" / "b.cpp")
+    _unreadable_folder(monkeypatch, tmp_path / "locked")
+    assert cli.main([str(tmp_path), "--format", "json", "-j", "1", "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert err == "" and [f["path"] for f in data["files"]] == [str(tmp_path / "ok" / "a.cpp")]
+    assert data["notices"] == [f"{tmp_path / 'locked'}: folder not read (Permission denied); the C++ files in it "
+                               f"were not checked"]
+
+
+def test_a_folder_whose_only_subfolder_is_unreadable_is_refused_saying_why(tmp_path, monkeypatch, capsys):
+    from checker import cli
+
+    (tmp_path / "locked").mkdir()
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "locked" / "b.cpp")
+    _unreadable_folder(monkeypatch, tmp_path / "locked")
+    assert cli.main([str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"qtcheck: no C++ files in {tmp_path} (could not read {tmp_path / 'locked'}: "
+                                 f"Permission denied)\n")
+
+
+def _fake_resource_dir(root, name, drop=(), add=()):
+    """The real builtin headers, linked one by one into root/<name>/include, less drop and plus add."""
+    from checker import toolchain
+
+    real = toolchain.resource_dir() / "include"
+    fake = root / name
+    (fake / "include").mkdir(parents=True)
+    for entry in real.iterdir():
+        if entry.name not in drop:
+            (fake / "include" / entry.name).symlink_to(entry)
+    for extra in add:
+        (fake / "include" / extra).write_text("/* a header of a newer clang */\n")
+    return fake
+
+
+@pytest.mark.parametrize("drop, add, why", [
+    (("stdckdint.h",), (), "it lacks include/stdckdint.h, which clang 18 and later ship: the headers of an older clang"),
+    ((), ("ptrauth.h",), "it has include/ptrauth.h, which only clang 19 and later ship: the headers of a newer clang")])
+def test_builtin_headers_of_another_clang_in_a_folder_named_18_are_refused(tmp_path, drop, add, why):
+    fake = _fake_resource_dir(tmp_path / "lib" / "clang", "18", drop, add)
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--resource-dir", str(fake)),
+            f"resource dir {fake} does not hold clang 18's builtin headers ({why})", "--resource-dir")
+
+
+def test_clang_18_builtin_headers_in_a_folder_of_any_name_are_used(tmp_path):
+    fake = _fake_resource_dir(tmp_path, "builtins")
+    data = report(str(ROBUST / "plain_qt.cpp"), "--resource-dir", str(fake), "--no-cache")
+    assert data["files"][0]["diagnostics"] == [] and [f["rule"] for f in data["findings"]].count("unchecked-result") == 1
+
+
+def _cache_run(capsys, cache, *extra):
+    from checker import cli
+
+    status = cli.main([str(ROBUST / "plain_qt.cpp"), "--format", "json", "-j", "1", "--cache-dir", str(cache), *extra])
+    out, err = capsys.readouterr()
+    assert status == 0 and err == "", err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("free, kept", [(0, [".lock"]),  # nothing free: nothing kept
+                                        (65 * 1024 * 1024, [".json", ".lock"])])  # room for the facts, not the PCH
+def test_a_full_cache_folder_means_no_cache_and_a_notice(tmp_path, monkeypatch, capsys, free, kept):
+    """libclang aborts the process when a PCH does not fit on the disk: the room is checked before saving."""
+    from checker import preamble
+
+    plain = _cache_run(capsys, tmp_path / "unused", "--no-cache")
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(preamble, "free_bytes", lambda folder: free)
+    data = _cache_run(capsys, cache)
+    assert data["notices"] == [f"{cache}: cache folder too full; files were parsed without the cache "
+                               f"(slower, same results)"]
+    assert data["findings"] == plain["findings"] and data["files"] == plain["files"]
+    assert sorted(p.suffix for p in cache.rglob("*") if p.is_file()) == kept  # no PCH, header or temporary file
+
+
+def test_a_failing_pch_write_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
+    from checker import toolchain
+
+    ci = toolchain.cindex()
+
+    def save(tu, filename):  # as clang does when the disk fills: part of the file written, then the error
+        with open(filename, "wb") as handle:
+            handle.write(b"CPCH" * 1000)
+        raise ci.TranslationUnitSaveError(ci.TranslationUnitSaveError.ERROR_UNKNOWN, "No space left on device")
+
+    monkeypatch.setattr(ci.TranslationUnit, "save", save)
+    cache = tmp_path / "cache"
+    data = _cache_run(capsys, cache)
+    assert len(data["notices"]) == 1 and data["notices"][0].startswith(f"{cache}: cache folder not usable (")
+    assert sorted(p.suffix for p in cache.rglob("*") if p.is_file()) == [".json", ".lock"]  # the facts entry only
+
+
+def test_temporary_files_a_killed_builder_left_are_removed(tmp_path, capsys):
+    cache = tmp_path / "cache"
+    _cache_run(capsys, cache)
+    [pch] = cache.glob("*.pch")
+    key = pch.stem
+    for path in [pch, pch.with_suffix(".json")] + list((cache / "facts").glob("*.json")):
+        path.unlink()
+    leftover = cache / f".{key}.pch.x1y2z3.tmp"
+    leftover.write_bytes(b"half a PCH")
+    _cache_run(capsys, cache)
+    assert not leftover.exists() and pch.exists()
+
+
+def test_form_feeds_and_unicode_line_separators_do_not_shift_lines(tmp_path):
+    """clang ends lines at CR and LF only; str.splitlines also at \\f, \\v, U+2028 ..., which shifted the quoted code."""
+    src = tmp_path / "paged.cpp"
+    src.write_text("#include <QtCore/QFile>\n\f\n// a comment \u2028 with a line separator\nvoid f(QFile &file)\n{\n"
+                   "    file.open(QIODevice::ReadOnly);\n}\n", encoding="utf-8")
+    data = report(str(src), "--no-cache")
+    assert data["files"][0]["lines"] == 7
+    [finding] = [f for f in data["findings"] if f["rule"] == "unchecked-result"]
+    assert (finding["line"], finding["source"]) == (6, "file.open(QIODevice::ReadOnly);")

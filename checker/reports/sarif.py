@@ -107,6 +107,7 @@ def render(report: dict, rules: list | None = None, **_options) -> str:
         "tool": {"driver": {"name": "qtcheck", "version": report["tool"]["version"],
                             "semanticVersion": report["tool"]["version"], "rules": descriptors}},
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",  # columns count characters of the line, never UTF-8 bytes
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
         "results": results,
     }
