@@ -334,10 +334,36 @@ def _factory(alloc, factories: dict) -> str | None:
                  if alloc.factory == name or alloc.factory.endswith("::" + name)), None)
 
 
+def constructors(facts: Facts) -> dict[str, list]:
+    """The constructors the file defines, by class, in the file's order."""
+    out: dict[str, list] = {}
+    for fn in facts.functions:
+        if fn.kind == "constructor" and fn.is_definition and fn.class_name:
+            out.setdefault(fn.class_name, []).append(fn)
+    return out
+
+
+def member_anchor(f, ctors: list) -> int | None:
+    """The line a data member answers claims at: its declaration in the main file; for a member of a project
+    header, the first constructor the file defines for its class (None: the file defines none)."""
+    if not f.file:
+        return f.line
+    return ctors[0].line if ctors else None
+
+
+def _needs_no_owner(line: int, col: int, text: str, subjects: dict, owner: str, parent, deleted_at: str, type_: str,
+                    name: str, evidence: list[int], scope) -> Site:
+    """A QObject that needs no owner. It answers only what a claim states of it ("never deleted"), not whether
+    it is the rule's finding: a claim that brings the rule up with other words ("captures a raw pointer to `x`")
+    is not about how x was made."""
+    return Site(line, col, False, text, subjects,
+                {"owner": owner, "parent": parent, "deleted_at": [deleted_at], "type": type_, "text": name,
+                 "owner_text": text, "early_exit": False, "exits_between": [], "leak_path": [],
+                 "statements_only": True}, evidence=evidence, scope=scope, reported=False)
+
+
 def _lifetime_sites(facts: Facts) -> list[Site]:
-    """QObjects that need no owner: on the stack, or data members held by value. They answer only what a claim
-    states of them ("never deleted"), not whether they are the rule's finding: a claim that brings the rule up
-    with other words ("captures a raw pointer to `x`") is not about how x was made."""
+    """QObjects on the stack, and data members held by value."""
     sites = []
     for v in facts.variables:
         if not v.qobject:
@@ -345,29 +371,20 @@ def _lifetime_sites(facts: Facts) -> list[Site]:
         where = "a lambda" if v.lambda_id is not None else f"{_short(v.function)}()"
         text = f"`{v.name}` is a {v.type} on the stack of {where}: it is destroyed when its block ends at line " \
                f"{v.block_end}"
-        sites.append(Site(v.line, v.col, False, text,
-                          _merge({"type": [v.type], "variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
-                          {"owner": "stack", "parent": None, "deleted_at": [f"at the end of its block (line {v.block_end})"],
-                           "type": v.type, "text": v.name, "owner_text": text, "early_exit": False,
-                           "exits_between": [], "leak_path": [], "statements_only": True},
-                          evidence=[v.block_end], scope=_scope(facts, v.function), reported=False))
-    ctors = {}
-    for fn in facts.functions:
-        if fn.kind == "constructor" and fn.is_definition:
-            ctors.setdefault(fn.class_name, fn)
+        sites.append(_needs_no_owner(
+            v.line, v.col, text, _merge({"type": [v.type], "variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
+            "stack", None, f"at the end of its block (line {v.block_end})", v.type, v.name, [v.block_end],
+            _scope(facts, v.function)))
+    ctors = constructors(facts)
     for f in facts.fields:
-        if not f.qobject or f.kind != "class":
-            continue
-        anchor = f.line if not f.file else (ctors[f.cls].line if f.cls in ctors else None)
-        if anchor is None:
+        anchor = member_anchor(f, ctors.get(f.cls, []))
+        if not f.qobject or f.kind != "class" or anchor is None:
             continue
         where = f"{f.file}:{f.line}" if f.file else f"line {f.line}"
         text = f"`{f.name}` is a {f.type} held by value in {f.cls} ({where}): it is destroyed with its {f.cls}"
-        sites.append(Site(anchor, 1, False, text, {"type": [f.type], "variable": [f.name, f"{f.cls}::{f.name}"],
-                                                   "class": [f.cls]},
-                          {"owner": "member", "parent": f.cls, "deleted_at": [f"with its {f.cls}"], "type": f.type,
-                           "text": f.name, "owner_text": text, "early_exit": False, "exits_between": [],
-                           "leak_path": [], "statements_only": True}, reported=False))
+        sites.append(_needs_no_owner(
+            anchor, 1, text, {"type": [f.type], "variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls]},
+            "member", f.cls, f"with its {f.cls}", f.type, f.name, [], None))
     return sites
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from .facts import Facts
-from .matchers import Site, _short, function_names, matcher
+from .matchers import Site, _short, constructors, function_names, matcher, member_anchor
 
 
 def _where_declared(f) -> str:
     return f"{f.file}:{f.line}" if f.file else f"line {f.line}"
 
 
-def _ctor_sets(facts: Facts, ctor, f, calls_by_fn, writes_by_fn) -> tuple[bool | None, int | None, str]:
+def _ctor_sets(ctor, f, calls_by_fn, writes_by_fn, defs) -> tuple[bool | None, int | None, str]:
     """Whether one constructor definition sets member f: (set, line, how)."""
     for member, line in ctor.member_inits:
         if member == f.name:
@@ -23,13 +23,12 @@ def _ctor_sets(facts: Facts, ctor, f, calls_by_fn, writes_by_fn) -> tuple[bool |
         return True, written, "in its body"
     unknown = None
     for call in calls_by_fn.get(ctor.qualified, []):
-        callee = facts.function_named(call.qualified)
-        if callee is None or not callee.is_definition:
+        if call.qualified not in defs:
             unknown = unknown or call
             continue
-        line = writes_by_fn.get((callee.qualified, field))
+        line = writes_by_fn.get((call.qualified, field))
         if line:
-            return True, call.line, f"through {_short(callee.qualified)}() (line {line})"
+            return True, call.line, f"through {_short(call.qualified)}() (line {line})"
     if unknown is not None:
         return None, unknown.line, f"it calls {_short(unknown.qualified)}(), whose body this file does not show"
     return False, None, ""
@@ -38,27 +37,31 @@ def _ctor_sets(facts: Facts, ctor, f, calls_by_fn, writes_by_fn) -> tuple[bool |
 @matcher("member-init")
 def member_init(facts: Facts, params: dict) -> list[Site]:
     writes_by_fn: dict[tuple[str, str], int] = {}
-    for m in facts.members:
-        if m.write and m.lambda_id is None and m.function:
-            key = (m.function, m.field)
-            writes_by_fn[key] = min(writes_by_fn.get(key, m.line), m.line)
     first_write: dict[str, tuple[int, str]] = {}
     for m in sorted(facts.members, key=lambda m: m.line):
-        if m.write and m.field not in first_write:
-            first_write[m.field] = (m.line, m.function or "")
-    defined = [fn for fn in facts.functions if fn.kind == "constructor" and fn.is_definition]
-    calls_by_fn: dict[str, list] = {}
+        if not m.write:
+            continue
+        first_write.setdefault(m.field, (m.line, m.function or ""))
+        if m.lambda_id is None and m.function:
+            writes_by_fn.setdefault((m.function, m.field), m.line)
+    defs = {fn.qualified for fn in facts.functions if fn.is_definition}
+    ctors = constructors(facts)
+    by_name = {c.qualified: c for cs in ctors.values() for c in cs}
+    calls_by_fn: dict[str, list] = {}  # calls a constructor makes to its own class's non-const methods
     for call in facts.calls:
-        fn = facts.function_named(call.function)
-        if fn is not None and fn.kind == "constructor" and call.lambda_id is None and fn.class_name \
-                and call.mutates and call.qualified.startswith(fn.class_name + "::") \
-                and call.receiver in (None, "", "this"):
+        fn = by_name.get(call.function)
+        if fn is not None and call.lambda_id is None and call.mutates \
+                and call.qualified.startswith(fn.class_name + "::") and call.receiver in (None, "", "this"):
             calls_by_fn.setdefault(fn.qualified, []).append(call)
+    declared_by_class: dict[str, list] = {}
+    for c in facts.ctors:
+        if not c.copies and not c.deleted:
+            declared_by_class.setdefault(c.cls, []).append(c)
     sites = []
     for f in facts.fields:
-        own = [c for c in defined if c.class_name == f.cls]
-        declared = [c for c in facts.ctors if c.cls == f.cls and not c.copies and not c.deleted]
-        anchor = f.line if not f.file else (own[0].line if own else None)
+        own = ctors.get(f.cls, [])
+        declared = declared_by_class.get(f.cls, [])
+        anchor = member_anchor(f, own)
         if anchor is None:
             continue
         name = f"`{f.name}` ({f.type}, {_where_declared(f)})"
@@ -75,7 +78,7 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
         else:
             said, unknown, missing = [], [], []
             for c in own:
-                state_c, line, how = _ctor_sets(facts, c, f, calls_by_fn, writes_by_fn)
+                state_c, line, how = _ctor_sets(c, f, calls_by_fn, writes_by_fn, defs)
                 where = f"{_short(c.qualified)}() at line {c.line}"
                 if state_c:
                     said.append(f"{where} sets it {how}")
@@ -108,7 +111,8 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
         site = Site(anchor, 1, state is False, text,
                     {"variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls], "type": [f.type],
                      "function": [n for c in own for n in function_names(c.qualified)]},
-                    {"initialized": state, "read_early": False if state else None}, evidence=[ln for ln in dict.fromkeys(evidence) if ln and ln != anchor])
+                    {"initialized": state, "read_early": False if state else None},
+                    evidence=[ln for ln in dict.fromkeys(evidence) if ln and ln != anchor])
         if f.file and own:  # a header's member answers at the constructor that should set it
             site.end_line = own[0].end_line
         site.reported = False

@@ -706,10 +706,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         asserts = "absent" if reading.polarity == polarity.FINE else "present"
         denied = [t.name for t in tokens if _denied(segments[t.segment], t)]
         if base:
-            # the code the claim names here that this rule cannot take ("the socket from `nextPendingConnection()`")
+            # calls the claim names that a rule judging it on every site cannot look up ("the socket from
+            # `nextPendingConnection()` leaks"): the part is about something the rule cannot place
             unplaced = [] if subjects or not rule.claims.get("exhaustive") or asserts == "absent" else list(
-                dict.fromkeys(t.name for t in own_tokens(rid) if "callee" in t.kinds))  # calls a rule that would
-            # judge the claim on every site cannot look up ("the socket from `nextPendingConnection()` leaks")
+                dict.fromkeys(t.name for t in own_tokens(rid) if "callee" in t.kinds))
             parts += [Part(_says(rule, s), rules=[rid], subjects=s, asserts=asserts, unplaced=unplaced,
                            polarity=reading.polarity, reading=reading.why,
                            denied=[n for n in denied if any(n in v for v in s.values())]) for s in splits]
