@@ -13,11 +13,12 @@ from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness
 from . import factcache, outputs as outputs_mod, parallel, preamble
-from .errors import QtcheckError
+from .errors import QtcheckError, short
 from .reports import RENDERERS
 
 CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_MESSAGE = 1000  # characters of a refusal on stderr
 FAIL_ON = {"finding", "confirmed", "refuted", "unverifiable", "partly"}
 
 
@@ -188,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, AttributeError, ValueError):
             pass
         return 141  # 128 + SIGPIPE
-    except QtcheckError as exc:
-        print(f"qtcheck: {exc}", file=sys.stderr)
+    except QtcheckError as exc:  # one line, whatever the message holds
+        print(f"qtcheck: {short(str(exc), MAX_MESSAGE)}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("qtcheck: interrupted", file=sys.stderr)
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; QTCHECK_DEBUG=1 shows it
         if os.environ.get("QTCHECK_DEBUG"):
             raise
-        print(f"qtcheck: internal error: {type(exc).__name__}: {exc} (QTCHECK_DEBUG=1 shows the traceback)",
+        print(f"qtcheck: internal error: {type(exc).__name__}: {short(str(exc))} (QTCHECK_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 2
 

@@ -312,7 +312,12 @@ def test_the_code_has_no_shell_eval_or_unsafe_yaml():
         assert "exec(" not in text.replace(".exec(", "").replace("exec()", ""), path
         for loader in ("yaml.load(", "yaml.unsafe_load", "yaml.full_load", "Loader=yaml.Loader", "UnsafeLoader"):
             assert loader not in text, (path, loader)
-    assert "yaml.safe_load" in (ROOT / "checker" / "rules.py").read_text()
+    # every YAML file is read through the one guarded loader (limits on nesting and aliases)
+    for name in ("rules.py", "claims.py"):
+        assert "yamlio.load_file(" in (ROOT / "checker" / name).read_text(), name
+    for path in sources:
+        if path.name != "yamlio.py":
+            assert "yaml.safe_load(" not in path.read_text() and "SafeLoader" not in path.read_text(), path
 
 
 def test_a_source_file_is_opened_read_only():
@@ -446,3 +451,66 @@ def test_ctrl_c_while_starting_or_running_is_one_line():
         _, err = proc.communicate(timeout=120)
         assert "Traceback" not in err, (delay, err)
         assert err in ("", "qtcheck: interrupted\n"), (delay, err)
+
+
+# ---------- hostile YAML: deep nesting, alias bombs, long echoes (issue #15) ----------
+
+def _laughs(levels: int, top: str) -> str:
+    """A "billion laughs": each level a list of nine aliases of the level below."""
+    lines = ['l0: &l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]']
+    lines += [f"l{i}: &l{i} [{','.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\n{top}: *l{levels - 1}\n"
+
+
+def _yaml_input(tmp_path, kind: str, text: str) -> list[str]:
+    if kind == "claims":
+        (tmp_path / "c.yaml").write_text(text)
+        return ["--claims", str(tmp_path / "c.yaml")]
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(text)
+    return ["--rules", str(tmp_path / "rules")]
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+@pytest.mark.parametrize("shape", ["flow", "block", "mapping"])
+def test_yaml_nested_100000_deep_is_refused_with_the_nesting_limit(tmp_path, kind, shape):
+    n = 100_000
+    text = {"flow": "review: r\nclaims: " + "[" * n + "]" * n + "\n",
+            "block": "review: r\nclaims:\n" + "- " * n + "x\n",
+            "mapping": "id: " + "{a: " * n + "1" + "}" * n + "\n"}[shape]
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text))
+    refused(result)
+    assert "nesting" in result.stderr, result.stderr  # ours (100 levels) or libyaml's own flow limit
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_yaml_nested_past_the_limit_names_the_limit(tmp_path, kind):
+    text = "review: r\nclaims: " + "[" * 500 + "]" * 500 + "\n"
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text)),
+            "nests deeper than 100 levels", "the YAML nesting limit")
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_a_yaml_alias_bomb_is_refused_at_once_with_a_short_line(tmp_path, kind):
+    import time
+
+    text = "review: r\n" + _laughs(9, "claims")
+    assert len(text) < 500
+    start = time.monotonic()
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text))
+    assert time.monotonic() - start < 20
+    refused(result, "expands to over 200000 nodes", "the YAML size limit")
+    assert len(result.stderr) < 300
+
+
+def test_a_yaml_alias_that_holds_itself_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text("review: r\nclaims: &c [*c]\n")
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml")), "holds itself through the alias")
+
+
+def test_a_schema_error_quotes_the_input_briefly(tmp_path):
+    """A bomb small enough to load, in the wrong place: the message names the key and cuts the value short."""
+    (tmp_path / "c.yaml").write_text("review: r\n" + _laughs(5, "x").replace("\nx: *l4", "\nclaims: [*l4]"))
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"))
+    refused(result, "c.yaml: key '(top)'")
+    assert len(result.stderr) < 400, len(result.stderr)
