@@ -118,8 +118,8 @@ def load_claims(location: str, rules: list[Rule]) -> list[Claim]:
         files = sorted(path.glob("*.y*ml"))
         if not files:
             raise QtcheckError(f"{path}: no claims YAML files in this folder")
-    elif path.is_file():
-        files = [path]
+    elif path.exists():
+        files = [path]  # a FIFO or a device is refused when read, with what it is
     else:
         raise QtcheckError(f"{path}: claims file or folder not found")
     out: list[Claim] = []

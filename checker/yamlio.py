@@ -10,12 +10,11 @@ then is the document loaded.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import yaml
 
+from . import files
 from .errors import QtcheckError, short
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -78,35 +77,17 @@ def safe_load(text: str):
 def read_text(path: Path, what: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The UTF-8 text of a regular file of at most max_bytes, read without ever blocking on a FIFO or a device."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        data = files.read_bounded(path, max_bytes)
+    except files.NotRegular as exc:
+        raise QtcheckError(f"{path}: {exc}; a {what} must be one") from None
     except OSError as exc:
         raise QtcheckError(f"{path}: cannot read {what} ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise QtcheckError(f"{path}: not a regular file ({file_kind(path)}); a {what} must be one")
-        try:
-            data = handle.read(max_bytes + 1)
-        except OSError as exc:
-            raise QtcheckError(f"{path}: cannot read {what} ({exc.strerror})") from None
     if len(data) > max_bytes:
         raise QtcheckError(f"{path}: {what} is over the limit of {max_bytes} bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise QtcheckError(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
-
-
-def file_kind(path) -> str:
-    """What a path that is not a regular file is: 'a FIFO', 'a character device', ..."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return "unreadable"
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def load_file(path: Path, what: str):

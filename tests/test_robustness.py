@@ -321,13 +321,18 @@ def test_the_code_has_no_shell_eval_or_unsafe_yaml():
 
 
 def test_a_source_file_is_opened_read_only():
+    """read_source reads through files.read_bounded, whose only open is os.open(..., O_RDONLY | ...)."""
     import ast
 
     tree = ast.parse((ROOT / "checker" / "cli.py").read_text())
     read_source = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "read_source")
-    modes = [c.args[1].value for c in ast.walk(read_source)
-             if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "open" and len(c.args) > 1]
-    assert modes == ["rb"]
+    calls = [ast.unparse(c.func) for c in ast.walk(read_source) if isinstance(c, ast.Call)]
+    assert "files.read_bounded" in calls and "open" not in calls
+    tree = ast.parse((ROOT / "checker" / "files.py").read_text())
+    opens = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and ast.unparse(c.func) in ("open", "os.open")]
+    assert len(opens) == 1 and ast.unparse(opens[0].func) == "os.open"
+    flags = ast.unparse(opens[0].args[1])
+    assert "O_RDONLY" in flags and not any(w in flags for w in ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"))
 
 
 # ---------- --output never lands on an input ----------
@@ -514,3 +519,90 @@ def test_a_schema_error_quotes_the_input_briefly(tmp_path):
     result = run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"))
     refused(result, "c.yaml: key '(top)'")
     assert len(result.stderr) < 400, len(result.stderr)
+
+
+# ---------- FIFOs, devices and slow parses (issue #15) ----------
+
+def _run_bounded(*args: str, timeout: float = 90, **kw):
+    """run_cli that fails the test instead of hanging it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "qtcheck"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=kw.get("stdin", subprocess.DEVNULL), cwd=kw.get("cwd", ROOT),
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize("make, kind", [(os.mkfifo, "a FIFO"),
+                                        (lambda p: os.symlink("/dev/zero", p), "a character device")])
+def test_a_source_that_is_not_a_regular_file_is_refused(tmp_path, make, kind):
+    make(tmp_path / "x.cpp")
+    refused(_run_bounded(str(tmp_path / "x.cpp")), "x.cpp: not a regular file", kind)
+
+
+def test_a_fifo_in_a_folder_is_not_a_file_to_check(tmp_path):
+    os.mkfifo(tmp_path / "x.cpp")
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "plain.cpp")
+    result = _run_bounded(str(tmp_path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [os.path.basename(f["path"]) for f in json.loads(result.stdout)["files"]] == ["plain.cpp"]
+
+
+@pytest.mark.parametrize("which", ["fifo", "/dev/zero"])
+def test_a_review_that_is_not_a_regular_file_is_refused(tmp_path, which):
+    review = "/dev/zero" if which == "/dev/zero" else str(tmp_path / "r.md")
+    if which == "fifo":
+        os.mkfifo(review)
+    refused(_run_bounded(str(ROBUST / "plain_qt.cpp"), "--review", review), "not a regular file",
+            "a review must be one")
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_yaml_that_is_not_a_regular_file_is_refused(tmp_path, kind):
+    if kind == "claims":
+        os.mkfifo(tmp_path / "c.yaml")
+        args = ["--claims", str(tmp_path / "c.yaml")]
+    else:
+        (tmp_path / "rules").mkdir()
+        os.symlink("/dev/zero", tmp_path / "rules" / "r.yaml")
+        args = ["--rules", str(tmp_path / "rules")]
+    refused(_run_bounded(str(ROBUST / "plain_qt.cpp"), *args), "not a regular file")
+
+
+@pytest.mark.parametrize("spelling, make, kind", [
+    ('"pipe.h"', lambda d: os.mkfifo(d / "pipe.h"), "a FIFO"),
+    ('"/dev/zero"', lambda d: None, "a character device"),
+    ('"zero.h"', lambda d: os.symlink("/dev/zero", d / "zero.h"), "a character device"),
+    ("<pipe.h>", lambda d: os.mkfifo(d / "inc" / "pipe.h"), "a FIFO"),
+])
+def test_an_include_of_a_fifo_or_a_device_is_refused_before_parsing(tmp_path, spelling, make, kind):
+    (tmp_path / "inc").mkdir()
+    make(tmp_path)
+    src = tmp_path / "x.cpp"
+    src.write_text(f"#include <QFile>\n#include {spelling}\nint x;\n")
+    db = [{"directory": str(tmp_path), "file": "x.cpp", "arguments": ["c++", f"-I{tmp_path / 'inc'}", "-c", "x.cpp"]}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(db))
+    result = _run_bounded(str(src), "--no-cache", "-p", str(tmp_path))
+    refused(result, f"x.cpp: line 2: #include {spelling} names {kind}, not a regular file")
+
+
+def test_an_include_of_a_fifo_through_a_local_header_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "pipe.h")
+    (tmp_path / "local.h").write_text('#pragma once\n\n#include "pipe.h"\n')
+    (tmp_path / "x.cpp").write_text('#include "local.h"\nint x;\n')
+    (tmp_path / "y.cpp").write_text("int y;\n")
+    for jobs in ("1", "2"):
+        result = _run_bounded(str(tmp_path / "y.cpp"), str(tmp_path / "x.cpp"), "-j", jobs)
+        refused(result, f"x.cpp: {tmp_path / 'local.h'}, line 3: #include \"pipe.h\" names a FIFO")
+
+
+def test_a_parse_over_the_time_limit_is_abandoned_with_one_line():
+    import time
+
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--no-cache", "--parse-timeout", "0.05")
+    assert time.monotonic() - start < 30
+    refused(result, "tst_localsocket_bench.cpp: parsing took longer than 0.05 s (the --parse-timeout limit)")
+    refused(_run_bounded(str(EXAMPLE), "--parse-timeout", "-1"), "--parse-timeout -1: give a number of seconds")
