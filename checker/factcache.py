@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, preamble, serial, toolchain
 
-FORMAT = 6  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names
+FORMAT = 7  # 7: not_analysed; 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names
 
 
 @functools.lru_cache(maxsize=None)

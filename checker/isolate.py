@@ -16,6 +16,7 @@ import pickle
 import select
 import signal
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -31,12 +32,7 @@ def _child(write_fd: int, fn: Callable, args: tuple) -> None:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once; the parent says so
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
-        try:
-            result = ("ok", fn(*args))
-        except QtcheckError as exc:
-            result = ("refused", str(exc))
-        except Exception as exc:  # an internal error, told by the parent as one
-            result = ("error", f"{type(exc).__name__}: {exc}")
+        result = _deep(fn, args)
         try:
             data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
@@ -47,6 +43,34 @@ def _child(write_fd: int, fn: Callable, args: tuple) -> None:
         code = 0
     finally:
         os._exit(code)
+
+
+RECURSION_LIMIT = 40_000
+STACK_BYTES = 512 * 1024 * 1024  # virtual: only the pages a deep walk touches are ever used
+
+
+def _deep(fn: Callable, args: tuple) -> tuple:
+    """fn(*args) in a thread with a large stack and a high recursion limit: deeply nested code (lambdas in
+    lambdas) is walked recursively by the facts pass and by libclang's own Python bindings."""
+    box: list[tuple] = []
+
+    def work():
+        try:
+            box.append(("ok", fn(*args)))
+        except QtcheckError as exc:
+            box.append(("refused", str(exc)))
+        except Exception as exc:  # an internal error, told by the parent as one
+            box.append(("error", f"{type(exc).__name__}: {exc}"))
+
+    try:
+        threading.stack_size(STACK_BYTES)
+        sys.setrecursionlimit(RECURSION_LIMIT)
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    except (RuntimeError, ValueError, MemoryError):  # no thread of that size here: as it is
+        work()
+    return box[-1] if box else ("error", "the parse thread ended without a result")
 
 
 def run(fn: Callable, args: tuple, timeout: float | None, what: str):

@@ -38,10 +38,11 @@ def file_notices(facts) -> list[str]:
     path = str(facts.path)
     if not any(line.strip() for line in facts.lines):
         return [f"{path}: empty file, nothing to check"]
+    skipped = [f"{path}: {note}" for note in getattr(facts, "not_analysed", [])[:MAX_NAMES]]
     errors = facts.error_lines()
     if not errors:
-        return []
-    out = [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
+        return skipped
+    out = skipped + [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
            f"where clang recovered, and claims about the broken regions are unverifiable"]
     names = missing_names(errors)
     if names and not facts.degraded:

@@ -606,3 +606,77 @@ def test_a_parse_over_the_time_limit_is_abandoned_with_one_line():
     assert time.monotonic() - start < 30
     refused(result, "tst_localsocket_bench.cpp: parsing took longer than 0.05 s (the --parse-timeout limit)")
     refused(_run_bounded(str(EXAMPLE), "--parse-timeout", "-1"), "--parse-timeout -1: give a number of seconds")
+
+
+# ---------- long review lines (issue #15) ----------
+
+REVIEW_SENTENCES = ["The result of `server->listen()` is not checked, so a failure goes unnoticed.",
+                    "The `QLocalSocket` object is created with `new` and never deleted, which leaks memory.",
+                    "In `ServerThread::run()` the lambda connected to `readyRead` has no context object."]
+
+
+@pytest.mark.parametrize("shape", ["item of sentences", "no spaces", "backticks", "one long clause"])
+def test_a_200000_character_review_line_is_read_in_seconds(tmp_path, shape):
+    import time
+
+    n = 200_000
+    line = {"item of sentences": "1. " + " ".join(REVIEW_SENTENCES * (n // 240)),
+            "no spaces": "x" * n,
+            "backticks": "`a`" * (n // 3),
+            "one long clause": "`listen()` is unchecked, but " * (n // 29)}[shape][:n]
+    (tmp_path / "r.md").write_text(line + "\n")
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--review", str(tmp_path / "r.md"), "--format", "json", timeout=60)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["reviews"][0]["claims"]
+    if shape != "no spaces":
+        [claim] = claims
+        assert claim["verdict"] == "unverifiable"
+        assert "over the limit of 4000 for one claim (the claim length limit)" in claim["reason"], claim
+
+
+def test_many_sentences_just_under_the_claim_limit_are_read_in_seconds(tmp_path):
+    """A paragraph of 3,900-character sentences: each is a claim under the limit and is mapped."""
+    import time
+
+    sentence = ("`listen()` is unchecked, " * 160)[:3900].rstrip(", ") + ". "
+    (tmp_path / "r.md").write_text((sentence * 13)[:50_000] + "\n")
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--review", str(tmp_path / "r.md"), "--format", "json", timeout=60)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["reviews"][0]["claims"]
+    assert len(claims) == 13 and not any("claim length limit" in c["reason"] for c in claims)
+
+
+# ---------- deeply nested code (issue #15) ----------
+
+def _nested_lambdas(tmp_path, n: int):
+    src = tmp_path / "nested.cpp"
+    src.write_text("void f() {\n" + "".join("[&]() {\n" for _ in range(n)) + "int x = 0; (void)x;\n"
+                   + "".join("}();\n" for _ in range(n)) + "}\n")
+    return src
+
+
+def test_lambdas_nested_200_deep_are_all_analysed_without_a_traceback(tmp_path):
+    from checker import cli, frontend, isolate
+
+    src = _nested_lambdas(tmp_path, 200)
+    result = _run_bounded(str(src), "--no-cache", "--format", "json")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert json.loads(result.stdout)["notices"] == []
+    facts = isolate.run(cli._parse_and_collect, (src, src.read_text(), frontend.Options()), 60, str(src))
+    assert len(facts.lambdas) == 200 and facts.not_analysed == []
+
+
+def test_code_nested_past_the_limit_is_skipped_with_a_notice(tmp_path, monkeypatch):
+    from checker import facts as facts_mod, frontend, robustness
+
+    src = _nested_lambdas(tmp_path, 30)
+    monkeypatch.setattr(facts_mod, "MAX_NESTING", 40)
+    facts = facts_mod.collect(frontend.parse(src, src.read_text(), frontend.Options()))
+    assert 0 < len(facts.lambdas) < 30
+    [note] = robustness.file_notices(facts)
+    assert note.startswith(f"{src}: line ") and note.endswith(
+        "code nested more than 40 syntax levels deep was not analysed (the nesting limit)")
