@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from . import yamlio
-from .errors import QtcheckError
+from .errors import QtcheckError, short
 from .rules import Rule
 
 NAMES = {"type": "array", "items": {"type": "string"}}
@@ -95,19 +94,13 @@ def _part(data: dict) -> Part:
 
 
 def load_claims_file(path: Path, rules: list[Rule]) -> list[Claim]:
-    try:
-        data = yamlio.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QtcheckError(f"{path}: cannot read claims file ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise QtcheckError(f"{path}: malformed YAML{f' at line {mark.line + 1}' if mark else ''}") from None
+    data = yamlio.load_file(path, "claims file")
     if not isinstance(data, dict):
         raise QtcheckError(f"{path}: a claims file must hold a mapping with 'review' and 'claims'")
     errors = sorted(jsonschema.Draft202012Validator(CLAIMS_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         where = ".".join(str(p) for p in errors[0].absolute_path) or "(top)"
-        raise QtcheckError(f"{path}: key '{where}': {errors[0].message}")
+        raise QtcheckError(f"{path}: key '{short(where)}': {short(errors[0].message)}")
     known = {r.id for r in rules}
     claims = []
     for item in data["claims"]:
@@ -127,8 +120,8 @@ def load_claims(location: str, rules: list[Rule]) -> list[Claim]:
         files = sorted(path.glob("*.y*ml"))
         if not files:
             raise QtcheckError(f"{path}: no claims YAML files in this folder")
-    elif path.is_file():
-        files = [path]
+    elif path.exists():
+        files = [path]  # a FIFO or a device is refused when read, with what it is
     else:
         raise QtcheckError(f"{path}: claims file or folder not found")
     out: list[Claim] = []

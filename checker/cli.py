@@ -12,12 +12,13 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness
-from . import factcache, outputs as outputs_mod, parallel, preamble
-from .errors import QtcheckError
+from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
+from .errors import QtcheckError, short
 from .reports import RENDERERS
 
 CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_MESSAGE = 1000  # characters of a refusal on stderr
 FAIL_ON = {"finding", "confirmed", "refuted", "unverifiable", "partly"}
 
 
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="parse without Qt headers (degraded: claims needing Qt semantics are unverifiable)")
     p.add_argument("--resource-dir", metavar="DIR", help="clang builtin headers of libclang's major version")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse source files larger than this")
+    p.add_argument("--parse-timeout", type=float, default=isolate.DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="abandon a file whose parse takes longer than this (default 120; 0: no limit)")
     p.add_argument("--cache-dir", metavar="DIR",
                    help="keep precompiled Qt preambles here (default: $XDG_CACHE_HOME/qtcheck or ~/.cache/qtcheck)")
     p.add_argument("--no-cache", action="store_true", help="parse without the preamble cache and write nothing to it")
@@ -65,14 +68,15 @@ def read_source(path: Path, max_bytes: int) -> str:
         raise QtcheckError(f"{path}: no such file")
     if path.suffix.lower() not in CPP_SUFFIXES:
         raise QtcheckError(f"{path}: not a C++ file (expected one of {', '.join(sorted(CPP_SUFFIXES))})")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise QtcheckError(f"{path}: {size} bytes is over the limit of {max_bytes} (--max-bytes)")
-        with open(path, "rb") as handle:  # read-only, never written
-            data = handle.read()
+    try:  # read-only, never written; a FIFO or a device (/dev/zero) is refused, never waited on
+        data = files.read_bounded(path, max_bytes)
+    except files.NotRegular as exc:
+        raise QtcheckError(f"{path}: {exc}") from None
     except OSError as exc:
         raise QtcheckError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        size = max(os.stat(path).st_size, len(data))
+        raise QtcheckError(f"{path}: {size} bytes is over the limit of {max_bytes} (--max-bytes)")
     if b"\0" in data:
         raise QtcheckError(f"{path}: binary file, not C++ source")
     try:
@@ -103,6 +107,12 @@ def expand(paths: list[str], unreadable: list[tuple[str, str]] | None = None) ->
     return out
 
 
+def _parse_and_collect(target: Path, text: str, options: frontend.Options):
+    """The facts and the parse's notices (a full cache folder)."""
+    parsed = frontend.parse(target, text, options)
+    return facts_mod.collect(parsed), parsed.notices
+
+
 def check_file(path: Path, args, rules: list, claims: list) -> dict:
     text = read_source(path, args.max_bytes)
     options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
@@ -110,13 +120,15 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
     # a relative name starting with '-' would read as an option to clang: give it as an absolute path
     target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
     facts, entry, notices = None, None, []
+    compile_args = frontend.compile_args(target, text, options)[0]
+    frontend.check_includes(target, text, compile_args, args.max_bytes)  # no #include of a FIFO or a device
     if options.cache_dir:
-        entry = factcache.key(target, text, frontend.compile_args(target, text, options)[0])
+        entry = factcache.key(target, text, compile_args)
         facts = factcache.load(Path(options.cache_dir), entry)
-    if facts is None:
-        parsed = frontend.parse(target, text, options)
-        notices += parsed.notices
-        facts = facts_mod.collect(parsed)
+    if facts is None:  # in a child process that is abandoned after --parse-timeout seconds
+        facts, parse_notices = isolate.run(_parse_and_collect, (target, text, options), args.parse_timeout or None,
+                                           str(path))
+        notices += parse_notices
         if entry:
             notice = factcache.store(Path(options.cache_dir), entry, facts)
             if notice and notice not in notices:
@@ -178,6 +190,8 @@ def run(argv: list[str]) -> int:
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
     if not args.no_cache:
         args.cache_dir = Path(args.cache_dir) if args.cache_dir else preamble.default_cache_dir()
+    if args.parse_timeout < 0 or args.parse_timeout != args.parse_timeout:
+        raise QtcheckError(f"--parse-timeout {args.parse_timeout:g}: give a number of seconds (0: no limit)")
     jobs = parallel.default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
@@ -207,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, AttributeError, ValueError):
             pass
         return 141  # 128 + SIGPIPE
-    except QtcheckError as exc:
-        print(f"qtcheck: {exc}", file=sys.stderr)
+    except QtcheckError as exc:  # one line, whatever the message holds
+        print(f"qtcheck: {short(str(exc), MAX_MESSAGE)}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         print("qtcheck: interrupted", file=sys.stderr)
@@ -216,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # never a traceback for the user; QTCHECK_DEBUG=1 shows it
         if os.environ.get("QTCHECK_DEBUG"):
             raise
-        print(f"qtcheck: internal error: {type(exc).__name__}: {exc} (QTCHECK_DEBUG=1 shows the traceback)",
+        print(f"qtcheck: internal error: {type(exc).__name__}: {short(str(exc))} (QTCHECK_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 2
 

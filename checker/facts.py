@@ -59,6 +59,11 @@ GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make 
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
 
+# Syntax levels the facts pass descends (lambdas nested 200 deep are about 1,000); deeper code is skipped and
+# a notice says where. The parse runs with a recursion limit and a stack that fit this depth (isolate.py).
+MAX_NESTING = 3000
+
+
 @dataclass
 class Facts:
     """Everything the rules may ask about one file."""
@@ -94,6 +99,7 @@ class Facts:
     declarations: dict[str, list[int]] = field(default_factory=dict)  # name -> lines of the file that declare it
     declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
     macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
+    not_analysed: list[str] = field(default_factory=list)  # code the facts pass skipped, and why (a notice each)
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -320,6 +326,11 @@ class _Collector:
         elif kind.is_declaration() and c.spelling:
             self._note_declaration(c)
         children = list(c.get_children())
+        if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
+            if not any("(the nesting limit)" in n for n in self.facts.not_analysed):  # the first place says it
+                self.facts.not_analysed.append(f"line {c.location.line}: code nested more than {MAX_NESTING} "
+                                               f"syntax levels deep was not analysed (the nesting limit)")
+            return self._leave_stmt(role)
         roles = self._child_roles(c, children, role)
         parents.append(c)
         for child, child_role in zip(children, roles):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import preamble, qt_discovery, toolchain
+from . import files, preamble, qt_discovery, toolchain
 from .errors import QtcheckError
 
 # signals:/slots:/Q_INVOKABLE become annotate attributes the facts layer can see (clazy uses the same hook).
@@ -193,6 +195,88 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
 def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
     """Empty stand-ins for moc output the file includes (tst_foo.moc, moc_foo.cpp)."""
     return [(str(path.parent / name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
+
+
+INCLUDE_LINE_RE = re.compile(r'^[ \t]*#[ \t]*(?:include|include_next|import)[ \t]*([<"])([^>"\n]+)[>"]', re.MULTILINE)
+INCLUDE_DIR_FLAGS = {"-I": "both", "-iquote": "quote", "-isystem": "both", "-idirafter": "both",
+                     "--include-directory": "both"}
+MAX_SCANNED_HEADERS = 500
+
+
+def _include_dirs(args: list[str]) -> tuple[list[Path], list[Path]]:
+    """(folders for "quoted" includes only, folders for both kinds) named by the compile arguments, in order."""
+    quote: list[Path] = []
+    both: list[Path] = []
+    pending = None
+    for arg in args:
+        if pending:
+            (quote if pending == "quote" else both).append(Path(arg))
+            pending = None
+            continue
+        for flag, kind in INCLUDE_DIR_FLAGS.items():
+            if arg == flag:
+                pending = kind
+            elif arg.startswith(flag + "=") and flag.startswith("--"):
+                both.append(Path(arg[len(flag) + 1:]))
+            elif arg.startswith(flag) and len(arg) > len(flag) and not flag.startswith("--"):
+                (quote if kind == "quote" else both).append(Path(arg[len(flag):]))
+            else:
+                continue
+            break
+    return quote, both
+
+
+def _is_qt_folder(folder: Path) -> bool:
+    """Qt's include folder or one of its module folders: installed headers, not scanned further."""
+    return any((root / "QtCore" / "qglobal.h").is_file() for root in (folder, folder.parent))
+
+
+def check_includes(path: Path, text: str, args: list[str], max_bytes: int) -> None:
+    """Refuse a file when an #include of it, or of a local header it includes, names a FIFO, a device or a socket.
+
+    clang would wait on a FIFO for ever and read /dev/zero until memory runs out. Each include is resolved as
+    clang does (a "quoted" name beside its includer first, then the -iquote and -I folders; an absolute name as
+    it is), and the local headers found (not Qt's) are scanned in turn, each read to at most max_bytes.
+    """
+    quote_dirs, dirs = _include_dirs(args)
+    not_scanned = {folder for folder in quote_dirs + dirs if _is_qt_folder(folder)}
+    generated = {name for name in GENERATED_INCLUDE_RE.findall(text)}
+    todo: list[tuple[Path, str]] = [(path, text)]
+    seen = {os.path.abspath(path)}
+    while todo:
+        includer, body = todo.pop()
+        for match in INCLUDE_LINE_RE.finditer(body):
+            delimiter, name = match.groups()
+            if includer == path and name in generated:
+                continue  # moc output: qtcheck gives clang an empty stand-in
+            if os.path.isabs(name):
+                folders = [None]
+            else:
+                folders = ([includer.parent, *quote_dirs] if delimiter == '"' else []) + dirs
+            for folder in folders:
+                candidate = Path(name) if folder is None else folder / name
+                try:
+                    mode = os.stat(candidate).st_mode
+                except (OSError, ValueError):
+                    continue
+                if stat.S_ISDIR(mode):
+                    continue
+                if not stat.S_ISREG(mode):
+                    line = body.count("\n", 0, match.start()) + 1
+                    where = "" if includer == path else f"{includer}, "
+                    close = '"' if delimiter == '"' else ">"
+                    raise QtcheckError(f"{path}: {where}line {line}: #include {delimiter}{name}{close} names "
+                                       f"{files.kind(mode)}, not a regular file ({candidate}); refusing to parse it")
+                key = os.path.abspath(candidate)
+                if (key not in seen and len(seen) < MAX_SCANNED_HEADERS and folder not in not_scanned
+                        and not (folder is None and _is_qt_folder(candidate.parent))):
+                    seen.add(key)
+                    try:
+                        data = files.read_bounded(candidate, max_bytes)
+                    except OSError:
+                        data = b""
+                    todo.append((candidate, data[:max_bytes].decode("utf-8", errors="replace")))
+                break
 
 
 def parse(path: Path, text: str, options: Options) -> Parsed:

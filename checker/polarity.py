@@ -8,6 +8,7 @@ unverifiable and says what could not be read.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 DEFECT, FINE, UNSURE = "defect", "fine", "unsure"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reading:
     polarity: str          # defect, fine, unsure
     why: str               # the words it was read from
@@ -34,11 +35,36 @@ def _lexicon():
         r"(?<![\w-])(?:" + "|".join(d["negators"]) + r")(?![\w-])", re.I)
 
 
-def _negator_before(text: str, start: int, negator: re.Pattern) -> str | None:
-    """The negator among the three words before the cue, in the same clause, or None."""
-    before = re.split(r"[,;:.!?()]|\b(?:but|so|and|because|which|while|although)\b", text[:start])[-1]
-    m = negator.search(" ".join(before.split()[-3:]))
+CLAUSE_SPLIT = re.compile(r"[,;:.!?()]|\b(?:but|so|and|because|which|while|although)\b")
+
+
+def _negator_before(text: str, start: int, negator: re.Pattern, ends: list[int] | None = None) -> str | None:
+    """The negator among the three words before the cue, in the same clause, or None.
+
+    ends: where the CLAUSE_SPLIT matches of the whole text end, sorted (for many cues in one long text: the
+    clause is found by bisection, and only its last three words are looked at, not all of text[:start])."""
+    if ends is None:
+        before = CLAUSE_SPLIT.split(text[:start])[-1]
+        words = before.split()[-3:]
+    else:
+        i = bisect.bisect_right(ends, start)
+        begin = ends[i - 1] if i else 0
+        words = _last_words(text, begin, start, 3)
+    m = negator.search(" ".join(words))
     return m.group(0) if m else None
+
+
+def _last_words(text: str, begin: int, end: int, count: int) -> list[str]:
+    """text[begin:end].split()[-count:], reading back from end only as far as it needs."""
+    width = 64
+    while True:
+        a = max(begin, end - width)
+        parts = text[a:end].rsplit(None, count)
+        if len(parts) > count:  # the last count words are each preceded by a space inside the window: whole
+            return parts[1:]
+        if a == begin:
+            return parts
+        width *= 4
 
 
 def negated(before: str) -> bool:
@@ -52,17 +78,19 @@ def negated(before: str) -> bool:
 def _cues(text: str) -> tuple[list[str], list[str]]:
     fine_cues, defect_cues, negator = _lexicon()
     fine, defect = [], []
-    taken: list[tuple[int, int]] = []
     found = []
     for kind, patterns in ((FINE, fine_cues), (DEFECT, defect_cues)):
         for p in patterns:
             for m in p.finditer(text):
                 found.append((m.end() - m.start(), m.start(), m.end(), kind, m.group(0)))
+    ends = [m.end() for m in CLAUSE_SPLIT.finditer(text)] if len(found) > 8 else None
+    starts: list[tuple[int, int]] = []  # the taken spans, disjoint, sorted by start (bisection, not a scan of all)
     for _, a, b, kind, word in sorted(found, key=lambda f: (-f[0], f[1])):  # a longer cue wins its span
-        if any(a < y and x < b for x, y in taken):
+        i = bisect.bisect_left(starts, (a, -1))
+        if (i < len(starts) and starts[i][0] < b) or (i and starts[i - 1][1] > a):
             continue
-        taken.append((a, b))
-        neg = _negator_before(text, a, negator)
+        starts.insert(i, (a, b))
+        neg = _negator_before(text, a, negator, ends)
         flip = neg is not None
         said = f"{neg} {word}" if flip else word
         ((defect if flip else fine) if kind == FINE else (fine if flip else defect)).append(said)
@@ -83,23 +111,39 @@ def _breaks(text: str, ands: bool = False) -> list[tuple[int, int]]:
     the last break already has a verb ("X are copied under the mutex, and Y is emitted"); else it ends a list of
     names ("a, b, and c are created"). Polarity reads without them: "mostly fine, and ... nothing leaks" is one
     judgement."""
+    return list(_break_table(text, ands)[0])
+
+
+@functools.lru_cache(maxsize=32)
+def _break_table(text: str, ands: bool) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """_breaks of a text, and their starts: computed once per text, however many phrases ask about its clauses."""
     out = [(m.start(), m.end()) for m in CLAUSE_BREAK.finditer(text)]
-    for m in AND_BREAK.finditer(text) if ands else ():
-        last = max((b for a, b in out if b <= m.start()), default=0)
-        if FINITE.search(text, last, m.start()):
-            out.append((m.start(), m.end()))
-    return sorted(out)
+    if ands:
+        clause_ends = [b for _, b in out]  # CLAUSE_BREAK matches do not overlap: their ends are sorted
+        last_and = 0  # the end of the last ", and" taken as a break: before any later one
+        for m in AND_BREAK.finditer(text):
+            i = bisect.bisect_right(clause_ends, m.start())
+            last = max(clause_ends[i - 1] if i else 0, last_and)
+            if FINITE.search(text, last, m.start()):
+                out.append((m.start(), m.end()))
+                last_and = m.end()
+    out.sort()
+    return tuple(out), tuple(a for a, _ in out)
 
 
 def clause_span(text: str, start: int, end: int, ands: bool = False) -> tuple[int, int]:
     """Where the clause of the text that holds [start, end) begins and ends (ands: see _breaks)."""
+    breaks, starts = _break_table(text, ands)
+    # the first break starting at or after end closes the clause; before it, the last one (in order) ending
+    # at or before start opens it
+    i = bisect.bisect_left(starts, end)
+    stop = breaks[i][0] if i < len(breaks) else len(text)
     a = 0
-    for m_start, m_end in _breaks(text, ands):
-        if m_end <= start:
-            a = m_end
-        elif m_start >= end:
-            return a, m_start
-    return a, len(text)
+    for j in range(min(i, bisect.bisect_left(starts, start)) - 1, -1, -1):
+        if breaks[j][1] <= start:
+            a = breaks[j][1]
+            break
+    return a, stop
 
 
 def clause(text: str, start: int, end: int) -> str:
@@ -122,8 +166,9 @@ def read_at(text: str, start: int, end: int) -> Reading:
 DISMISSAL = r"\b(?:is|are)\s+(?:not\s+an?\s+(?:concern|issue|problem|risk)|no\s+(?:concern|issue|problem|risk))\b"
 
 
+@functools.lru_cache(maxsize=256)
 def read(text: str) -> Reading:
-    """The polarity of one sentence or clause."""
+    """The polarity of one sentence or clause (kept: every phrase of a long clause asks about the same text)."""
     plain = re.sub(r"[`*_]+", "", text).strip()
     if plain.endswith("?"):
         return Reading(UNSURE, "it is a question: it asserts nothing")

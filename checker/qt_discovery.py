@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from . import files
 from .errors import QtcheckError
 
 INSTALL_HINT = "install Qt 6 headers (Debian: apt-get install qt6-base-dev) or pass --qt-include DIR (or --no-qt to run degraded)"
@@ -112,8 +113,8 @@ def _local_headers(path: Path | None, text: str) -> list[str]:
                 if resolved in seen or not candidate.is_file() or candidate.stat().st_size > 1024 * 1024:
                     continue
                 seen.add(resolved)
-                header = candidate.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                header = files.read_bounded(candidate, 1024 * 1024).decode("utf-8", errors="replace")
+            except OSError:  # a FIFO or a device is not read (files.NotRegular)
                 continue
             out.append(header)
             todo.append((candidate.parent, header))

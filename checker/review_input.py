@@ -6,6 +6,7 @@ import codecs
 import sys
 from pathlib import Path
 
+from . import files
 from .errors import QtcheckError
 
 DEFAULT_MAX_REVIEW_BYTES = 1024 * 1024
@@ -53,11 +54,10 @@ def read_review(location: str, max_bytes: int = DEFAULT_MAX_REVIEW_BYTES) -> tup
         name = path.name
         if not path.exists():
             raise QtcheckError(f"{location}: review file not found")
-        if not path.is_file():
-            raise QtcheckError(f"{location}: not a review file (a folder?)")
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+        try:  # a FIFO or a device (/dev/zero) is refused, never waited on or read without end
+            data = files.read_bounded(path, max_bytes)
+        except files.NotRegular as exc:
+            raise QtcheckError(f"{location}: {exc}; a review must be one") from None
         except OSError as exc:
             raise QtcheckError(f"{location}: cannot read review ({exc.strerror})") from None
     if len(data) > max_bytes:

@@ -38,7 +38,8 @@ def file_notices(facts) -> list[str]:
     path = str(facts.path)
     if not any(line.strip() for line in facts.lines):
         return [f"{path}: empty file, nothing to check"]
-    out = macro_class_notices(facts)
+    skipped = [f"{path}: {note}" for note in getattr(facts, "not_analysed", [])[:MAX_NAMES]]
+    out = skipped + macro_class_notices(facts)
     errors = facts.error_lines()
     if not errors:
         return out

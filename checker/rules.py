@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
-import yaml
 
-from .errors import QtcheckError
+from . import yamlio
+from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
@@ -112,22 +112,15 @@ def _key_path(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)' was unexpected", error.message)
         path = ".".join(filter(None, [path, *extra]))
-        return f"unknown key '{path}'"
+        return f"unknown key '{short(path)}'"
     if error.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
-        return f"missing key '{'.'.join(filter(None, [path, *missing]))}'"
-    return f"key '{path or '(top)'}': {error.message}"
+        return f"missing key '{short('.'.join(filter(None, [path, *missing])))}'"
+    return f"key '{short(path) or '(top)'}': {short(error.message)}"
 
 
 def load_rule(path: Path) -> Rule:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QtcheckError(f"{path}: cannot read rule file ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise QtcheckError(f"{path}: malformed YAML{where}") from None
+    data = yamlio.load_file(path, "rule file")
     if not isinstance(data, dict):
         raise QtcheckError(f"{path}: a rule file must hold a mapping")
     errors = sorted(jsonschema.Draft202012Validator(RULE_SCHEMA).iter_errors(data), key=lambda e: e.path)
@@ -147,7 +140,8 @@ def load_rule(path: Path) -> Rule:
                 try:
                     compile_rule_regex(pattern)
                 except RuleRegexError as exc:
-                    raise QtcheckError(f"{path}: key 'matcher.params.{key}': bad regex {pattern!r} ({exc})") from None
+                    raise QtcheckError(f"{path}: key 'matcher.params.{key}': bad regex {short(repr(pattern))} "
+                                       f"({exc})") from None
     return Rule(
         id=data["id"], title=data["title"], message=data["message"], severity=data["severity"],
         matcher=name, params=params, docs=data["docs"], source=path,

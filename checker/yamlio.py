@@ -1,16 +1,106 @@
-"""YAML loading through libyaml's C loader when PyYAML has it (several times faster), the pure-Python one otherwise."""
+"""All YAML qtcheck reads goes through here: safe loading, with limits checked before any node is built.
+
+Claims and rule files are untrusted. libyaml's composer and PyYAML's constructor recurse once per nesting level
+(100,000 levels: a RecursionError or a crash in C), and aliases of aliases (a "billion laughs" of a few hundred
+bytes) expand to billions of nodes once the schema check walks them. So the text is first read as a stream of
+parser events, which libyaml produces without recursion: nesting deeper than MAX_DEPTH or a document that
+would expand (aliases counted at their full size) to more than MAX_NODES nodes is refused with one line, and only
+then is the document loaded.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
+from . import files
+from .errors import QtcheckError, short
+
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 100        # nesting of mappings and sequences; qtcheck's own files use under 10
+MAX_NODES = 200_000    # nodes after expanding every alias; the largest seed claims file has about 500
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+class YamlLimit(yaml.YAMLError):
+    """A document over a limit; the message says which."""
+
+
+def check_limits(text: str) -> None:
+    """Raise YamlLimit when the document nests deeper than MAX_DEPTH, expands to over MAX_NODES nodes or holds
+    itself through an alias; yaml.YAMLError when it is malformed. Reads parser events only: no recursion, no
+    expansion."""
+    sizes: dict[str, int] = {}         # anchor -> expanded size of its node
+    stack: list[tuple] = []            # open collections: (anchor, count when it opened)
+    count = 0                          # nodes so far, every alias at its expanded size
+    loader = SAFE_LOADER(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlLimit(f"nests deeper than {MAX_DEPTH} levels (line {event.start_mark.line + 1}; "
+                                    f"the YAML nesting limit)")
+                stack.append((event.anchor, count))
+                count += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, opened = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = count - opened
+            elif isinstance(event, yaml.ScalarEvent):
+                count += 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in stack):
+                    raise YamlLimit(f"holds itself through the alias *{event.anchor:.40} "
+                                    f"(line {event.start_mark.line + 1})")
+                count += sizes.get(event.anchor, 0)  # an undefined alias: the loader below says so
+            if count > MAX_NODES:
+                raise YamlLimit(f"expands to over {MAX_NODES} nodes (aliases counted at their full size; "
+                                f"the YAML size limit)")
+    finally:
+        loader.dispose()
 
 
 def safe_load(text: str):
-    """yaml.safe_load, on the C loader when available."""
+    """yaml.safe_load after check_limits, on libyaml's C loader when available."""
+    check_limits(text)
     loader = SAFE_LOADER(text)  # what yaml.safe_load does, with the C loader
     try:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def read_text(path: Path, what: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most max_bytes, read without ever blocking on a FIFO or a device."""
+    try:
+        data = files.read_bounded(path, max_bytes)
+    except files.NotRegular as exc:
+        raise QtcheckError(f"{path}: {exc}; a {what} must be one") from None
+    except OSError as exc:
+        raise QtcheckError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise QtcheckError(f"{path}: {what} is over the limit of {max_bytes} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QtcheckError(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
+
+
+def load_file(path: Path, what: str):
+    """The data of a YAML file, or one line saying why it is refused (never an echo of its content)."""
+    text = read_text(path, what)
+    try:
+        return safe_load(text)
+    except YamlLimit as exc:
+        raise QtcheckError(f"{path}: {what} {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None)
+        raise QtcheckError(f"{path}: malformed YAML{f' at line {mark.line + 1}' if mark else ''}"
+                           f"{f': {short(problem)}' if problem else ''}") from None
+    except RecursionError:  # a limit above should make this impossible; one line all the same
+        raise QtcheckError(f"{path}: {what} nested too deeply to read") from None

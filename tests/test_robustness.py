@@ -357,17 +357,27 @@ def test_the_code_has_no_shell_eval_or_unsafe_yaml():
         assert "exec(" not in text.replace(".exec(", "").replace("exec()", ""), path
         for loader in ("yaml.load(", "yaml.unsafe_load", "yaml.full_load", "Loader=yaml.Loader", "UnsafeLoader"):
             assert loader not in text, (path, loader)
-    assert "yaml.safe_load" in (ROOT / "checker" / "rules.py").read_text()
+    # every YAML file is read through the one guarded loader (limits on nesting and aliases)
+    for name in ("rules.py", "claims.py"):
+        assert "yamlio.load_file(" in (ROOT / "checker" / name).read_text(), name
+    for path in sources:
+        if path.name != "yamlio.py":
+            assert "yaml.safe_load(" not in path.read_text() and "SafeLoader" not in path.read_text(), path
 
 
 def test_a_source_file_is_opened_read_only():
+    """read_source reads through files.read_bounded, whose only open is os.open(..., O_RDONLY | ...)."""
     import ast
 
     tree = ast.parse((ROOT / "checker" / "cli.py").read_text())
     read_source = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "read_source")
-    modes = [c.args[1].value for c in ast.walk(read_source)
-             if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "open" and len(c.args) > 1]
-    assert modes == ["rb"]
+    calls = [ast.unparse(c.func) for c in ast.walk(read_source) if isinstance(c, ast.Call)]
+    assert "files.read_bounded" in calls and "open" not in calls
+    tree = ast.parse((ROOT / "checker" / "files.py").read_text())
+    opens = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and ast.unparse(c.func) in ("open", "os.open")]
+    assert len(opens) == 1 and ast.unparse(opens[0].func) == "os.open"
+    flags = ast.unparse(opens[0].args[1])
+    assert "O_RDONLY" in flags and not any(w in flags for w in ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"))
 
 
 # ---------- --output never lands on an input ----------
@@ -706,3 +716,227 @@ def test_form_feeds_and_unicode_line_separators_do_not_shift_lines(tmp_path):
     assert data["files"][0]["lines"] == 7
     [finding] = [f for f in data["findings"] if f["rule"] == "unchecked-result"]
     assert (finding["line"], finding["source"]) == (6, "file.open(QIODevice::ReadOnly);")
+
+
+# ---------- hostile YAML: deep nesting, alias bombs, long echoes (issue #15) ----------
+
+def _laughs(levels: int, top: str) -> str:
+    """A "billion laughs": each level a list of nine aliases of the level below."""
+    lines = ['l0: &l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]']
+    lines += [f"l{i}: &l{i} [{','.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\n{top}: *l{levels - 1}\n"
+
+
+def _yaml_input(tmp_path, kind: str, text: str) -> list[str]:
+    if kind == "claims":
+        (tmp_path / "c.yaml").write_text(text)
+        return ["--claims", str(tmp_path / "c.yaml")]
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(text)
+    return ["--rules", str(tmp_path / "rules")]
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+@pytest.mark.parametrize("shape", ["flow", "block", "mapping"])
+def test_yaml_nested_100000_deep_is_refused_with_the_nesting_limit(tmp_path, kind, shape):
+    n = 100_000
+    text = {"flow": "review: r\nclaims: " + "[" * n + "]" * n + "\n",
+            "block": "review: r\nclaims:\n" + "- " * n + "x\n",
+            "mapping": "id: " + "{a: " * n + "1" + "}" * n + "\n"}[shape]
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text))
+    refused(result)
+    assert "nesting" in result.stderr, result.stderr  # ours (100 levels) or libyaml's own flow limit
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_yaml_nested_past_the_limit_names_the_limit(tmp_path, kind):
+    text = "review: r\nclaims: " + "[" * 500 + "]" * 500 + "\n"
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text)),
+            "nests deeper than 100 levels", "the YAML nesting limit")
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_a_yaml_alias_bomb_is_refused_at_once_with_a_short_line(tmp_path, kind):
+    import time
+
+    text = "review: r\n" + _laughs(9, "claims")
+    assert len(text) < 500
+    start = time.monotonic()
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), *_yaml_input(tmp_path, kind, text))
+    assert time.monotonic() - start < 20
+    refused(result, "expands to over 200000 nodes", "the YAML size limit")
+    assert len(result.stderr) < 300
+
+
+def test_a_yaml_alias_that_holds_itself_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text("review: r\nclaims: &c [*c]\n")
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml")), "holds itself through the alias")
+
+
+def test_a_schema_error_quotes_the_input_briefly(tmp_path):
+    """A bomb small enough to load, in the wrong place: the message names the key and cuts the value short."""
+    (tmp_path / "c.yaml").write_text("review: r\n" + _laughs(5, "x").replace("\nx: *l4", "\nclaims: [*l4]"))
+    result = run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"))
+    refused(result, "c.yaml: key '(top)'")
+    assert len(result.stderr) < 400, len(result.stderr)
+
+
+# ---------- FIFOs, devices and slow parses (issue #15) ----------
+
+def _run_bounded(*args: str, timeout: float = 90, **kw):
+    """run_cli that fails the test instead of hanging it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "qtcheck"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
+                          stdin=kw.get("stdin", subprocess.DEVNULL), cwd=kw.get("cwd", ROOT),
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize("make, kind", [(os.mkfifo, "a FIFO"),
+                                        (lambda p: os.symlink("/dev/zero", p), "a character device")])
+def test_a_source_that_is_not_a_regular_file_is_refused(tmp_path, make, kind):
+    make(tmp_path / "x.cpp")
+    refused(_run_bounded(str(tmp_path / "x.cpp")), "x.cpp: not a regular file", kind)
+
+
+def test_a_fifo_in_a_folder_is_not_a_file_to_check(tmp_path):
+    os.mkfifo(tmp_path / "x.cpp")
+    shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "plain.cpp")
+    result = _run_bounded(str(tmp_path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [os.path.basename(f["path"]) for f in json.loads(result.stdout)["files"]] == ["plain.cpp"]
+
+
+@pytest.mark.parametrize("which", ["fifo", "/dev/zero"])
+def test_a_review_that_is_not_a_regular_file_is_refused(tmp_path, which):
+    review = "/dev/zero" if which == "/dev/zero" else str(tmp_path / "r.md")
+    if which == "fifo":
+        os.mkfifo(review)
+    refused(_run_bounded(str(ROBUST / "plain_qt.cpp"), "--review", review), "not a regular file",
+            "a review must be one")
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+def test_yaml_that_is_not_a_regular_file_is_refused(tmp_path, kind):
+    if kind == "claims":
+        os.mkfifo(tmp_path / "c.yaml")
+        args = ["--claims", str(tmp_path / "c.yaml")]
+    else:
+        (tmp_path / "rules").mkdir()
+        os.symlink("/dev/zero", tmp_path / "rules" / "r.yaml")
+        args = ["--rules", str(tmp_path / "rules")]
+    refused(_run_bounded(str(ROBUST / "plain_qt.cpp"), *args), "not a regular file")
+
+
+@pytest.mark.parametrize("spelling, make, kind", [
+    ('"pipe.h"', lambda d: os.mkfifo(d / "pipe.h"), "a FIFO"),
+    ('"/dev/zero"', lambda d: None, "a character device"),
+    ('"zero.h"', lambda d: os.symlink("/dev/zero", d / "zero.h"), "a character device"),
+    ("<pipe.h>", lambda d: os.mkfifo(d / "inc" / "pipe.h"), "a FIFO"),
+])
+def test_an_include_of_a_fifo_or_a_device_is_refused_before_parsing(tmp_path, spelling, make, kind):
+    (tmp_path / "inc").mkdir()
+    make(tmp_path)
+    src = tmp_path / "x.cpp"
+    src.write_text(f"#include <QFile>\n#include {spelling}\nint x;\n")
+    db = [{"directory": str(tmp_path), "file": "x.cpp", "arguments": ["c++", f"-I{tmp_path / 'inc'}", "-c", "x.cpp"]}]
+    (tmp_path / "compile_commands.json").write_text(json.dumps(db))
+    result = _run_bounded(str(src), "--no-cache", "-p", str(tmp_path))
+    refused(result, f"x.cpp: line 2: #include {spelling} names {kind}, not a regular file")
+
+
+def test_an_include_of_a_fifo_through_a_local_header_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "pipe.h")
+    (tmp_path / "local.h").write_text('#pragma once\n\n#include "pipe.h"\n')
+    (tmp_path / "x.cpp").write_text('#include "local.h"\nint x;\n')
+    (tmp_path / "y.cpp").write_text("int y;\n")
+    for jobs in ("1", "2"):
+        result = _run_bounded(str(tmp_path / "y.cpp"), str(tmp_path / "x.cpp"), "-j", jobs)
+        refused(result, f"x.cpp: {tmp_path / 'local.h'}, line 3: #include \"pipe.h\" names a FIFO")
+
+
+def test_a_parse_over_the_time_limit_is_abandoned_with_one_line():
+    import time
+
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--no-cache", "--parse-timeout", "0.05")
+    assert time.monotonic() - start < 30
+    refused(result, "tst_localsocket_bench.cpp: parsing took longer than 0.05 s (the --parse-timeout limit)")
+    refused(_run_bounded(str(EXAMPLE), "--parse-timeout", "-1"), "--parse-timeout -1: give a number of seconds")
+
+
+# ---------- long review lines (issue #15) ----------
+
+REVIEW_SENTENCES = ["The result of `server->listen()` is not checked, so a failure goes unnoticed.",
+                    "The `QLocalSocket` object is created with `new` and never deleted, which leaks memory.",
+                    "In `ServerThread::run()` the lambda connected to `readyRead` has no context object."]
+
+
+@pytest.mark.parametrize("shape", ["item of sentences", "no spaces", "backticks", "one long clause"])
+def test_a_200000_character_review_line_is_read_in_seconds(tmp_path, shape):
+    import time
+
+    n = 200_000
+    line = {"item of sentences": "1. " + " ".join(REVIEW_SENTENCES * (n // 240)),
+            "no spaces": "x" * n,
+            "backticks": "`a`" * (n // 3),
+            "one long clause": "`listen()` is unchecked, but " * (n // 29)}[shape][:n]
+    (tmp_path / "r.md").write_text(line + "\n")
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--review", str(tmp_path / "r.md"), "--format", "json", timeout=60)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["reviews"][0]["claims"]
+    if shape != "no spaces":
+        [claim] = claims
+        assert claim["verdict"] == "unverifiable"
+        assert "over the limit of 4000 for one claim (the claim length limit)" in claim["reason"], claim
+
+
+def test_many_sentences_just_under_the_claim_limit_are_read_in_seconds(tmp_path):
+    """A paragraph of 3,900-character sentences: each is a claim under the limit and is mapped."""
+    import time
+
+    sentence = ("`listen()` is unchecked, " * 160)[:3900].rstrip(", ") + ". "
+    (tmp_path / "r.md").write_text((sentence * 13)[:50_000] + "\n")
+    start = time.monotonic()
+    result = _run_bounded(str(EXAMPLE), "--review", str(tmp_path / "r.md"), "--format", "json", timeout=60)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["reviews"][0]["claims"]
+    assert len(claims) == 13 and not any("claim length limit" in c["reason"] for c in claims)
+
+
+# ---------- deeply nested code (issue #15) ----------
+
+def _nested_lambdas(tmp_path, n: int):
+    src = tmp_path / "nested.cpp"
+    src.write_text("void f() {\n" + "".join("[&]() {\n" for _ in range(n)) + "int x = 0; (void)x;\n"
+                   + "".join("}();\n" for _ in range(n)) + "}\n")
+    return src
+
+
+def test_lambdas_nested_200_deep_are_all_analysed_without_a_traceback(tmp_path):
+    from checker import cli, frontend, isolate
+
+    src = _nested_lambdas(tmp_path, 200)
+    result = _run_bounded(str(src), "--no-cache", "--format", "json")
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert json.loads(result.stdout)["notices"] == []
+    facts, _ = isolate.run(cli._parse_and_collect, (src, src.read_text(), frontend.Options()), 60, str(src))
+    assert len(facts.lambdas) == 200 and facts.not_analysed == []
+
+
+def test_code_nested_past_the_limit_is_skipped_with_a_notice(tmp_path, monkeypatch):
+    from checker import facts as facts_mod, frontend, robustness
+
+    src = _nested_lambdas(tmp_path, 30)
+    monkeypatch.setattr(facts_mod, "MAX_NESTING", 40)
+    facts = facts_mod.collect(frontend.parse(src, src.read_text(), frontend.Options()))
+    assert 0 < len(facts.lambdas) < 30
+    [note] = robustness.file_notices(facts)
+    assert note.startswith(f"{src}: line ") and note.endswith(
+        "code nested more than 40 syntax levels deep was not analysed (the nesting limit)")
