@@ -74,6 +74,7 @@ class Part:
     denied: list[str] = field(default_factory=list)  # names the claim says are absent or unused ("never uses X")
     unplaced: list[str] = field(default_factory=list)  # code the claim names that its rule cannot look up
     words: str = ""      # the review's own words for what it states of the code ("never given an initial value")
+    maybe_signals: list[str] = field(default_factory=list)  # calls the reader took for signals, to be checked
 
 
 @dataclass

@@ -137,6 +137,7 @@ class _Collector:
         self._var_index: dict[tuple[int, int], VariableFact] = {}
         self._alloc_by_var: dict[tuple[str | None, str], AllocationFact] = {}
         self._slot_flags: dict[tuple[str, str], dict] = {}
+        self._signal_memo: dict[str, bool] = {}
         self._stack: list[tuple[int, int]] = []  # (statement id, depth of parents when it was entered)
         lib = self.ci.conf.lib
         fn = lib.clang_Location_isFromMainFile
@@ -717,6 +718,7 @@ class _Collector:
             returns_value=c.type.spelling not in ("void", ""),
             stmt=self._stmt_id(function, lambda_id),
             mutates=ref.kind == K.CXX_METHOD and not ref.is_static_method() and not ref.is_const_method(),
+            signal=ref.kind == K.CXX_METHOD and self._is_signal(ref),
         )
         self.facts.calls.append(call)
         call.conditional = not self._unconditional(parents, c)
@@ -754,10 +756,13 @@ class _Collector:
         lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR
                           or "(lambda at " in self.strip(a).type.get_canonical().spelling), None)  # or a stored one
         signal = None
+        params = None
         if len(args) > 1:
             for node in args[1].walk_preorder():
                 if node.kind == K.DECL_REF_EXPR and node.referenced is not None:
                     signal = self.qualified(node.referenced)
+                    if node.referenced.kind == K.CXX_METHOD:
+                        params = [a.type.spelling for a in node.referenced.get_arguments()]
                     self.facts.symbols.append(SymbolUse(node.spelling, signal, "signal", node.location.line,
                                                         self.col(node.location), call.function, call.lambda_id))
                     break
@@ -771,7 +776,16 @@ class _Collector:
             ctype = call.args[4].text if len(explicit) >= 5 else None
         self.facts.connects.append(ConnectFact(
             call.id, call.line, call.col, call.function, call.lambda_id,
-            call.args[0].text if call.args else "", signal, context, functor, None, ctype))
+            call.args[0].text if call.args else "", signal, context, functor, None, ctype, params))
+
+    def _is_signal(self, method) -> bool:
+        """Whether a member function is declared under `signals:` (moc's annotation, see ANNOTATE_DEFINES)."""
+        key = self.qualified(method)
+        known = self._signal_memo.get(key)
+        if known is None:
+            known = any(a.kind == self.K.ANNOTATE_ATTR and a.spelling == "qt_signal" for a in method.get_children())
+            self._signal_memo[key] = known
+        return known
 
     def on_new(self, c, parents, function, lambda_id):
         K = self.K

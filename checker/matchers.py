@@ -1037,7 +1037,7 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
         if match and queued and any(q in text for q in queued):
             uses.append((match.group(1), m.line, m.function, f"{m.name}({match.group(1)}, ...) of a queued "
                          f"invokeMethod (looked up by name)", True))
-    sites = []
+    sites = _signal_deliveries(facts, builtin, automatic)
     for type_name, line, function, where, by_name in uses:
         bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
         custom = bare in local_types and bare not in builtin
@@ -1055,6 +1055,82 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
                           {"custom": custom, "registered": registered or not custom, "required": required,
                            "declared": bare in declared_macro},
                           scope=_scope(facts, function)))
+    return sites
+
+
+def _split_params(text: str) -> list[str]:
+    """`const QString &, QList<int>`: the parameter types of a signature, split at top-level commas."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        depth += {"<": 1, "(": 1, ">": -1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [p.strip() for p in out if p.strip()]
+
+
+def _signal_deliveries(facts: Facts, builtin: set[str], automatic: bool) -> list[Site]:
+    """What a queued delivery of a signal would copy: every signal the file connects, emits or names in
+    SIGNAL()/SLOT(), with its argument types. Never findings: whether a connection is queued is decided at
+    run time; these sites answer "X must be registered as a metatype" claims."""
+    deliveries: list[tuple[str, list[str], int, str | None, str]] = []  # signal, types, line, function, how
+    for conn in facts.connects:
+        if conn.signal and conn.signal_params is not None:
+            deliveries.append((conn.signal.split("::")[-1], conn.signal_params, conn.line, conn.function,
+                               "connected here"))
+    for call in facts.calls:
+        if call.signal:
+            deliveries.append((call.name, [a.param or a.type for a in call.args], call.line, call.function,
+                               "emitted here"))
+    for m in facts.macros:
+        sig = re.fullmatch(r"(SIGNAL|SLOT)\s*\(\s*(\w+)\s*\((.*)\)\s*\)", m.text.strip(), flags=re.S)
+        if sig:
+            deliveries.append((sig.group(2), _split_params(sig.group(3)), m.line, m.function,
+                               f"named by {sig.group(1)}() here"))
+    sites = []
+    for call in facts.calls:
+        if call.qualified != "QMetaObject::invokeMethod" or len(call.args) < 2:
+            continue
+        carried = [a for a in call.args[2:] if a.kind != "default" and a.type != "Qt::ConnectionType"]
+        target = re.sub(r"\b(const|volatile)\b|[&*]", "", call.args[0].type).strip()
+        if carried or not target:
+            continue
+        sites.append(Site(call.line, call.col, False, f"invokeMethod() at line {call.line} passes no arguments: "
+                          f"{call.args[0].text} ({call.args[0].type}) is the object it calls, which is not copied "
+                          f"through the event queue, so no type needs registering",
+                          _merge({"type": [target], "symbol": [target], "callee": ["invokeMethod"]},
+                                 _where(facts, call.function, call.lambda_id)),
+                          {"custom": False, "registered": True, "required": False, "declared": False},
+                          scope=_scope(facts, call.function), reported=False))
+    for signal, types, line, function, how in deliveries:
+        where = _where(facts, function)
+        if not types:
+            sites.append(Site(line, 1, False, f"{signal}() has no arguments ({how}): a queued delivery copies "
+                              f"nothing, so no type needs registering", _merge(
+                                  {"signal": [signal], "symbol": [signal], "callee": [signal]}, where),
+                              {"custom": False, "registered": True, "required": False, "declared": False},
+                              scope=_scope(facts, function), reported=False))
+            continue
+        for type_name in types:
+            bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
+            short = bare.split("::")[-1]
+            if bare in builtin or short in builtin:
+                why = f"{bare} is one of the types QMetaType knows from the start (qmetatype.h)"
+            elif "*" in type_name and bare.startswith("Q"):
+                why = f"{type_name.strip()} is a pointer to a Qt class, which QMetaType knows"
+            elif automatic:
+                why = (f"Qt {facts.qt_version}'s moc records the argument types of every signal it declares, so a "
+                       f"queued connection copies {bare} without qRegisterMetaType")
+            else:
+                continue  # before Qt 6 a queued delivery of another type needs registering: only run time tells
+            sites.append(Site(line, 1, False, f"{signal}({', '.join(types)}) {how}: {why}", _merge(
+                {"type": [bare, short] if short != bare else [bare], "symbol": [bare, signal],
+                 "signal": [signal], "callee": [signal]}, where),
+                {"custom": False, "registered": True, "required": False, "declared": False},
+                scope=_scope(facts, function), reported=False))
     return sites
 
 

@@ -26,6 +26,9 @@ CWE_ID = re.compile(r"\bCWE[-\u2011 ]?(\d+)\b", re.I)
 BACKTICK = re.compile(r"`([^`\n]+)`")
 BARE_CODE = re.compile(r"(?<![\w/`.])(?:\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
                        r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|\w+\(\))(?![\w`])")
+# A run-time message the review quotes ("QObject::connect: Cannot queue arguments of type 'QImage'"): the words
+# Qt prints, not names of this file's code. A quoted single name ("socket->close()") stays a name.
+QUOTED_MESSAGE = re.compile(r"[\"“][^\"“”\n`]*\s[^\"“”\n`]*[\"”]")
 ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
 SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
 # An inline review comment's location: L45:, Line 45 -, lines 45-50:, file.cpp:45 -, file.cpp:45:, `file.cpp` (45), file.cpp, line 45:
@@ -342,6 +345,8 @@ def _kind_after(text: str, end: int) -> str | None:
 def _shape_kinds(name: str) -> list[str]:
     if "/" in name or re.search(r"\.(h|hpp|hh|hxx)$", name) or name.startswith("<"):
         return ["header"]
+    if "::" in name and re.fullmatch(r"(?:\w+::)+[A-Z]\w*", name):  # `QLocalSocket::LocalSocketError`: a nested
+        return ["type", "class", "symbol", "callee", "function", "signal"]  # type or an enumerator, first
     if "::" in name:
         return ["callee", "function", "symbol", "signal"]
     if re.fullmatch(r"Q_?[A-Z][A-Z0-9_]+", name):
@@ -361,7 +366,17 @@ def normalize(code: str) -> str:
     if m:
         return m.group(1)
     code = re.sub(r"\s*\(.*\)$", "", code)
+    code = re.sub(r"^([\w:]*\w)\s*<.*>$", r"\1", code)  # `qRegisterMetaType<QImage>`: the template's name
     return code.strip("<>\"' ;")
+
+
+def template_args(code: str) -> list[str]:
+    """The class-type arguments of a template name (`qRegisterMetaType<QImage>()` gives QImage)."""
+    m = re.fullmatch(r"\s*[\w:]*\w\s*<(.*)>\s*(?:\(.*\))?\s*;?\s*", code)
+    if not m:
+        return []
+    return [a for a in re.findall(r"[A-Za-z_][\w:]*", m.group(1))
+            if re.fullmatch(r"(?:\w+::)*[A-Z]\w*", a) and a not in ("Qt",)]
 
 
 WORD_BEFORE = re.compile(r"\b(\w+)\s+(?:the\s+)?$")
@@ -388,8 +403,9 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     spans = []
     for m in BACKTICK.finditer(segment):
         spans.append((m.start(), m.end(), m.group(1)))
+    messages = [(m.start(), m.end()) for m in QUOTED_MESSAGE.finditer(segment)]
     for m in BARE_CODE.finditer(segment):
-        if not any(a <= m.start() < b for a, b, _ in spans):
+        if not any(a <= m.start() < b for a, b, _ in spans) and not any(a <= m.start() < b for a, b in messages):
             spans.append((m.start(), m.end(), m.group(0)))
     for start, end, code in sorted(spans):
         header = re.fullmatch(r"\s*(?:#\s*include\s*)?[<\"]([^<>\"]+)[>\"]?\s*", code)
@@ -408,9 +424,15 @@ def tokens_of(segment: str, index: int) -> list[Token]:
             found.append(Token(decl.group(1), ["type", "class", "symbol"], index, start, end))
             found.append(Token(decl.group(2), ["variable", "symbol"], index, start, end))
             continue
+        pointer = re.fullmatch(r"(?:const\s+)?([A-Za-z_][\w:]*)\s*[*&]+", code.strip())
+        if pointer and pointer.group(1) not in keywords:  # `InvokeCounter*`: a pointer (or reference) type
+            found.append(Token(pointer.group(1), ["type", "class", "symbol"], index, start, end))
+            continue
         name = normalize(code)
         if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name):
             continue
+        for arg in template_args(code):  # `qRegisterMetaType<QImage>()`: the type it is given is named too
+            found.append(Token(arg, _shape_kinds(arg), index, start, end))
         kinds = _shape_kinds(name)
         if re.search(r"->|\(|\w\.\w+\(", code) and kinds != ["header"]:  # a call: what it calls
             kinds = ["callee", "function", "symbol"]
@@ -678,6 +700,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         pool = [t for t in free if t.segment < title_count]
         return pool or (free if len(segments) - title_count <= 1 else [])
 
+    guessed: set[str] = set()  # call-shaped names taken for signals: kept only if the file shows a signal
+
     def subjects_for(rule: Rule) -> dict[str, list[str]]:
         accepted = (rule.claims or {}).get("subjects", [])
         segs = {m.segment for m in matches if m.rule == rule.id}
@@ -685,6 +709,9 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         out: dict[str, list[str]] = {}
         for t in pool:
             kind = next((k for k in accepted if k in t.kinds), None)
+            if kind is None and "signal" in accepted and "callee" in t.kinds and "macro" not in _shape_kinds(t.name):
+                kind = "signal"  # `readyRead()` to a question about signals: the file tells whether it is one
+                guessed.add(t.name)
             if kind and t.name not in out.setdefault(kind, []):
                 out[kind].append(t.name)
         if "context" in accepted:
@@ -797,6 +824,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                     break
     if find_phrases(flat, d["opinion"]):
         parts.append(Part("a judgement of the code", opinion=True))
+    for part in parts:
+        part.maybe_signals = [v for v in part.subjects.get("signal", []) if v in guessed]
     return parts
 
 
@@ -830,7 +859,8 @@ def _unmapped_part(unit: Unit) -> Part:
 def _is_preview(unit: Unit) -> bool:
     low = plain(unit.quote).lower().strip()
     return (any(p in low for p in data()["preview"]) or any(low.startswith(p) for p in data()["preview_starts"])
-            or low.endswith(":") and len(low.split()) <= 12)  # "The server starts like this:" introduces what follows
+            or low.endswith(":") and len(low.split()) <= 12  # "The server starts like this:" introduces what follows
+            or re.fullmatch(r"\(\s*\d+\s+[a-z]+\s*\)", low) is not None)  # Gerrit's "(5 comments)": a count
 
 
 def _clauses(unit: Unit) -> list[Unit]:

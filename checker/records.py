@@ -125,6 +125,7 @@ class CallFact:
     stmt: int | None = None  # the innermost statement (StmtFact id) it stands in
     conditional: bool = False  # runs only sometimes when its statement runs: right of && or ||, a branch of ?:
     mutates: bool = False  # a non-static, non-const member function: it may change its object's members
+    signal: bool = False  # the callee is a signal (declared under `signals:`): the call emits it
 
 
 @dataclass
@@ -140,6 +141,7 @@ class ConnectFact:
     functor: str  # lambda, member, other
     lambda_target: int | None
     connection_type: str | None
+    signal_params: list[str] | None = None  # the connected signal's parameter types, when it resolved
 
 
 @dataclass

@@ -95,7 +95,9 @@ class Names:
         self.facts = facts
         self.declared = facts.variables + facts.parameters
         self.signals = {c.signal.split("::")[-1] for c in facts.connects if c.signal} | {
-            name for cls in facts.classes for name, _ in cls.signals}
+            name for cls in facts.classes for name, _ in cls.signals} | {c.name for c in facts.calls if c.signal} | {
+            m.group(1) for m in (re.match(r"SIGNAL\s*\(\s*(\w+)", u.text) for u in facts.macros
+                                 if u.name == "SIGNAL") if m}
         self.known_variables = {v.name for v in self.declared} | {f.split("::")[-1] for f in facts.field_types} | {
             m.field.split("::")[-1] for m in facts.members}
         self.defined = {f.name for f in facts.functions if f.is_definition}  # render() in "render() stores ..."
@@ -254,7 +256,18 @@ class Judge:
                 chosen.append(rule.id)
         return chosen
 
+    def resolved(self, part: Part) -> Part:
+        """The part without the calls the reader took for signals that the file shows are none (`displayError()`
+        next to a question about signals): the claim is not about them."""
+        if not part.maybe_signals:
+            return part
+        keep = [v for v in part.subjects.get("signal", [])
+                if v not in part.maybe_signals or _last_identifier(v) in self.names.signals]
+        subjects = {k: v for k, v in {**part.subjects, "signal": keep}.items() if v}
+        return dataclasses.replace(part, subjects=subjects, maybe_signals=[])
+
     def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
+        part = self.resolved(part)
         verdict = self._decide_part(part, claim_lines)
         if part.tags and not part.rules and verdict.verdict == CONFIRMED:
             # "the code is secure": a finding refutes it, but a handful of rules finding nothing cannot confirm it
@@ -394,8 +407,9 @@ class Judge:
             if flagged:
                 return PartVerdict(part.says, REFUTED, f"{names} reports {len(flagged)} finding(s): "
                                    f"{flagged[0].message}", rule_ids, self.evidence_for(flagged), flagged)
-            return PartVerdict(part.says, CONFIRMED, f"{names} examined {len(quiet)} construct(s) and found nothing",
-                               rule_ids, self.evidence_for(quiet), quiet)
+            reason = (quiet[0].message if len(quiet) == 1 else f"{names} examined {len(quiet)} construct(s) and found "
+                      f"nothing" + (f"; the first: {quiet[0].message}" if quiet else ""))
+            return PartVerdict(part.says, CONFIRMED, reason, rule_ids, self.evidence_for(quiet), quiet)
         if flagged and not quiet and all(s.attrs.get("partial") for s in flagged):
             return PartVerdict(part.says, PARTLY, f"so on some paths only: {flagged[0].message}", rule_ids,
                                self.evidence_for(flagged), flagged)
@@ -512,7 +526,7 @@ class Judge:
     def decide(self, claim: Claim) -> Verdict:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
         for verdict, part in zip(parts, claim.parts):
-            verdict.reading = self.reading(part)
+            verdict.reading = self.reading(self.resolved(part))
         if any(p.verdict != UNVERIFIABLE for p in parts):  # a part the reader made of a misread name says nothing
             parts = [p for p in parts if not p.misread]
         verdict, reason = combine(parts)

@@ -122,7 +122,7 @@ EXPECTED = {
         ("Line 8: small < tiny is a signed/unsigned mismatch.", "refuted", [8], STATES + 'sign_conversion True'),
     ],
     "21_classes.md": [  # virtual through the base, overriding, or hiding with another signature
-        ("Worker::~Worker() is not virtual", "refuted", [18, 26], STATES + 'virtual False'),
+        ("Worker::~Worker() is not virtual", "refuted", [18, 26, 14], STATES + 'virtual False'),
         ("Server::incomingConnection(int) does not override", "confirmed", [11, 25], STATES + 'overrides False'),
         ("Worker::run() correctly overrides QThread::run().", "confirmed", [21], STATES + 'overrides True'),
     ],
@@ -173,6 +173,14 @@ EXPECTED = {
         ("Also, the QThread from QThread::create() is never deleted", "refuted", [30], STATES + "deleted_at []"),
         ("And once is created with new and has no parent", "confirmed", [35, 36], PROBLEM),
     ],
+    "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
+        ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
+        ("PS2, Line 52: Sensor::Fault has to be registered", "refuted", [52], PROBLEM),
+        ("PS2, Line 54: The string-based SIGNAL(renamed(QString))", "refuted", [54], PROBLEM),  # a built-in type
+        ("PS2, Line 56: stopped() carries no arguments", "confirmed", [56], FINE),
+        ("Fine as is.", "unverifiable", [], NOTHING),
+        ("PS2, Line 59: Sensor* is marshalled", "refuted", [59], PROBLEM),  # the receiver is not copied
+    ],
 }
 
 
@@ -185,6 +193,7 @@ LOCKS = FIXTURES / "rules" / "locks-held" / "locks.cpp"
 SINGLE = FIXTURES / "rules" / "thread-of" / "single.cpp"
 MEMBERS = FIXTURES / "rules" / "member-init" / "members.cpp"
 LIFETIMES = FIXTURES / "rules" / "unowned-qobject-allocation" / "lifetimes.cpp"
+DELIVERIES = FIXTURES / "rules" / "metatype-registration" / "deliveries.cpp"
 
 
 def decided(review: str):
@@ -192,7 +201,8 @@ def decided(review: str):
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
-              else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review else EXAMPLE)
+              else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
+              else DELIVERIES if "metatypes" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
