@@ -77,8 +77,10 @@ def _facts_line(rule: Rule, selected: set[str], severity: dict[str, str]) -> str
              "on": "on by default", "off": "off by default (select it with --checks)"}[default_word(rule)]
     if rule.findings and (rule.id in selected) != rule.default_on:
         state += f"; {'on' if rule.id in selected else 'off'} here (config or --checks)"
-    cwe = ", ".join(rule.cwe) + (f" (related: {', '.join(rule.cwe_related)})" if rule.cwe_related else "")
+    cwe = ", ".join(rule.cwe)
+    related = ", ".join(rule.cwe_related)
     return "; ".join(filter(None, [f"severity {level}", state, cwe and f"CWE: {cwe}",
+                                   related and f"related CWE: {related}",
                                    rule.tags and f"tags: {', '.join(rule.tags)}"]))
 
 
