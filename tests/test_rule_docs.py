@@ -128,3 +128,11 @@ def test_rules_off_by_default_report_only_when_selected_and_answer_claims_alike(
                      if r["review"] == "000_9d6af4e87f410c30.txt" and c["id"] == "3")
     assert doc_claim["rules"] == ["missing-doc-comment"]
     assert doc_claim["verdict"] == "confirmed" and len(doc_claim["evidence"]) == 8  # decided with the rule off
+
+
+def test_the_readme_rules_table_shows_each_rule_default():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("\n## Rules\n", 1)[1].split("\n### ", 1)[0]
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (on|off|claims only) \| ", table, flags=re.M))
+    assert rows == {rule_id: {"claims": "claims only"}.get(expected_state(data), expected_state(data))
+                    for rule_id, data in yaml_rules().items()}
