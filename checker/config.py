@@ -121,6 +121,16 @@ def _comma_text(path: Path, key: str, value) -> str:
     return value
 
 
+def _parsed(path: Path, key: str, value, parse) -> str:
+    """checks / fail-on as text, refused here (naming the key) when parse finds it wrong."""
+    text = _comma_text(path, key, value)
+    try:
+        parse(text)
+    except ValueError as exc:
+        raise _fail(path, key, str(exc)) from None
+    return text
+
+
 def load(path: Path) -> Config:
     """Read and check one config file; paths in it become absolute."""
     data = yamlio.load_file(path, "config file")
@@ -137,11 +147,7 @@ def load(path: Path) -> Config:
     folder = path.parent
     config = Config(path=path)
     if "checks" in data:
-        config.checks = _comma_text(path, "checks", data["checks"])
-        try:
-            selection.parse_checks(config.checks)
-        except ValueError as exc:
-            raise _fail(path, "checks", str(exc)) from None
+        config.checks = _parsed(path, "checks", data["checks"], selection.parse_checks)
     if "severity" in data:
         value = data["severity"]
         if not isinstance(value, dict):
@@ -155,11 +161,7 @@ def load(path: Path) -> Config:
                             f"'{short(str(level), 40)}' is not a severity (choose from {', '.join(SEVERITIES)})")
         config.severity = dict(value)
     if "fail-on" in data:
-        config.fail_on = _comma_text(path, "fail-on", data["fail-on"])
-        try:
-            selection.parse_fail_on(config.fail_on)
-        except ValueError as exc:
-            raise _fail(path, "fail-on", str(exc)) from None
+        config.fail_on = _parsed(path, "fail-on", data["fail-on"], selection.parse_fail_on)
     if "rules" in data:
         config.rules = [folder / p for p in _strings(path, "rules", data["rules"])]
         for i, rules_dir in enumerate(config.rules):

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .errors import QtcheckError, short
+from .errors import short
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 VERDICT_KINDS = ("confirmed", "refuted", "partly", "unverifiable")
@@ -96,7 +96,3 @@ def parse_fail_on(text: str) -> FailOn:
             raise ValueError(f"unknown kind '{short(item, 60)}' (choose from finding, finding:SEVERITY, "
                              f"{', '.join(VERDICT_KINDS)})")
     return FailOn(finding, frozenset(verdicts))
-
-
-def checks_error(where: str, exc: ValueError) -> QtcheckError:
-    return QtcheckError(f"{where}: {exc}")

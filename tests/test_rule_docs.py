@@ -10,6 +10,7 @@ import yaml
 
 from checker.ruledocs import RULES_PAGE
 from conftest import EXAMPLE, ROOT, SEEDS, run_cli
+from test_cli import EXEC_DROPPED
 from test_robustness import refused
 
 RULE_FILES = sorted((ROOT / "rules").glob("*.yaml"))
@@ -72,10 +73,7 @@ def test_the_rules_page_has_an_anchor_and_the_docs_of_every_rule():
 
 
 def test_sarif_rules_link_to_their_anchor_and_user_rules_have_none(tmp_path):
-    (tmp_path / "exec-dropped.yaml").write_text(
-        "id: exec-dropped\ntitle: exec() result dropped\nmessage: m\nseverity: note\n"
-        "matcher: {name: discarded-result, params: {callees: [QEventLoop::exec]}}\n"
-        "docs: {what: w, why: y, example: e}\n")
+    (tmp_path / "exec-dropped.yaml").write_text(EXEC_DROPPED)
     result = run_cli(REL, "--rules", str(tmp_path), "--format", "sarif")
     assert result.returncode == 0, result.stderr
     described = {r["id"]: r for r in json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]}
