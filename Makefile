@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-corpus install qt-headers clean
+.PHONY: demo test test-corpus install qt-headers docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: qt-headers
 # Every public header of QtCore, QtNetwork and QtTest as its own translation unit (`make test` runs a sample).
 test-corpus: qt-headers
 	QTCHECK_CORPUS=all $(PY) -m pytest -q -m corpus tests/test_corpus.py
+
+# docs/rules.md from rules/*.yaml (tests/test_rule_docs.py fails when the committed page is out of date).
+docs: $(STAMP)
+	$(VENV)/bin/qtcheck --list-rules --format markdown --no-config --output docs/rules.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

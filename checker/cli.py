@@ -1,4 +1,5 @@
-"""Command line: qtcheck FILE... [--claims PATH] [--format F --output O]... [--fail-on ...]."""
+"""Command line: qtcheck FILE... [--claims PATH] [--format F --output O]... [--fail-on ...] [--checks GLOBS];
+qtcheck --list-rules; qtcheck --explain RULE."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from . import __version__, facts as facts_mod, frontend, report as report_mod, r
 from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
-from . import robustness
+from . import robustness, selection
 from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
+from . import config as config_mod, ruledocs, suppressions
 from .errors import QtcheckError, short
 from .reports import RENDERERS
 
 CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_MESSAGE = 1000  # characters of a refusal on stderr
-FAIL_ON = {"finding", "confirmed", "refuted", "unverifiable", "partly"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.")
-    p.add_argument("files", nargs="+", metavar="FILE", help="C++ source files or folders")
+    p.add_argument("files", nargs="*", metavar="FILE", help="C++ source files or folders")
     p.add_argument("--claims", action="append", default=[], metavar="PATH",
                    help="claims YAML file or folder of them (repeatable)")
     p.add_argument("--review", action="append", default=[], metavar="REVIEW",
@@ -41,8 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"output format: {', '.join(RENDERERS)} (repeatable, pairs with --output)")
     p.add_argument("--output", action="append", default=[], metavar="FILE",
                    help="write the report here instead of stdout (pairs with --format)")
-    p.add_argument("--fail-on", default="", metavar="KINDS",
-                   help="exit 1 when any of these occur: finding, confirmed, refuted, partly, unverifiable")
+    p.add_argument("--fail-on", default=None, metavar="KINDS",
+                   help="exit 1 when any of these occur: finding (any severity), finding:warning (warning or "
+                        "error), finding:error, confirmed, refuted, partly, unverifiable")
+    p.add_argument("--checks", default=None, metavar="GLOBS",
+                   help="rules that report findings, clang-tidy style: '-*,unchecked-result,unowned-*' (applied "
+                        "left to right to the default set, after the config's checks)")
+    p.add_argument("--report-unused-suppressions", action="store_true",
+                   help="report a NOLINT comment that suppresses no finding (rule unused-suppression)")
+    p.add_argument("--config", metavar="FILE",
+                   help="use this config for every file instead of the nearest .qtcheck.yaml")
+    p.add_argument("--no-config", action="store_true", help="use no .qtcheck.yaml")
+    p.add_argument("--list-rules", action="store_true",
+                   help="list the rules: id, severity, on/off (claims: claims only), title; also --format json")
+    p.add_argument("--explain", metavar="RULE", help="print what a rule finds, why, an example and the fix")
     p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR", help="folder holding compile_commands.json")
     p.add_argument("--qt-include", metavar="DIR", help="Qt 6 include folder (default: found by qmake6/pkg-config)")
     p.add_argument("--no-qt", action="store_true",
@@ -113,10 +126,14 @@ def _parse_and_collect(target: Path, text: str, options: frontend.Options):
     return facts_mod.collect(parsed), parsed.notices
 
 
-def check_file(path: Path, args, rules: list, claims: list) -> dict:
+def check_file(path: Path, args, rules: list, claims: list, settings: dict | None = None) -> dict:
+    """One file: its facts, every rule's sites, the claims' verdicts, and the findings its settings select, less
+    those a NOLINT comment suppresses."""
     text = read_source(path, args.max_bytes)
-    options = frontend.Options(qt_include=args.qt_include, build_dir=args.build_dir, resource_dir=args.resource_dir,
-                               no_qt=args.no_qt, cache_dir=None if args.no_cache else str(args.cache_dir))
+    chosen = (settings or {}).get(str(path)) or config_mod.resolve(None, args, rules, args.rules)
+    options = frontend.Options(qt_include=chosen.qt_include, build_dir=chosen.build_dir,
+                               resource_dir=args.resource_dir, no_qt=args.no_qt,
+                               cache_dir=None if args.no_cache else str(args.cache_dir))
     # a relative name starting with '-' would read as an option to clang: give it as an absolute path
     target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
     facts, entry, notices = None, None, []
@@ -134,7 +151,16 @@ def check_file(path: Path, args, rules: list, claims: list) -> dict:
             if notice and notice not in notices:
                 notices.append(notice)
     sites = rules_mod.run(facts, rules)
-    return {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
+    outcome = suppressions.apply(text, rules_mod.findings(sites, rules, set(chosen.selected)), set(chosen.selected),
+                                 [r.id for r in rules])
+    if suppressions.RULE_ID not in chosen.selected:  # otherwise they are unused-suppression findings
+        notices += [f"{path}:{d.line}: {d.text} has no matching "
+                    f"{'NOLINTEND' if d.kind == 'NOLINTBEGIN' else 'NOLINTBEGIN'}: it suppresses nothing"
+                    for d in outcome.unmatched]
+    return {"facts": facts, "sites": sites,
+            "findings": sorted(outcome.kept + outcome.unused, key=lambda s: (s.line, s.col, s.rule)),
+            "suppressed": [(site, d.text, d.line) for site, d in outcome.suppressed],
+            "severity": dict(chosen.severity),
             "verdicts": verdicts.judge_all(facts, rules, sites, claims), "notices": notices}
 
 
@@ -153,38 +179,118 @@ def outputs(args) -> list[tuple[str, str | None]]:
     return pairs
 
 
-def exit_status(report: dict, fail_on: set[str]) -> int:
-    if "finding" in fail_on and report["findings"]:
-        return 1
-    verdicts_seen = {c["verdict"] for r in report["reviews"] for c in r["claims"]}
-    return 1 if verdicts_seen & fail_on else 0
+def exit_status(results: list[dict], settings: list, rules: list) -> int:
+    """1 when a file's findings or claim verdicts meet the --fail-on of its settings (suppressed findings never
+    do), else 0."""
+    by_id = {r.id: r for r in rules}
+    for result, chosen in zip(results, settings):
+        severity = result.get("severity", {})
+        if any(chosen.fail_on.finding_fails(severity.get(s.rule, by_id[s.rule].severity)) for s in result["findings"]):
+            return 1
+        if {v.verdict for v in result["verdicts"]} & chosen.fail_on.verdicts:
+            return 1
+    return 0
+
+
+def _single_output(args, what: str) -> tuple[str, str | None]:
+    if len(args.format) > 1 or len(args.output) > 1:
+        raise QtcheckError(f"{what} writes one format: give at most one --format and one --output")
+    return (args.format or ["text"])[0], (args.output or [None])[0]
+
+
+def rules_command(args) -> int:
+    """--list-rules / --explain: the config of the current folder (or --config) and --checks apply."""
+    if args.files:
+        raise QtcheckError(f"{'--list-rules' if args.list_rules else '--explain'} takes no FILE "
+                           f"(got {args.files[0]})")
+    if args.list_rules and args.explain:
+        raise QtcheckError("give --list-rules or --explain RULE, not both")
+    finder = config_mod.Finder(args.config, args.no_config)
+    config = finder.for_folder(Path.cwd())
+    rules = rules_mod.load_rules(args.rules + [str(d) for d in (config.rules if config else [])])
+    chosen = config_mod.resolve(config, args, rules, args.rules)
+    fmt, target = _single_output(args, "--list-rules" if args.list_rules else "--explain")
+    if args.list_rules:
+        text = ruledocs.list_rules(rules, fmt, set(chosen.selected), chosen.severity)
+    else:
+        text = ruledocs.explain(ruledocs.find_rule(rules, args.explain), fmt, set(chosen.selected), chosen.severity)
+    if target is None:
+        if sys.stdout is None:
+            raise QtcheckError("standard output is closed: give --output FILE")
+        sys.stdout.write(text)
+    else:
+        outputs_mod.check_targets([target], [r.source for r in rules] + [c.path for c in finder.configs()])
+        outputs_mod.write_all([(target, text)])
+    return 0
+
+
+def _glued(argv: list[str]) -> list[str]:
+    """`--checks -*,x` as `--checks=-*,x`: a clang-tidy glob list often starts with '-', which argparse would
+    take for an option."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--":
+            return out + argv[i:]
+        if argv[i] == "--checks" and i + 1 < len(argv) and argv[i + 1].startswith("-") and argv[i + 1] != "--":
+            out.append(f"--checks={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
 
 
 def run(argv: list[str]) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_glued(argv))
     except QtcheckError as exc:
         dashed = [a for a in argv if a.startswith("-") and Path(a).suffix.lower() in CPP_SUFFIXES and Path(a).exists()]
         if dashed:  # `qtcheck -x.cpp`: the name reads as an option
             raise QtcheckError(f"{dashed[0]}: a file name starting with '-' reads as an option; write ./{dashed[0]} "
                                f"or put -- before it") from None
         raise
+    if args.list_rules or args.explain is not None:
+        return rules_command(args)
+    if not args.files:
+        raise QtcheckError("no FILE given: name the C++ files or folders to check "
+                           "(or --list-rules, --explain RULE; see qtcheck --help)")
     if sys.stdout is None and any(target is None for _, target in outputs(args)):
         raise QtcheckError("standard output is closed: give --output FILE for the report")
-    fail_on = {k.strip() for k in args.fail_on.split(",") if k.strip()}
-    if fail_on - FAIL_ON:
-        raise QtcheckError(f"--fail-on: unknown kind '{sorted(fail_on - FAIL_ON)[0]}' "
-                           f"(choose from {', '.join(sorted(FAIL_ON))})")
+    if args.fail_on is not None:
+        try:
+            selection.parse_fail_on(args.fail_on)
+        except ValueError as exc:
+            raise QtcheckError(f"--fail-on: {exc}") from None
     pairs = outputs(args)
     unreadable: list[tuple[str, str]] = []
-    files = expand(args.files, unreadable)
+    found = expand(args.files, unreadable)
+    finder = config_mod.Finder(args.config, args.no_config)
+    configs = {path: finder.for_file(path) for path in found}
+    files = [path for path in found if not (configs[path] and configs[path].excludes(path))]
+    excluded = len(found) - len(files)
+    rules = rules_mod.load_rules(args.rules + [str(d) for c in finder.configs() for d in c.rules])
+    by_config: dict[int, config_mod.Settings] = {}
+    settings: dict[str, config_mod.Settings] = {}
+    for path in files:
+        cfg = configs[path]
+        if id(cfg) not in by_config:
+            by_config[id(cfg)] = config_mod.resolve(cfg, args, rules, args.rules)
+        settings[str(path)] = by_config[id(cfg)]
+    if args.checks and not files:  # a bad --checks is refused even when every file is excluded
+        config_mod.resolve(None, args, rules, args.rules)
+    build_dirs = sorted({s.build_dir for s in settings.values() if s.build_dir})
     outputs_mod.check_targets([o for _, o in pairs if o is not None],
-                              outputs_mod.input_paths(files, args.review, args.claims, args.rules, args.build_dir))
-    rules = rules_mod.load_rules(args.rules)
+                              outputs_mod.input_paths(files, args.review, args.claims, args.rules, None)
+                              + [Path(d) / "compile_commands.json" for d in build_dirs]
+                              + [c.path for c in finder.configs()]
+                              + [p for c in finder.configs() for d in c.rules for p in sorted(d.glob("*.y*ml"))])
     claims = [c for location in args.claims for c in load_claims(location, rules)]
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
     claims += review_claims
-    if not files:
+    if not files and excluded:  # every file is excluded: nothing to check is no error (a pre-commit run)
+        notices.append(f"all {excluded} C++ file(s) given are excluded by the exclude globs of their "
+                       f".qtcheck.yaml: nothing to check")
+    elif not files:
         more = f" and {len(unreadable) - 1} more folder(s)" if len(unreadable) > 1 else ""
         why = f" (could not read {unreadable[0][0]}: {unreadable[0][1]}{more})" if unreadable else ""
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
@@ -195,7 +301,7 @@ def run(argv: list[str]) -> int:
     jobs = parallel.default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
-    results = parallel.check_all(check_file, files, jobs, args, rules, claims)
+    results = parallel.check_all(check_file, files, jobs, args, rules, claims, settings)
     notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
                                              for folder, why in unreadable] + notices
     report = report_mod.build(results, rules, notices)
@@ -206,7 +312,7 @@ def run(argv: list[str]) -> int:
     for target, text in rendered:
         if target is None:
             sys.stdout.write(text)
-    return exit_status(report, fail_on)
+    return exit_status(results, [settings[str(p)] for p in files], rules)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,12 +14,12 @@ REPORT_VERSION = 1
 VERDICTS = [CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE]
 
 
-def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set) -> dict:
+def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set, severity: dict | None = None) -> dict:
     rule = rules[site.rule]
     return {
         "file": str(facts.path),
         "rule": site.rule,
-        "severity": rule.severity,
+        "severity": (severity or {}).get(site.rule, rule.severity),
         "cwe": rule.cwe,
         "line": site.line,
         "column": site.col,
@@ -58,10 +58,11 @@ def summarize(claims: list[dict]) -> dict:
 
 
 def build(results: list[dict], rules: list[Rule], notices: list[str] | None = None) -> dict:
-    """results: per file {facts, sites, findings, verdicts (list of Verdict)}."""
+    """results: per file {facts, sites, findings, verdicts (list of Verdict)}, and optionally suppressed
+    ((site, directive, line) for each finding a NOLINT silenced) and severity (the config's overrides)."""
     by_id = {r.id: r for r in rules}
     report = {"version": REPORT_VERSION, "tool": {"name": "qtcheck", "version": __version__},
-              "notices": list(notices or []), "files": [], "reviews": [], "findings": []}
+              "notices": list(notices or []), "files": [], "reviews": [], "findings": [], "suppressed": []}
     for result in results:
         facts: Facts = result["facts"]
         verdicts: list[Verdict] = result["verdicts"]
@@ -79,5 +80,9 @@ def build(results: list[dict], rules: list[Rule], notices: list[str] | None = No
         for review, claims in reviews.items():
             report["reviews"].append({"review": review, "file": str(facts.path), "summary": summarize(claims),
                                       "claims": claims})
-        report["findings"] += [_finding(facts, s, by_id, claimed) for s in result["findings"]]
+        severity = result.get("severity", {})
+        report["findings"] += [_finding(facts, s, by_id, claimed, severity) for s in result["findings"]]
+        report["suppressed"] += [{**_finding(facts, s, by_id, claimed, severity),
+                                  "suppressed_by": {"line": line, "directive": directive}}
+                                 for s, directive, line in result.get("suppressed", [])]
     return report

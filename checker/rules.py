@@ -32,6 +32,7 @@ RULE_SCHEMA = {
         "cwe_related": {"type": "array", "items": CWE},
         "tags": {"type": "array", "items": {"type": "string"}},
         "findings": {"type": "boolean"},
+        "default": {"enum": [True, False, "on", "off"]},  # YAML 1.1 reads a bare on/off as a boolean
         "matcher": {
             "type": "object",
             "additionalProperties": False,
@@ -91,7 +92,9 @@ class Rule:
     cwe: list[str] = field(default_factory=list)
     cwe_related: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    findings: bool = True
+    findings: bool = True       # False: claims only, never a finding
+    default_on: bool = True     # False (`default: off`): reports findings only when selected (--checks)
+    builtin: bool = False       # shipped in rules/ (documented in docs/rules.md)
     claims: dict = field(default_factory=dict)
 
     def covers_cwe(self, cwe: str) -> bool:
@@ -147,18 +150,26 @@ def load_rule(path: Path) -> Rule:
         matcher=name, params=params, docs=data["docs"], source=path,
         cwe=data.get("cwe", []), cwe_related=data.get("cwe_related", []), tags=data.get("tags", []),
         findings=data.get("findings", True), claims=data.get("claims", {}),
+        default_on=data.get("default", True) in (True, "on"),
     )
 
 
 def load_rules(extra_dirs: list[str] | None = None) -> list[Rule]:
-    """The built-in rules plus any --rules DIR; a duplicate id is an error."""
-    dirs = [builtin_rules_dir()] + [Path(d) for d in (extra_dirs or [])]
+    """The built-in rules plus any --rules DIR; a duplicate id is an error (the same folder twice is read once)."""
+    builtin = builtin_rules_dir()
+    dirs, seen = [], set()
+    for directory in [builtin] + [Path(d) for d in (extra_dirs or [])]:
+        key = directory.resolve() if directory.is_dir() else directory
+        if key not in seen:
+            seen.add(key)
+            dirs.append(directory)
     rules: dict[str, Rule] = {}
     for directory in dirs:
         if not directory.is_dir():
             raise QtcheckError(f"{directory}: rules directory not found")
         for path in sorted(directory.glob("*.y*ml")):
             rule = load_rule(path)
+            rule.builtin = directory is builtin
             if rule.id in rules:
                 raise QtcheckError(f"{path}: key 'id': duplicate rule id '{rule.id}' (also in {rules[rule.id].source})")
             rules[rule.id] = rule
@@ -176,7 +187,15 @@ def run(facts: Facts, rules: list[Rule]) -> dict[str, list[Site]]:
     return out
 
 
-def findings(sites: dict[str, list[Site]], rules: list[Rule]) -> list[Site]:
-    reportable = {r.id for r in rules if r.findings}
+def default_selection(rules: list[Rule]) -> set[str]:
+    """The rules that report findings when nothing is selected: all but claims-only and `default: off` ones."""
+    return {r.id for r in rules if r.findings and r.default_on}
+
+
+def findings(sites: dict[str, list[Site]], rules: list[Rule], selected: set[str] | None = None) -> list[Site]:
+    """The flagged sites of the selected rules (default: the rules on by default), in line order."""
+    if selected is None:
+        selected = default_selection(rules)
+    reportable = {r.id for r in rules if r.findings and r.id in selected}
     return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss if s.flagged and s.reported),
                   key=lambda s: (s.line, s.col, s.rule))

@@ -46,11 +46,14 @@ def test_fail_on_refuted_gates_on_claims():
     assert run_cli(REL, "--claims", str(SEEDS), "--fail-on", "refuted").returncode == 1
 
 
+# A user's rule: QEventLoop::exec() results dropped (line 89 of the example).
+EXEC_DROPPED = ("id: exec-dropped\ntitle: exec() result dropped\nmessage: m\nseverity: note\n"
+                "matcher: {name: discarded-result, params: {callees: [QEventLoop::exec]}}\n"
+                "docs: {what: w, why: y, example: e}\n")
+
+
 def test_extra_rules_dir_adds_a_rule(tmp_path):
-    (tmp_path / "exec-dropped.yaml").write_text(
-        "id: exec-dropped\ntitle: exec() result dropped\nmessage: m\nseverity: note\n"
-        "matcher: {name: discarded-result, params: {callees: [QEventLoop::exec]}}\n"
-        "docs: {what: w, why: y, example: e}\n")
+    (tmp_path / "exec-dropped.yaml").write_text(EXEC_DROPPED)
     result = run_cli(REL, "--rules", str(tmp_path), "--format", "json")
     assert result.returncode == 0, result.stderr
     lines = [f["line"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "exec-dropped"]

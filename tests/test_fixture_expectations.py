@@ -35,6 +35,17 @@ def expectations(path: Path) -> tuple[dict[str, set[int]], dict[str, set[int]], 
     return expect, ok, attrs
 
 
+def unused_suppressions(path: Path, sites: dict) -> list:
+    """unused-suppression's sites: made after the other rules ran, from the findings of the default selection."""
+    from checker import rules as rules_mod, suppressions
+    from conftest import builtin_rules
+
+    rules = list(builtin_rules())
+    selected = rules_mod.default_selection(rules) | {"unused-suppression"}
+    return suppressions.apply(path.read_text(), rules_mod.findings(sites, rules, selected), selected,
+                              [r.id for r in rules]).unused
+
+
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(FIXTURES)) for p in FILES])
 def test_fixture(path):
     expect, ok, attrs = expectations(path)
@@ -42,6 +53,8 @@ def test_fixture(path):
     facts, sites = analyze(path)
     errors = [d for d in facts.error_lines()]
     assert not errors, f"fixture does not compile: {errors[0]}"
+    if "unused-suppression" in set(expect) | set(ok):
+        sites = {**sites, "unused-suppression": unused_suppressions(path, sites)}
     for rule in set(expect) | set(ok):
         assert rule in sites, f"unknown rule {rule} in {path}"
         flagged = {s.line for s in sites[rule] if s.flagged and s.reported}  # a site that answers claims only

@@ -88,4 +88,6 @@ def render(report: dict, **_options) -> str:
         out += ["| location | severity | rule | message |", "| --- | --- | --- | --- |"]
         out += [f"| `{_loc(f)}` | {f['severity']} | `{f['rule']}` | {_cell(f['message'])} |" for f in unclaimed]
         out.append("")
+    if report.get("suppressed"):
+        out += [f"_{len(report['suppressed'])} finding(s) suppressed by NOLINT comments._", ""]
     return "\n".join(out) + "\n"

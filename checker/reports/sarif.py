@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..ruledocs import help_uri
+
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 CLAIM_RULE = "qtcheck-claim"
@@ -46,6 +48,7 @@ def _rule(rule) -> dict:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": " ".join(docs["what"].split())},
         "help": {"text": help_text, "markdown": help_md},
+        **({"helpUri": help_uri(rule)} if help_uri(rule) else {}),
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"tags": sorted(set(rule.tags)) + _cwe_tags(rule.cwe), "cwe": list(rule.cwe)},
     }
@@ -88,14 +91,19 @@ def render(report: dict, rules: list | None = None, **_options) -> str:
     descriptors = [_rule(r) for r in (rules or [])] + [CLAIM_RULE_DESCRIPTOR]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results = []
-    for f in report["findings"]:
+    for f in report["findings"] + report.get("suppressed", []):
         if f["rule"] not in index:  # a finding of a rule the renderer was not given: describe it minimally
             index[f["rule"]] = len(descriptors)
             descriptors.append({"id": f["rule"], "shortDescription": {"text": f["rule"]}})
-        results.append({"ruleId": f["rule"], "ruleIndex": index[f["rule"]], "kind": "fail",
-                        "level": LEVEL.get(f["severity"], "warning"), "message": {"text": f["message"]},
-                        "locations": [_location(f["file"], f["line"], f["column"])],
-                        "properties": {"claimed": f["claimed"]}})
+        result = {"ruleId": f["rule"], "ruleIndex": index[f["rule"]], "kind": "fail",
+                  "level": LEVEL.get(f["severity"], "warning"), "message": {"text": f["message"]},
+                  "locations": [_location(f["file"], f["line"], f["column"])],
+                  "properties": {"claimed": f["claimed"]}}
+        if "suppressed_by" in f:  # a NOLINT comment: viewers list it as suppressed in source
+            by = f["suppressed_by"]
+            result["suppressions"] = [{"kind": "inSource", "justification": by["directive"],
+                                       "location": _location(f["file"], by["line"], None)}]
+        results.append(result)
     for review in report["reviews"]:
         results += [_claim_result(review, c, index[CLAIM_RULE]) for c in review["claims"]]
     # notices first: degraded mode must be the first thing a reader of the run sees

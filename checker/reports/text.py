@@ -124,6 +124,9 @@ def lines(report: dict, verbose: bool = False) -> list[Text]:
         out.append(_line(_loc(f["file"], f["line"], f["column"]), ": ",
                          (f["severity"], SEVERITY_STYLE.get(f["severity"], "")), ": ",
                          (f"[{f['rule']}]", "dim"), f" {f['message']}"))
+    if report.get("suppressed"):
+        out.append(_line(("note: ", "cyan"), f"{len(report['suppressed'])} finding(s) suppressed by NOLINT comments "
+                                             f"(--format json lists them)"))
     return out
 
 
