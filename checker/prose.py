@@ -46,6 +46,7 @@ def data() -> dict:
     return yamlio.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every phrase of every rule in every clause: built once each
 def phrase_pattern(phrase: str) -> re.Pattern:
     body = r"\s+".join(re.escape(w) for w in phrase.strip().split())
     lead = r"\b" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
