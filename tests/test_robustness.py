@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from checker.rules import MATCHERS
 from conftest import EXAMPLE, FIXTURES, ROOT, analyze, run_cli
 
 ROBUST = FIXTURES / "robustness"
@@ -940,3 +941,43 @@ def test_code_nested_past_the_limit_is_skipped_with_a_notice(tmp_path, monkeypat
     [note] = robustness.file_notices(facts)
     assert note.startswith(f"{src}: line ") and note.endswith(
         "code nested more than 40 syntax levels deep was not analysed (the nesting limit)")
+
+
+# ---------- found by fuzzing (bench/fuzz.py, issue #15) ----------
+
+@pytest.mark.parametrize("name", sorted(n for n, m in MATCHERS.items() if m.required))
+def test_a_rule_without_a_parameter_its_matcher_needs_is_refused(tmp_path, name):
+    """`matcher: {name: macro-context}` without `macros` passed the schema and crashed the run (KeyError)."""
+    (tmp_path / "rule.yaml").write_text(RULE.format(id="x-rule").replace(
+        "name: discarded-result, params: {callees: [QFile::open]}", f"name: {name}"))
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)),
+            f"rule.yaml: missing key 'matcher.params.{MATCHERS[name].required[0]}'")
+
+
+CLAIM_EXPECTING = ("review: r\nclaims:\n  - id: '1'\n    quote: q\n    parts:\n      - says: s\n"
+                   "        rule: unchecked-result\n        expects: {{since: {value}}}\n")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2020-01-01", "key 'claims.0.parts.0.expects.since': 2020-01-01 is a YAML timestamp"),
+    ("!!binary AAAA", "key 'claims.0.parts.0.expects.since': b'\\x00\\x00\\x00' is YAML binary data (!!binary)"),
+    ("!!set {a}", "key 'claims.0.parts.0.expects.since': {'a'} is a YAML set (!!set)"),
+    (".nan", "key 'claims.0.parts.0.expects.since': nan is not a finite number"),
+    ("{1: x}", "key 'claims.0.parts.0.expects.since.1': a mapping key that is a number, not a string (quote it)"),
+])
+def test_yaml_values_json_has_no_form_for_are_refused_naming_the_key(tmp_path, value, message):
+    """A timestamp in a claim's `expects` reached the JSON report and crashed it (date is not JSON serializable)."""
+    (tmp_path / "c.yaml").write_text(CLAIM_EXPECTING.format(value=value))
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"), "--format", "json"),
+            "c.yaml: " + message)
+
+
+def test_a_quoted_timestamp_is_a_string_and_a_rule_timestamp_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text(CLAIM_EXPECTING.format(value="'2020-01-01'"))
+    [claim] = report(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"))["reviews"][0]["claims"]
+    assert claim["id"] == "1"
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(
+        RULE.format(id="x-rule") + "claims: {attributes: [{phrases: [p], expects: {x: 2020-01-01}}]}\n")
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path / "rules")),
+            "r.yaml: key 'claims.attributes.0.expects.x': 2020-01-01 is a YAML timestamp")
