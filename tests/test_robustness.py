@@ -981,3 +981,15 @@ def test_a_quoted_timestamp_is_a_string_and_a_rule_timestamp_is_refused(tmp_path
         RULE.format(id="x-rule") + "claims: {attributes: [{phrases: [p], expects: {x: 2020-01-01}}]}\n")
     refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path / "rules")),
             "r.yaml: key 'claims.attributes.0.expects.x': 2020-01-01 is a YAML timestamp")
+
+
+def test_an_item_numbered_with_thousands_of_digits_is_read_as_item_one_billion(tmp_path):
+    """`999...9. The result ...` (5,000 digits) made int() refuse the item number: an internal error."""
+    def claims(number: str) -> list:
+        (tmp_path / "r.md").write_text(f"{number}. The result of `listen()` is not checked.\n"
+                                       f"3. The socket is never deleted.\n")
+        return report(str(EXAMPLE), "--review", str(tmp_path / "r.md"))["reviews"][0]["claims"]
+
+    huge, small = claims("9" * 5000), claims("1")
+    assert [c["id"] for c in huge] == ["1000000000", "3"] and [c["id"] for c in small] == ["1", "3"]
+    assert [c["verdict"] for c in huge] == [c["verdict"] for c in small]
