@@ -28,6 +28,23 @@ class YamlLimit(yaml.YAMLError):
     """A document over a limit; the message says which."""
 
 
+class _Loader(SAFE_LOADER):
+    """The safe loader, whose value constructors' own errors become YAML errors with the value's line.
+
+    PyYAML makes `!!float .`, `!!int x`, `!!bool maybe`, `!!timestamp 2020-02-30` or a plain integer of 5,000
+    digits with float(), int() or datetime and lets their ValueError, KeyError or AttributeError out."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as exc:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node.value, str) else "..."
+            why = f" ({short(str(exc), 80)})" if isinstance(exc, (ValueError, OverflowError)) else ""
+            problem = f"{short(tag, 40)} value '{short(value, 40)}' cannot be read{why}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+
 class NotJsonShaped(ValueError):
     """A value (or key) of a loaded document that JSON has no form for; the message names its key."""
 
@@ -72,7 +89,7 @@ def check_limits(text: str) -> None:
 def safe_load(text: str):
     """yaml.safe_load after check_limits, on libyaml's C loader when available."""
     check_limits(text)
-    loader = SAFE_LOADER(text)  # what yaml.safe_load does, with the C loader
+    loader = _Loader(text)  # what yaml.safe_load does, with the C loader
     try:
         return loader.get_single_data()
     finally:

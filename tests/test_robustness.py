@@ -993,3 +993,17 @@ def test_an_item_numbered_with_thousands_of_digits_is_read_as_item_one_billion(t
     huge, small = claims("9" * 5000), claims("1")
     assert [c["id"] for c in huge] == ["1000000000", "3"] and [c["id"] for c in small] == ["1", "3"]
     assert [c["verdict"] for c in huge] == [c["verdict"] for c in small]
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+@pytest.mark.parametrize("value, message", [
+    ("!!float .", "line 9: !!float value '.' cannot be read (could not convert string to float: '.')"),
+    ("!!bool maybe", "line 9: !!bool value 'maybe' cannot be read"),
+    ("!!timestamp 2020-02-30", "line 9: !!timestamp value '2020-02-30' cannot be read (day is out of range for month)"),
+    ("9" * 5000, f"line 9: !!int value '{'9' * 37}...' cannot be read (Exceeds the limit (4300 digits)"),
+])
+def test_a_yaml_value_its_type_cannot_hold_is_malformed_yaml_with_its_line(tmp_path, kind, value, message):
+    """PyYAML lets float(), int() and datetime's errors out of `!!float .` or a 5,000-digit integer: internal errors."""
+    text = {"claims": CLAIM_EXPECTING.format(value="x") + f"        lines: [1, {value}]\n",  # line 9
+            "rules": RULE.format(id="x-rule") + f"cwe: []\ncwe_related: []\ntags: [a, {value}]\n"}[kind]
+    refused(run_cli(str(EXAMPLE), *_yaml_input(tmp_path, kind, text)), f"malformed YAML at {message}")
