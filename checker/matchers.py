@@ -48,14 +48,15 @@ class Matcher:
     name: str
     params: dict  # JSON schema properties
     fn: Callable[[Facts, dict], list[Site]]
+    required: tuple[str, ...] = ()  # params the matcher cannot do without: a rule lacking one is refused
 
 
 MATCHERS: dict[str, Matcher] = {}
 
 
-def matcher(name: str, **params):
+def matcher(name: str, required: tuple[str, ...] = (), **params):
     def register(fn):
-        MATCHERS[name] = Matcher(name, params, fn)
+        MATCHERS[name] = Matcher(name, params, fn, required)
         return fn
 
     return register
@@ -217,7 +218,7 @@ def _other_result(facts: Facts, tests: dict, call) -> Site:
                 end_line=call.end_line, evidence=evidence, scope=_scope(facts, call.function), reported=False)
 
 
-@matcher("discarded-result", callees=STR_LIST, all_calls={"type": "boolean"},
+@matcher("discarded-result", required=("callees",), callees=STR_LIST, all_calls={"type": "boolean"},
          state_queries={"type": "object", "additionalProperties": STR_LIST})
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
@@ -437,7 +438,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-@matcher("macro-context", macros=STR_LIST, allowed=STR_LIST)
+@matcher("macro-context", required=("macros", "allowed"), macros=STR_LIST, allowed=STR_LIST)
 def macro_context(facts: Facts, params: dict) -> list[Site]:
     names = set(params["macros"])
     allowed = set(params["allowed"])
@@ -466,7 +467,7 @@ def macro_context(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-@matcher("connect-context", functors=STR_LIST)
+@matcher("connect-context", required=("functors",), functors=STR_LIST)
 def connect_context(facts: Facts, params: dict) -> list[Site]:
     functors = set(params["functors"])
     sites = []
@@ -531,7 +532,8 @@ def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, r
     return "none", [], route
 
 
-@matcher("buffer-read", callees=STR_LIST, buffer_methods=STR_LIST, resize_methods=STR_LIST)
+@matcher("buffer-read", required=("callees", "buffer_methods"), callees=STR_LIST, buffer_methods=STR_LIST,
+         resize_methods=STR_LIST)
 def buffer_read(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     buffer_methods = set(params["buffer_methods"])
@@ -1141,7 +1143,7 @@ def _signal_deliveries(facts: Facts, builtin: set[str], automatic: bool) -> list
     return sites
 
 
-@matcher("debug-output", macros=STR_LIST)
+@matcher("debug-output", required=("macros",), macros=STR_LIST)
 def debug_output(facts: Facts, params: dict) -> list[Site]:
     names = set(params["macros"])
     sites = []

@@ -49,6 +49,7 @@ def data() -> dict:
     return yamlio.safe_load(DATA_FILE.read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every phrase of every rule in every clause: built once each
 def phrase_pattern(phrase: str) -> re.Pattern:
     body = r"\s+".join(re.escape(w) for w in phrase.strip().split())
     lead = r"\b" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
@@ -302,12 +303,16 @@ class Token:
     end: int
 
 
+def small_number(digits: str) -> int:
+    """The number digits spell, or 10**9 for more than nine digits: no file has a billion lines and no review a
+    billion items, and Python refuses to convert 4,300 digits and more."""
+    return int(digits) if len(digits) <= 9 else 10 ** 9
+
+
 def line_number(digits: str) -> int:
-    """A cited line number; one of more than nine digits is kept as a number no file reaches (Python refuses to
-    convert 4,300 digits and more, and no file has a billion lines)."""
+    """A cited line number; one of more than nine digits is kept as a number no file reaches."""
     sign = -1 if digits.startswith(("-", "\u2212")) else 1
-    body = digits.lstrip("-\u2212")
-    return sign * (int(body) if len(body) <= 9 else 10 ** 9)
+    return sign * small_number(digits.lstrip("-\u2212"))
 
 
 def cited_lines(text: str) -> list[int]:
@@ -907,9 +912,9 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
             parts = [_unmapped_part(unit)]
         if unit.number and re.fullmatch(r"\d+\.\d+", unit.number):  # a sub-bullet of item N: N.k
             ident = unit.number
-            counter = max(counter, int(unit.number.split(".")[0]))
+            counter = max(counter, small_number(unit.number.split(".")[0]))
         else:
-            number = int(unit.number) if unit.number and unit.number.isdigit() else counter + 1
+            number = small_number(unit.number) if unit.number and unit.number.isdigit() else counter + 1
             counter = max(counter, number)
             ident = str(number)
         if ident in used:

@@ -133,7 +133,8 @@ def load_rule(path: Path) -> Rule:
     if name not in MATCHERS:
         raise QtcheckError(f"{path}: key 'matcher.name': unknown matcher '{name}' (known: {', '.join(sorted(MATCHERS))})")
     params = data["matcher"].get("params", {}) or {}
-    schema = {"type": "object", "additionalProperties": False, "properties": MATCHERS[name].params}
+    schema = {"type": "object", "additionalProperties": False, "properties": MATCHERS[name].params,
+              "required": list(MATCHERS[name].required)}
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(params))
     if errors:
         raise QtcheckError(f"{path}: {_key_path(errors[0]).replace(chr(39), chr(39) + 'matcher.params.', 1)}")

@@ -10,6 +10,7 @@ then is the document loaded.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import yaml
@@ -25,6 +26,27 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 class YamlLimit(yaml.YAMLError):
     """A document over a limit; the message says which."""
+
+
+class _Loader(SAFE_LOADER):
+    """The safe loader, whose value constructors' own errors become YAML errors with the value's line.
+
+    PyYAML makes `!!float .`, `!!int x`, `!!bool maybe`, `!!timestamp 2020-02-30` or a plain integer of 5,000
+    digits with float(), int() or datetime and lets their ValueError, KeyError or AttributeError out."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as exc:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node.value, str) else "..."
+            why = f" ({short(str(exc), 80)})" if isinstance(exc, (ValueError, OverflowError)) else ""
+            problem = f"{short(tag, 40)} value '{short(value, 40)}' cannot be read{why}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+
+class NotJsonShaped(ValueError):
+    """A value (or key) of a loaded document that JSON has no form for; the message names its key."""
 
 
 def check_limits(text: str) -> None:
@@ -67,7 +89,7 @@ def check_limits(text: str) -> None:
 def safe_load(text: str):
     """yaml.safe_load after check_limits, on libyaml's C loader when available."""
     check_limits(text)
-    loader = SAFE_LOADER(text)  # what yaml.safe_load does, with the C loader
+    loader = _Loader(text)  # what yaml.safe_load does, with the C loader
     try:
         return loader.get_single_data()
     finally:
@@ -90,13 +112,55 @@ def read_text(path: Path, what: str, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise QtcheckError(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
 
 
+YAML_ONLY = {"date": "a YAML timestamp", "datetime": "a YAML timestamp", "bytes": "YAML binary data (!!binary)",
+             "set": "a YAML set (!!set)", "tuple": "a YAML pair"}
+
+
+def _what(value) -> str | None:
+    """None for a value JSON has (string, finite number, true/false, null, list, mapping); else what it is."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if value is None or isinstance(value, (str, bool, int, float, list, dict)):
+        return None
+    shown = str(value) if type(value).__name__ in ("date", "datetime") else repr(value)
+    return f"{short(shown)} is {YAML_ONLY.get(type(value).__name__, 'a ' + type(value).__name__)}"
+
+
+def check_json_shaped(data) -> None:
+    """Raise NotJsonShaped naming the first value (or mapping key) that has no JSON form: a timestamp, binary data,
+    a set, NaN or infinity, a key that is not a string. qtcheck's YAML is read as JSON data (the schemas are JSON
+    schemas, and values reach the JSON and SARIF reports). Iterative: the document is already within the limits."""
+    stack = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        key = short(".".join(map(str, where))) or "(top)"
+        problem = _what(value)
+        if problem:
+            raise NotJsonShaped(f"key '{key}': {problem}, where qtcheck takes only strings, numbers, true/false, "
+                                f"null, lists and mappings (quote it to make it a string)")
+        if isinstance(value, dict):
+            odd = next((k for k in value if not isinstance(k, str)), None)
+            if odd is not None or None in value:
+                kind = {"NoneType": "null", "bool": "true or false", "int": "a number", "float": "a number"}.get(
+                    type(odd).__name__, type(odd).__name__)
+                raise NotJsonShaped(f"key '{short('.'.join(map(str, where + (odd,))))}': a mapping key that is {kind}, "
+                                    f"not a string (quote it)")
+            stack += reversed([(where + (k,), item) for k, item in value.items()])  # in document order
+        elif isinstance(value, list):
+            stack += reversed([(where + (i,), item) for i, item in enumerate(value)])
+
+
 def load_file(path: Path, what: str):
-    """The data of a YAML file, or one line saying why it is refused (never an echo of its content)."""
+    """The JSON-shaped data of a YAML file, or one line saying why it is refused (never an echo of its content)."""
     text = read_text(path, what)
     try:
-        return safe_load(text)
+        data = safe_load(text)
+        check_json_shaped(data)
+        return data
     except YamlLimit as exc:
         raise QtcheckError(f"{path}: {what} {exc}") from None
+    except NotJsonShaped as exc:
+        raise QtcheckError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None)

@@ -9,6 +9,7 @@ import stat
 
 import pytest
 
+from checker.rules import MATCHERS
 from conftest import EXAMPLE, FIXTURES, ROOT, analyze, run_cli
 
 ROBUST = FIXTURES / "robustness"
@@ -940,3 +941,69 @@ def test_code_nested_past_the_limit_is_skipped_with_a_notice(tmp_path, monkeypat
     [note] = robustness.file_notices(facts)
     assert note.startswith(f"{src}: line ") and note.endswith(
         "code nested more than 40 syntax levels deep was not analysed (the nesting limit)")
+
+
+# ---------- found by fuzzing (bench/fuzz.py, issue #15) ----------
+
+@pytest.mark.parametrize("name", sorted(n for n, m in MATCHERS.items() if m.required))
+def test_a_rule_without_a_parameter_its_matcher_needs_is_refused(tmp_path, name):
+    """`matcher: {name: macro-context}` without `macros` passed the schema and crashed the run (KeyError)."""
+    (tmp_path / "rule.yaml").write_text(RULE.format(id="x-rule").replace(
+        "name: discarded-result, params: {callees: [QFile::open]}", f"name: {name}"))
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path)),
+            f"rule.yaml: missing key 'matcher.params.{MATCHERS[name].required[0]}'")
+
+
+CLAIM_EXPECTING = ("review: r\nclaims:\n  - id: '1'\n    quote: q\n    parts:\n      - says: s\n"
+                   "        rule: unchecked-result\n        expects: {{since: {value}}}\n")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2020-01-01", "key 'claims.0.parts.0.expects.since': 2020-01-01 is a YAML timestamp"),
+    ("!!binary AAAA", "key 'claims.0.parts.0.expects.since': b'\\x00\\x00\\x00' is YAML binary data (!!binary)"),
+    ("!!set {a}", "key 'claims.0.parts.0.expects.since': {'a'} is a YAML set (!!set)"),
+    (".nan", "key 'claims.0.parts.0.expects.since': nan is not a finite number"),
+    ("{1: x}", "key 'claims.0.parts.0.expects.since.1': a mapping key that is a number, not a string (quote it)"),
+])
+def test_yaml_values_json_has_no_form_for_are_refused_naming_the_key(tmp_path, value, message):
+    """A timestamp in a claim's `expects` reached the JSON report and crashed it (date is not JSON serializable)."""
+    (tmp_path / "c.yaml").write_text(CLAIM_EXPECTING.format(value=value))
+    refused(run_cli(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"), "--format", "json"),
+            "c.yaml: " + message)
+
+
+def test_a_quoted_timestamp_is_a_string_and_a_rule_timestamp_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text(CLAIM_EXPECTING.format(value="'2020-01-01'"))
+    [claim] = report(str(ROBUST / "plain_qt.cpp"), "--claims", str(tmp_path / "c.yaml"))["reviews"][0]["claims"]
+    assert claim["id"] == "1"
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "r.yaml").write_text(
+        RULE.format(id="x-rule") + "claims: {attributes: [{phrases: [p], expects: {x: 2020-01-01}}]}\n")
+    refused(run_cli(str(EXAMPLE), "--rules", str(tmp_path / "rules")),
+            "r.yaml: key 'claims.attributes.0.expects.x': 2020-01-01 is a YAML timestamp")
+
+
+def test_an_item_numbered_with_thousands_of_digits_is_read_as_item_one_billion(tmp_path):
+    """`999...9. The result ...` (5,000 digits) made int() refuse the item number: an internal error."""
+    def claims(number: str) -> list:
+        (tmp_path / "r.md").write_text(f"{number}. The result of `listen()` is not checked.\n"
+                                       f"3. The socket is never deleted.\n")
+        return report(str(EXAMPLE), "--review", str(tmp_path / "r.md"))["reviews"][0]["claims"]
+
+    huge, small = claims("9" * 5000), claims("1")
+    assert [c["id"] for c in huge] == ["1000000000", "3"] and [c["id"] for c in small] == ["1", "3"]
+    assert [c["verdict"] for c in huge] == [c["verdict"] for c in small]
+
+
+@pytest.mark.parametrize("kind", ["claims", "rules"])
+@pytest.mark.parametrize("value, message", [
+    ("!!float .", "line 9: !!float value '.' cannot be read (could not convert string to float: '.')"),
+    ("!!bool maybe", "line 9: !!bool value 'maybe' cannot be read"),
+    ("!!timestamp 2020-02-30", "line 9: !!timestamp value '2020-02-30' cannot be read (day is out of range for month)"),
+    ("9" * 5000, f"line 9: !!int value '{'9' * 37}...' cannot be read (Exceeds the limit (4300 digits)"),
+])
+def test_a_yaml_value_its_type_cannot_hold_is_malformed_yaml_with_its_line(tmp_path, kind, value, message):
+    """PyYAML lets float(), int() and datetime's errors out of `!!float .` or a 5,000-digit integer: internal errors."""
+    text = {"claims": CLAIM_EXPECTING.format(value="x") + f"        lines: [1, {value}]\n",  # line 9
+            "rules": RULE.format(id="x-rule") + f"cwe: []\ncwe_related: []\ntags: [a, {value}]\n"}[kind]
+    refused(run_cli(str(EXAMPLE), *_yaml_input(tmp_path, kind, text)), f"malformed YAML at {message}")
