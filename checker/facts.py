@@ -9,12 +9,14 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from . import facts_members, facts_names, toolchain
+from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
@@ -112,10 +114,16 @@ class Facts:
         return self.lambdas[lambda_id] if lambda_id is not None else None
 
     def function_named(self, qualified: str | None) -> FunctionFact | None:
-        for fn in self.functions:
-            if fn.qualified == qualified and fn.is_definition:
-                return fn
-        return None
+        """The first definition of that name."""
+        index = self.__dict__.get("_definitions")
+        if index is None or index[0] != len(self.functions):  # functions are only ever added: count them
+            first: dict[str, FunctionFact] = {}
+            for fn in self.functions:
+                if fn.is_definition:
+                    first.setdefault(fn.qualified, fn)
+            index = (len(self.functions), first)
+            self.__dict__["_definitions"] = index  # not a field: never stored in the facts cache
+        return index[1].get(qualified)
 
 
 class _Collector:
@@ -147,6 +155,13 @@ class _Collector:
         self._fields_seen: set[str] = set()
         self._ascii = [line.isascii() for line in self.facts.lines]
         self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
+        self._macro_spans: Spans[MacroUse] = Spans([], None, None, True)  # built once the macro uses are read
+        self._macros_by_name: ByLine[MacroUse] = ByLine([], None, None)
+        self._macro_memo: dict[tuple[int, int], MacroUse | None] = {}
+        self._macro_place: dict[int, int] = {}
+        self._declared_lines: set[tuple[str, int]] = set()  # (name, line) already in facts.declarations
+        self._elsewhere: set[str] = set()  # the names already in facts.declared_elsewhere
+        self._base_virtuals: dict[str, tuple[dict[str, str], list]] = {}  # base class -> its virtuals, its bases
 
     # ---- helpers over source text ----
     def col(self, loc) -> int:
@@ -182,12 +197,21 @@ class _Collector:
         return (lines[ea.line - 1][after - 1 :] + " " + lines[sb.line - 1][: before - 1]).strip()
 
     def macro_at(self, line: int, col: int) -> MacroUse | None:
-        best = None
-        for m in self.facts.macros:
-            if (m.line, m.col) <= (line, col) <= (m.end_line, m.end_col):
-                if best is None or (m.line, m.col) >= (best.line, best.col):
-                    best = m
-        return best
+        """The macro use whose text holds (line, col): of nested ones the innermost (the last to start)."""
+        key = (line, col)
+        if key not in self._macro_memo:
+            self._macro_memo[key] = self._macro_spans.innermost(key)
+        return self._macro_memo[key]
+
+    def _index_macros(self) -> None:
+        macros = self.facts.macros
+        self._macro_spans = Spans(macros, lambda m: (m.line, m.col), lambda m: (m.end_line, m.end_col), True)
+        self._macros_by_name = ByLine(macros, lambda m: m.name, lambda m: m.line)
+        self._macro_place = {id(m): i for i, m in enumerate(macros)}
+        self._macro_memo.clear()
+
+    def _macro_order(self, macro: MacroUse) -> int:
+        return self._macro_place[id(macro)]
 
     def qualified(self, cursor) -> str:
         if cursor is None:
@@ -264,6 +288,7 @@ class _Collector:
             elif c.kind == self.K.INCLUSION_DIRECTIVE:
                 inc = c.get_included_file()
                 self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
+        self._index_macros()
         for c in top:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
                 self.visit(c, [], None, None, None)
@@ -460,9 +485,9 @@ class _Collector:
         name = self.qualified(c)
         ancestry = self.ancestry(c)
         ext = c.extent
-        q_object = next(
-            (m.line for m in self.facts.macros
-             if m.name in ("Q_OBJECT", "Q_GADGET") and ext.start.line <= m.line <= ext.end.line), None)
+        marks = [m for name in ("Q_OBJECT", "Q_GADGET")  # the first of them in the file's order
+                 for m in self._macros_by_name.between(name, ext.start.line, ext.end.line)]
+        q_object = min(marks, key=self._macro_order).line if marks else None
         cls = ClassFact(name, c.location.line, ext.end.line, [], ancestry[1:], "QObject" in ancestry, q_object,
                         doc=c.raw_comment)
         for child in c.get_children():
@@ -484,8 +509,7 @@ class _Collector:
                     flags["slot"] = True
                 if "qt_invokable" in notes:
                     cls.invokables.append(entry)
-        cls.properties = [m.line for m in self.facts.macros
-                          if m.name == "Q_PROPERTY" and ext.start.line <= m.line <= ext.end.line]
+        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", ext.start.line, ext.end.line)]
         self.facts.classes.append(cls)
         facts_members.note_class(self, c)
         return name
@@ -545,13 +569,26 @@ class _Collector:
             if key in seen:
                 continue
             seen.add(key)
-            for ch in base.get_children():
-                if ch.kind == self.K.CXX_METHOD and ch.spelling == method.spelling and ch.is_virtual_method():
-                    params = ", ".join(a.type.spelling for a in ch.get_arguments())
-                    return f"{self.qualified(base)}::{ch.spelling}({params})"
-                if ch.kind == self.K.CXX_BASE_SPECIFIER:
-                    todo.append(ch.type.get_declaration())
+            virtuals, bases = self._virtuals_of(base, key)
+            if method.spelling in virtuals:
+                return virtuals[method.spelling]
+            todo += bases
         return None
+
+    def _virtuals_of(self, base, key: str) -> tuple[dict[str, str], list]:
+        """A class's own virtual methods by name (the first declared of each name, as `name(param types)` qualified)
+        and the declarations of its direct bases: read once per class, however many methods ask."""
+        if key not in self._base_virtuals:
+            virtuals: dict[str, str] = {}
+            bases = []
+            for ch in base.get_children():
+                if ch.kind == self.K.CXX_METHOD and ch.spelling not in virtuals and ch.is_virtual_method():
+                    params = ", ".join(a.type.spelling for a in ch.get_arguments())
+                    virtuals[ch.spelling] = f"{self.qualified(base)}::{ch.spelling}({params})"
+                if ch.kind == self.K.CXX_BASE_SPECIFIER:
+                    bases.append(ch.type.get_declaration())
+            self._base_virtuals[key] = (virtuals, bases)
+        return self._base_virtuals[key]
 
     def on_lambda(self, c, parents, function, parent_lambda) -> int:
         text = self.text(c.extent)
@@ -1091,17 +1128,20 @@ class _Collector:
     def _finish(self):
         facts = self.facts
         # Which function/lambda/class each macro use stands in.
-        defs = [f for f in facts.functions if f.is_definition]
+        # Of nested ones the innermost (the last to start; of two starting together, the first listed).
+        defs = Spans([f for f in facts.functions if f.is_definition], lambda f: f.line, lambda f: f.end_line, False)
+        lambdas = Spans(facts.lambdas, lambda x: (x.line, x.col), lambda x: x.end_line, False)
+        classes = Spans(facts.classes, lambda c: c.line, lambda c: c.end_line, False)
         for m in facts.macros:
-            fn = [f for f in defs if f.line <= m.line <= f.end_line]
-            if fn:
-                m.function = max(fn, key=lambda f: f.line).qualified
-            lam = [lam for lam in facts.lambdas if (lam.line, lam.col) <= (m.line, m.col) and m.line <= lam.end_line]
-            if lam:
-                m.lambda_id = max(lam, key=lambda x: (x.line, x.col)).id
-            cls = [c for c in facts.classes if c.line <= m.line <= c.end_line]
-            if cls:
-                m.class_name = max(cls, key=lambda c: c.line).name
+            fn = defs.innermost(m.line)
+            if fn is not None:
+                m.function = fn.qualified
+            lam = lambdas.innermost((m.line, m.col), m.line)
+            if lam is not None:
+                m.lambda_id = lam.id
+            cls = classes.innermost(m.line)
+            if cls is not None:
+                m.class_name = cls.name
             facts.symbols.append(SymbolUse(m.name, m.name, "macro", m.line, m.col, m.function, m.lambda_id))
             if m.name in ASSERT_MACROS:
                 match = re.search(r"\((.*)\)", m.text, re.S)
@@ -1121,23 +1161,30 @@ class _Collector:
             if fn.class_name in tests and fn.is_slot:
                 fn.is_data_function = fn.name.endswith("_data")
                 fn.is_test_function = not fn.is_data_function
-        # Connect calls: which lambda each one passes.
+        # Connect calls: which lambda each one passes (the first at or after the call, in the same code).
+        placed: dict[tuple, list[tuple[tuple[int, int], int]]] = {}
+        for i, lam in enumerate(facts.lambdas):
+            placed.setdefault((lam.function, lam.parent_lambda), []).append(((lam.line, lam.col), i))
+        for group in placed.values():
+            group.sort()
         for conn in facts.connects:
             if conn.functor != "lambda":
                 continue
             call = facts.calls[conn.call_id]
-            inside = [lam for lam in facts.lambdas
-                      if lam.function == call.function and (lam.line, lam.col) >= (call.line, call.col)
-                      and lam.parent_lambda == call.lambda_id and lam.line <= call.end_line]
-            if inside:
-                target = min(inside, key=lambda x: (x.line, x.col))
+            group = placed.get((call.function, call.lambda_id), [])
+            at = bisect_left(group, ((call.line, call.col), -1))
+            if at < len(group) and group[at][0][0] <= call.end_line:
+                target = facts.lambdas[group[at][1]]
                 target.connect_call = call.id
                 conn.lambda_target = target.id
+        passed: dict[int, int] = {}  # connect call -> the first lambda it passes
+        for lam in facts.lambdas:
+            if lam.connect_call is not None:
+                passed.setdefault(lam.connect_call, lam.id)
         for arg_call in facts.calls:
             for arg in arg_call.args:
                 if arg.kind == "lambda":
-                    match = [lam for lam in facts.lambdas if lam.connect_call == arg_call.id]
-                    arg.lambda_id = match[0].id if match else None
+                    arg.lambda_id = passed.get(arg_call.id)
         # Deletes matched to allocations by variable within one function.
         for d in facts.deletes:
             alloc = self._alloc_by_var.get((d.function, d.var))
@@ -1174,13 +1221,15 @@ class _Collector:
     def _note_declaration(self, c):
         """Where the file declares a name, and whether its first declaration lives in another file (a header)."""
         lines = self.facts.declarations.setdefault(c.spelling, [])
-        if c.location.line not in lines:
+        if (c.spelling, c.location.line) not in self._declared_lines:
+            self._declared_lines.add((c.spelling, c.location.line))
             lines.append(c.location.line)
         try:
             where = c.canonical.location.file
         except Exception:
             where = None
-        if where is not None and where.name != self.main and c.spelling not in self.facts.declared_elsewhere:
+        if where is not None and where.name != self.main and c.spelling not in self._elsewhere:
+            self._elsewhere.add(c.spelling)
             self.facts.declared_elsewhere.append(c.spelling)
 
     def _note_use(self, c):
