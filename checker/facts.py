@@ -162,6 +162,7 @@ class _Collector:
         self._declared_lines: set[tuple[str, int]] = set()  # (name, line) already in facts.declarations
         self._elsewhere: set[str] = set()  # the names already in facts.declared_elsewhere
         self._base_virtuals: dict[str, tuple[dict[str, str], list]] = {}  # base class -> its virtuals, its bases
+        self._directives: list = []  # the translation unit's #include directives, of every file
 
     # ---- helpers over source text ----
     def col(self, loc) -> int:
@@ -268,11 +269,35 @@ class _Collector:
         return cursor
 
     # ---- the walk ----
+    def _top_level(self, tu) -> tuple[list, list, list]:
+        """One pass over the translation unit's top-level cursors, keeping what the facts use: the main file's
+        cursors, every #include directive (the include graph) and the classes and structs written elsewhere (what
+        a macro expands to), each in the order libclang gives. Without a precompiled preamble Qt's headers bring
+        tens of thousands of top-level cursors; cursor.get_children() would hold them all at once."""
+        K = self.K
+        is_main = self._is_main
+        main, directives, elsewhere = [], [], []
+        keep_kinds = (K.INCLUSION_DIRECTIVE, K.CLASS_DECL, K.STRUCT_DECL)
+
+        def visitor(child, _parent, _data):
+            child._tu = tu  # as the bindings do: the translation unit outlives the cursor
+            kind = child.kind
+            here = bool(is_main(child.location))
+            if here:
+                main.append(child)
+            if kind == K.INCLUSION_DIRECTIVE:
+                directives.append(child)
+            elif not here and kind in keep_kinds:
+                elsewhere.append(child)
+            return 1  # CXChildVisit_Continue
+
+        callback = self.ci.callbacks["cursor_visit"](visitor)
+        self.ci.conf.lib.clang_visitChildren(tu.cursor, callback, None)
+        return main, directives, elsewhere
+
     def run(self) -> Facts:
         tu = self.parsed.tu
-        children = list(tu.cursor.get_children())
-        main_flags = [bool(self._is_main(c.location)) for c in children]
-        top = [c for c, main in zip(children, main_flags) if main]
+        top, self._directives, elsewhere = self._top_level(tu)
         for c in top:
             if c.kind == self.K.MACRO_INSTANTIATION:
                 self._note_use(c)
@@ -293,9 +318,8 @@ class _Collector:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
                 self.visit(c, [], None, None, None)
         if self._project_macros:  # a declaration a macro expands to is not written in the main file: not in top
-            for c, main in zip(children, main_flags):
-                if not main and c.kind in (self.K.CLASS_DECL, self.K.STRUCT_DECL) and c.is_definition() \
-                        and c.location.file is not None and c.location.file.name == self.main:
+            for c in elsewhere:
+                if c.is_definition() and c.location.file is not None and c.location.file.name == self.main:
                     macro = self.macro_at(c.location.line, self.col(c.location))
                     if macro:
                         self._macro_class(c, macro)
@@ -1256,8 +1280,8 @@ class _Collector:
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         # get_includes() lists each file once, under its first includer; the #include directives of every
         # file also give the edges an include guard skipped, so a header brings what it brings on its own.
-        for c in self.parsed.tu.cursor.get_children():
-            if c.kind == self.K.INCLUSION_DIRECTIVE and c.location.file is not None:
+        for c in self._directives:  # every top-level #include directive, in the walk's order
+            if c.location.file is not None:
                 target = c.get_included_file()
                 if target is not None and not graph.has_edge(c.location.file.name, target.name):
                     graph.add_edge(c.location.file.name, target.name, line=c.location.line)
