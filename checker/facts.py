@@ -163,6 +163,14 @@ class _Collector:
         self._elsewhere: set[str] = set()  # the names already in facts.declared_elsewhere
         self._base_virtuals: dict[str, tuple[dict[str, str], list]] = {}  # base class -> its virtuals, its bases
         self._directives: list = []  # the translation unit's #include directives, of every file
+        self._kind_is_declaration: dict = {}
+        self._kind_is_statement: dict = {}
+        # Answers that depend only on the cursor asked about, by the cursor's own bytes (its kind and the
+        # pointers libclang identifies it by): the same bytes are the same cursor, so the same answer.
+        self._used_from: dict[bytes, str | None] = {}  # cursor used -> the file declaring it, None: none to note
+        self._qualified_of: dict[bytes, str] = {}
+        self._params_of: dict[bytes, list] = {}  # function -> its parameters and their types
+        self._defaults: dict[tuple[bytes, int], str | None] = {}  # (function, parameter index) -> its default
 
     # ---- helpers over source text ----
     def col(self, loc) -> int:
@@ -197,6 +205,20 @@ class _Collector:
             return lines[ea.line - 1][after - 1 : before - 1].strip()
         return (lines[ea.line - 1][after - 1 :] + " " + lines[sb.line - 1][: before - 1]).strip()
 
+    def _declaration_kind(self, kind) -> bool:
+        """kind.is_declaration(), asked of libclang once per kind."""
+        known = self._kind_is_declaration.get(kind)
+        if known is None:
+            known = self._kind_is_declaration[kind] = bool(kind.is_declaration())
+        return known
+
+    def _statement_kind(self, kind) -> bool:
+        """kind.is_statement(), asked of libclang once per kind."""
+        known = self._kind_is_statement.get(kind)
+        if known is None:
+            known = self._kind_is_statement[kind] = bool(kind.is_statement())
+        return known
+
     def macro_at(self, line: int, col: int) -> MacroUse | None:
         """The macro use whose text holds (line, col): of nested ones the innermost (the last to start)."""
         key = (line, col)
@@ -217,6 +239,14 @@ class _Collector:
     def qualified(self, cursor) -> str:
         if cursor is None:
             return ""
+        raw = bytes(cursor)
+        known = self._qualified_of.get(raw)
+        if known is not None:
+            return known
+        value = self._qualified_of[raw] = self._qualified(cursor)
+        return value
+
+    def _qualified(self, cursor) -> str:
         key = cursor.get_usr() or cursor.spelling
         if key in self._qualified_cache:
             return self._qualified_cache[key]
@@ -372,7 +402,7 @@ class _Collector:
                                                 self.col(c.location), function, lambda_id))
         if kind in self.reference_kinds:
             self._note_use(c)
-        elif kind.is_declaration() and c.spelling:
+        elif self._declaration_kind(kind) and c.spelling:
             self._note_declaration(c)
         children = list(c.get_children())
         if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
@@ -389,7 +419,7 @@ class _Collector:
 
     # ---- statements (the control-flow graph's raw material) ----
     def _enter_stmt(self, c, role, parents, function, lambda_id):
-        kind = c.kind.name if c.kind.is_statement() else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
+        kind = c.kind.name if self._statement_kind(c.kind) else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
         macro = self.macro_at(c.location.line, self.col(c.location))
         stmt = StmtFact(len(self.facts.stmts), kind, role, parent, c.extent.start.line, c.extent.end.line,
@@ -682,26 +712,42 @@ class _Collector:
         for arg, cursor in zip(args, raw):
             if arg.kind == "literal" and not arg.text:  # inside a macro's arguments the extent can come back empty
                 arg.text = "".join(t.spelling for t in cursor.get_tokens())
-        try:
-            params = list(ref.get_arguments())
-        except Exception:
-            params = []
-        for arg, param in zip(args, params):
-            arg.param = param.type.spelling
+        params = self._params(ref)
+        for i, (arg, (param, spelling)) in enumerate(zip(args, params)):
+            arg.param = spelling
             if arg.kind == "default" and not arg.text:
-                tokens = [t.spelling for t in param.get_tokens()]
-                if "=" in tokens:
-                    arg.text = " ".join(tokens[tokens.index("=") + 1:]).replace(" :: ", "::").replace(" ( ", "(") \
-                        .replace(" )", ")").replace("( ", "(")
+                default = self._default_of(ref, i, param)
+                if default is not None:
+                    arg.text = default
         return args
+
+    def _params(self, ref) -> list:
+        """(parameter, its type's spelling) of a function: read once per function, however often it is called."""
+        raw = bytes(ref)
+        if raw not in self._params_of:
+            try:
+                params = list(ref.get_arguments())
+            except Exception:
+                params = []
+            self._params_of[raw] = [(p, p.type.spelling) for p in params]
+        return self._params_of[raw]
+
+    def _default_of(self, ref, index: int, param) -> str | None:
+        """The default argument's spelling from the parameter's declaration (None: it has no `=`)."""
+        key = (bytes(ref), index)
+        if key not in self._defaults:
+            tokens = [t.spelling for t in param.get_tokens()]
+            self._defaults[key] = " ".join(tokens[tokens.index("=") + 1:]).replace(" :: ", "::").replace(
+                " ( ", "(").replace(" )", ")").replace("( ", "(") if "=" in tokens else None
+        return self._defaults[key]
 
     def describe_arg(self, a) -> ArgFact:
         K = self.K
-        s = self.strip(a)
-        text = self.text(a.extent)
         loc_file = a.location.file
         if loc_file is None or loc_file.name != self.main:
             return ArgFact("default", "", type=a.type.spelling)  # a defaulted argument the caller left out
+        s = self.strip(a)
+        text = self.text(a.extent)
         if s.kind == K.LAMBDA_EXPR:
             return ArgFact("lambda", text, lambda_id=None, type="lambda")
         if s.kind == K.CXX_THIS_EXPR:
@@ -743,9 +789,10 @@ class _Collector:
     def on_call(self, c, parents, function, lambda_id):
         K = self.K
         ref = c.referenced
-        if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not c.spelling:
+        spelling = c.spelling
+        if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
             return
-        if c.spelling.startswith("operator"):
+        if spelling.startswith("operator"):
             return
         qualified = self.qualified(ref)
         receiver, receiver_type, receiver_ancestry = self.receiver_of(c)
@@ -753,20 +800,23 @@ class _Collector:
         candidates = []
         if owner is not None and owner.kind in (K.CLASS_DECL, K.STRUCT_DECL, K.CLASS_TEMPLATE):
             for cls in self.ancestry(owner) + receiver_ancestry:
-                candidates.append(f"{cls}::{c.spelling}")
+                candidates.append(f"{cls}::{spelling}")
         else:
             candidates.append(qualified)
         result, assigned = self.classify_result(c, parents)
-        macro = self.macro_at(c.location.line, self.col(c.location))
+        loc = c.location
+        line, col = loc.line, self.col(loc)
+        macro = self.macro_at(line, col)
+        ctype = c.type
         call = CallFact(
             id=len(self.facts.calls),
-            name=c.spelling,
+            name=spelling,
             qualified=qualified,
             candidates=sorted(set(candidates)),
             receiver=receiver,
             receiver_type=receiver_type,
-            line=c.location.line,
-            col=self.col(c.location),
+            line=line,
+            col=col,
             end_line=c.extent.end.line,
             function=function,
             lambda_id=lambda_id,
@@ -775,7 +825,7 @@ class _Collector:
             macro=macro.name if macro else None,
             args=self._call_args(c, ref),
             text=self.text(c.extent),
-            returns_value=c.type.spelling not in ("void", ""),
+            returns_value=ctype.spelling not in ("void", ""),
             stmt=self._stmt_id(function, lambda_id),
             mutates=ref.kind == K.CXX_METHOD and not ref.is_static_method() and not ref.is_const_method(),
         )
@@ -783,13 +833,11 @@ class _Collector:
         call.conditional = not self._unconditional(parents, c)
         if qualified in NORETURN and call.stmt is not None and not call.conditional:
             self.facts.stmts[call.stmt].noreturn = True
-        self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
-        if c.type.kind == self.ci.TypeKind.POINTER and "QObject" in self.type_ancestry(c.type):
+        self.facts.symbols.append(SymbolUse(spelling, qualified, "call", call.line, call.col, function, lambda_id))
+        if ctype.kind == self.ci.TypeKind.POINTER and "QObject" in self.type_ancestry(ctype):
             self.on_handed_out(c, call, parents)
-        if c.spelling == "connect" and qualified.startswith("QObject::"):
+        if spelling == "connect" and qualified.startswith("QObject::"):
             self.on_connect(c, call)
-        if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
-            pass
 
     def _unconditional(self, parents, c) -> bool:
         """Whether the expression c runs whenever its statement does: it is not the right operand of && or ||,
@@ -1262,13 +1310,19 @@ class _Collector:
             ref = c.referenced
             if ref is None:
                 return
-            target = ref.get_definition() or ref
-            where = target.location.file
+            raw = bytes(ref)
+            if raw in self._used_from:
+                name = self._used_from[raw]
+            else:
+                target = ref.get_definition() or ref
+                where = target.location.file
+                name = None if where is None or where.name == self.main else where.name
+                self._used_from[raw] = name
         except Exception:  # a cursor libclang cannot resolve: no use recorded
             return
-        if where is None or where.name == self.main:
+        if name is None:
             return
-        lines = self.facts.used_files.setdefault(where.name, [])
+        lines = self.facts.used_files.setdefault(name, [])
         if not lines or lines[-1] != c.location.line:
             lines.append(c.location.line)
 
