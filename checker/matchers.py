@@ -109,11 +109,17 @@ def _scope(facts: Facts, function: str | None) -> tuple[int, int] | None:
 
 
 def _merge(*dicts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The subjects of several dicts: each value once per key, in order (a list repeating a value it brings keeps
+    it twice). A symbol used in every function merges thousands of function names: kept in a set, not looked
+    up in the list."""
     out: dict[str, list[str]] = {}
+    known: dict[str, set[str]] = {}
     for d in dicts:
         for key, values in d.items():
-            out.setdefault(key, [])
-            out[key] += [v for v in values if v and v not in out[key]]
+            have = known.setdefault(key, set())
+            new = [v for v in values if v and v not in have]
+            out.setdefault(key, []).extend(new)
+            have.update(new)
     return out
 
 

@@ -1,4 +1,4 @@
-"""checker/spans.py gives exactly what the scans it replaces give, ties and odd overlaps included."""
+"""The lookups that keep a check linear (checker/spans.py, matchers._merge) give exactly what the scans they replace gave."""
 
 from __future__ import annotations
 
@@ -38,3 +38,19 @@ def test_by_line_keeps_list_order(items, low, high):
     for key in "abcd":
         assert [id(x) for x in index.between(key, low, high)] == [id(x) for x in items
                                                                   if x[0] == key and low <= x[1] <= high]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from(["function", "class", "callee"]),
+                                st.lists(st.sampled_from(["", "a", "b", "a::b", "c"]), max_size=5), max_size=3),
+                max_size=5))
+def test_merge_keeps_what_the_list_scan_kept(dicts):
+    """matchers._merge with a set per key: the same lists as looking each value up in the list built so far."""
+    from checker.matchers import _merge
+
+    expected: dict = {}
+    for d in dicts:
+        for key, values in d.items():
+            expected.setdefault(key, [])
+            expected[key] += [v for v in values if v and v not in expected[key]]
+    assert _merge(*dicts) == expected
