@@ -169,6 +169,7 @@ class _Collector:
         # pointers libclang identifies it by): the same bytes are the same cursor, so the same answer.
         self._used_from: dict[bytes, str | None] = {}  # cursor used -> the file declaring it, None: none to note
         self._qualified_of: dict[bytes, str] = {}
+        self._type_ancestry: dict[bytes, list[str]] = {}
         self._params_of: dict[bytes, list] = {}  # function -> its parameters and their types
         self._defaults: dict[tuple[bytes, int], str | None] = {}  # (function, parameter index) -> its default
 
@@ -280,6 +281,14 @@ class _Collector:
         return out
 
     def type_ancestry(self, type_) -> list[str]:
+        """The ancestry of the class a type names (through a pointer or a reference), by the type's own bytes."""
+        raw = bytes(type_)
+        known = self._type_ancestry.get(raw)
+        if known is None:
+            known = self._type_ancestry[raw] = self._type_ancestry_of(type_)
+        return known
+
+    def _type_ancestry_of(self, type_) -> list[str]:
         t = type_
         if t.kind == self.ci.TypeKind.POINTER or t.kind == self.ci.TypeKind.LVALUEREFERENCE:
             t = t.get_pointee()
