@@ -1,7 +1,9 @@
 """Benchmark: qtcheck cold and warm against a bare libclang parse (the floor) and clazy-standalone, per file.
 
-Usage: .venv/bin/python bench/run.py [FOLDER_OR_FILE ...] [--repeat N] [--many N] [--jobs-only]
+Usage: .venv/bin/python bench/run.py [FOLDER_OR_FILE ...] [--repeat N] [--many N]
+       .venv/bin/python bench/run.py --scale 1000,5000,20000,50000
 Prints a Markdown table of medians over N runs (wall seconds), ratios, the Python share and peak memory.
+With --scale: the cost by the size of one file, on generated Qt files of about that many lines.
 """
 
 from __future__ import annotations
@@ -146,6 +148,317 @@ def bench_jobs(count: int, work: Path) -> tuple[float, float]:
     return times[0], times[1]
 
 
+# ---- --scale: cost by the size of one file ----
+# One module of generated Qt code: every rule gets sites in it (QObject classes with Q_OBJECT, signals, slots,
+# Q_PROPERTY and Q_INVOKABLE, a class with signals and no Q_OBJECT, a QThread subclass whose run() makes a
+# QLocalServer without a parent and connects lambdas without a context, QMutex / QMutexLocker, a discarded
+# open(), a bounded and an unbounded read(), waits with and without a limit, a queued invokeMethod with Q_ARG,
+# QTest macros in test slots, in a lambda and in a helper, a snake_case name, an unused local, a sign-compare).
+MODULE = r'''
+// ---- module {k} ----
+struct Sample{k}
+{{
+    int value = 0;
+}};
+{metatype}
+QMutex g_mutex{k};
+int g_counter{k} = 0;
+
+/// Worker {k}: keeps a level and counts ticks.
+class Worker{k} : public QObject
+{{
+    Q_OBJECT
+    Q_PROPERTY(int level READ level WRITE setLevel NOTIFY levelChanged)
+
+public:
+    explicit Worker{k}(QObject *parent = nullptr)
+        : QObject(parent), m_level(0)
+    {{
+        m_timer = new QTimer(this);
+        connect(m_timer, &QTimer::timeout, this, &Worker{k}::tick);
+    }}
+
+    int level() const {{ return m_level; }}
+
+    void setLevel(int value)
+    {{
+        QMutexLocker locker(&m_mutex);
+        if (m_level == value)
+            return;
+        m_level = value;
+        emit levelChanged(value);
+    }}
+
+    Q_INVOKABLE void poke{k}() {{ m_count++; }}
+
+signals:
+    void levelChanged(int value);
+    void sampleReady(Sample{k} sample);
+
+public slots:
+    void tick()
+    {{
+        m_mutex.lock();
+        ++m_count;
+        m_mutex.unlock();
+        qDebug() << "tick" << m_count;
+    }}
+
+private:
+    QMutex m_mutex;
+    QTimer *m_timer;
+    int m_level;
+    int m_count;
+}};
+
+class Relay{k} : public QObject
+{{
+public:
+    void forward() {{ emit relayed(); }}
+
+signals:
+    void relayed();
+}};
+
+class ServerThread{k} : public QThread
+{{
+public:
+    explicit ServerThread{k}(int chunkSize) {{ buffer.resize(chunkSize); total = 0; }}
+
+    void run() override
+    {{
+        QLocalServer *server = new QLocalServer();
+        connect(server, &QLocalServer::newConnection, [this, server]() {{
+            QLocalSocket *peer = server->nextPendingConnection();
+            connect(peer, &QLocalSocket::readyRead, [this, peer]() {{
+                const qint64 available = peer->bytesAvailable();
+                peer->read(buffer.data(), available);
+                ++total;
+            }});
+        }});
+        server->listen("server{k}");
+        exec();
+        delete server;
+    }}
+
+    int seen() const {{ return total; }}
+
+protected:
+    QByteArray buffer;
+    int total;
+}};
+
+static int count_items_{k}(const QVector<int> &items, unsigned limit)
+{{
+    int hits = 0;
+    for (int i = 0; i < items.size(); ++i) {{
+        if (items[i] > 0 && i < limit)
+            ++hits;
+    }}
+    int unusedLocal = {k};
+    QMutexLocker locker(&g_mutex{k});
+    g_counter{k} += hits;
+    return hits;
+}}
+
+bool saveLog{k}(const QString &name, const QByteArray &data)
+{{
+    QFile file(name);
+    file.open(QIODevice::WriteOnly);
+    const bool ok = file.write(data) == data.size();
+    file.close();
+    return ok;
+}}
+
+void drain{k}(QIODevice *device, QByteArray &buffer)
+{{
+    const qint64 n = device->bytesAvailable();
+    if (n > buffer.size())
+        return;
+    device->read(buffer.data(), n);
+    QObject *orphan = new QObject();
+    orphan->setObjectName("orphan{k}");
+    if (buffer.isEmpty()) {{
+        delete orphan;
+        return;
+    }}
+    switch (n % 3) {{
+    case 0:
+        g_counter{k}++;
+        break;
+    default:
+        break;
+    }}
+    delete orphan;
+}}
+
+void waitAll{k}(QThread *worker, QLocalSocket &socket)
+{{
+    socket.waitForConnected();
+    socket.waitForReadyRead(1000);
+    worker->wait();
+}}
+
+bool post{k}(Worker{k} *sink, const Sample{k} &sample)
+{{
+    return QMetaObject::invokeMethod(sink, "poke{k}", Qt::QueuedConnection, Q_ARG(Sample{k}, sample));
+}}
+
+void helperCompare{k}(int a, int b)
+{{
+    QCOMPARE(a, b);
+}}
+
+class tst_Module{k} : public QObject
+{{
+    Q_OBJECT
+
+private slots:
+    void levels_data();
+    void levels();
+    void threads();
+}};
+
+void tst_Module{k}::levels_data()
+{{
+    QTest::addColumn<int>("level");
+    QTest::addColumn<Sample{k}>("sample");
+    for (int n : {{1, 2, 3}})
+        QTest::addRow("%d", n) << n << Sample{k}{{n}};
+}}
+
+void tst_Module{k}::levels()
+{{
+    QFETCH(int, level);
+    Worker{k} worker;
+    worker.setLevel(level);
+    QCOMPARE(worker.level(), level);
+    QTimer *timer = new QTimer;
+    connect(timer, &QTimer::timeout, [&worker]() {{
+        QVERIFY(worker.level() >= 0);
+    }});
+    QVERIFY(saveLog{k}("log{k}.txt", QByteArray("x")));
+    helperCompare{k}(level, worker.level());
+    QVector<int> items{{1, 2, 3}};
+    count_items_{k}(items, 2u);
+}}
+
+void tst_Module{k}::threads()
+{{
+    ServerThread{k} server(16);
+    server.start();
+    QThread thread;
+    Worker{k} *worker = new Worker{k};
+    worker->moveToThread(&thread);
+    connect(&thread, &QThread::started, worker, &Worker{k}::tick);
+    thread.start();
+    worker->setLevel(3);
+    QLocalSocket socket;
+    socket.connectToServer("server{k}");
+    socket.write("ping");
+    waitAll{k}(&thread, socket);
+    QVERIFY(server.seen() >= 0);
+    QVERIFY(post{k}(worker, Sample{k}{{1}}));
+    server.quit();
+    server.wait();
+    thread.quit();
+    thread.wait();
+    delete worker;
+}}
+'''
+HEAD = '''// Generated by bench/run.py --scale: realistic Qt code, {modules} modules, for measuring cost by size.
+#include <QtTest/QtTest>
+#include <QtCore/QObject>
+#include <QtCore/QThread>
+#include <QtCore/QMutex>
+#include <QtCore/QMutexLocker>
+#include <QtCore/QByteArray>
+#include <QtCore/QTimer>
+#include <QtCore/QDebug>
+#include <QtCore/QFile>
+#include <QtCore/QVector>
+#include <QtCore/QMetaObject>
+#include <QtNetwork/QLocalSocket>
+#include <QtNetwork/QLocalServer>
+'''
+
+
+def generated_file(lines: int, path: Path) -> int:
+    """Write a Qt test file of about `lines` lines (whole modules; QTEST_MAIN once at the end); its line count."""
+    per = MODULE.count("\n")
+    modules = max(1, round((lines - 20) / per))
+    body = [HEAD.format(modules=modules)]
+    for k in range(modules):
+        body.append(MODULE.format(k=k, metatype=f"Q_DECLARE_METATYPE(Sample{k})" if k % 2 else ""))
+    body.append(f"\nQTEST_MAIN(tst_Module0)\n\n#include \"{path.stem}.moc\"\n")
+    text = "".join(body)
+    path.write_text(text, encoding="utf-8")
+    return text.count("\n")
+
+
+def phases(path: Path, rules: list, claims: list) -> dict[str, float]:
+    """Seconds of each stage of one check, in this process: the parse (no cache), facts, rules, claims, and
+    building the report and rendering it in all four formats; with the collector set as qtcheck sets it."""
+    with cli._CollectRarely():
+        return _phases(path, rules, claims)
+
+
+def _phases(path: Path, rules: list, claims: list) -> dict[str, float]:
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    start = time.perf_counter()
+    parsed = frontend.parse(path, text, frontend.Options())
+    out["parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    facts = facts_mod.collect(parsed)
+    out["facts"] = time.perf_counter() - start
+    del parsed
+    start = time.perf_counter()
+    sites = rules_mod.run(facts, rules)
+    found = rules_mod.findings(sites, rules)
+    out["rules"] = time.perf_counter() - start
+    start = time.perf_counter()
+    judged = verdicts.judge_all(facts, rules, sites, claims)
+    out["claims"] = time.perf_counter() - start
+    start = time.perf_counter()
+    report = report_mod.build([{"facts": facts, "sites": sites, "findings": found, "verdicts": judged}], rules, [])
+    for render in RENDERERS.values():
+        render(report, rules=rules, to_terminal=False, verbose=True)
+    out["report"] = time.perf_counter() - start
+    return out
+
+
+PARSE_ALONE = """import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from checker import frontend
+path = Path(sys.argv[2])
+frontend.parse(path, path.read_text(encoding="utf-8"), frontend.Options())
+"""
+
+
+def bench_scale(sizes: list[int], work: Path, claims_dir: str, rules: list, claims: list, split: bool) -> None:
+    """One row per size: qtcheck on a generated file (no cache, the claims, all four formats), wall time and peak
+    memory of the whole command, the peak memory of a process that only parses the file as qtcheck does (the
+    floor), and with split the seconds of each stage measured in this process."""
+    print("| lines | wall s | s per 1k lines | peak MiB | parse alone MiB | parse s | facts s | rules s | claims s "
+          "| report s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for size in sizes:
+        path = work / f"scale_{size}.cpp"
+        lines = generated_file(size, path)
+        out = work / f"scale_{size}"
+        cmd = [str(QTCHECK), str(path), "--no-cache", "--claims", claims_dir, "--parse-timeout", "0",
+               "-j", "1", "--format", "json", "--output", f"{out}.json", "--format", "sarif", "--output",
+               f"{out}.sarif", "--format", "markdown", "--output", f"{out}.md", "--format", "text"]
+        wall, mem = timed(cmd)
+        _, floor_mem = timed([sys.executable, "-c", PARSE_ALONE, str(ROOT), str(path)])
+        split_s = phases(path, rules, claims) if split else {}
+        cells = [fmt(split_s.get(k)) for k in ("parse", "facts", "rules", "claims", "report")]
+        print(f"| {lines} | {wall:.1f} | {wall / lines * 1000:.2f} | {mem} | {floor_mem} | {' | '.join(cells)} |",
+              flush=True)
+
+
 def fmt(x: float | None, digits: int = 2) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
@@ -156,7 +469,21 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measure (median)")
     parser.add_argument("--many", type=int, default=100, help="generated files for the -j 1 / -j 2 comparison (0: skip)")
     parser.add_argument("--claims", default=str(ROOT / "seeds"), help="claims checked in every run")
+    parser.add_argument("--scale", metavar="N,N,...",
+                        help="instead: check generated Qt files of about N lines each (e.g. 1000,5000,20000,50000)")
+    parser.add_argument("--no-split", action="store_true",
+                        help="with --scale: skip the in-process time of each stage (it parses each file again)")
     ns = parser.parse_args()
+    if ns.scale:
+        sizes = [int(n) for n in ns.scale.split(",") if n.strip()]
+        rules = rules_mod.load_rules()
+        claims = load_claims(ns.claims, rules)
+        with tempfile.TemporaryDirectory(prefix="qtcheck-scale-") as tmp:
+            print(f"libclang: {toolchain.libclang_version()}; CPUs: {os.cpu_count()}; "
+                  f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+            print()
+            bench_scale(sizes, Path(tmp), ns.claims, rules, claims, not ns.no_split)
+        return 0
     files = cli.expand(ns.paths) if ns.paths else DEFAULT_FILES
     rules = rules_mod.load_rules()
     claims = load_claims(ns.claims, rules)

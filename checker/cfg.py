@@ -293,7 +293,7 @@ class Flows:
             todo += self._children.get(s.id, [])
         graph = nx.DiGraph()
         graph.add_nodes_from((ENTRY, EXIT, ABORT))
-        flow = Flow(key, graph, stmts, {i: k for i, k in self._exit_kinds.items() if i in stmts})
+        flow = Flow(key, graph, stmts, {i: self._exit_kinds[i] for i in stmts if i in self._exit_kinds})
         builder = _Builder(flow, self._children)
         graph.add_edge(ENTRY, builder.lower(root, EXIT, {}))
         builder.finish()

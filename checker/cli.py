@@ -4,6 +4,7 @@ qtcheck --list-rules; qtcheck --explain RULE."""
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -315,9 +316,26 @@ def run(argv: list[str]) -> int:
     return exit_status(results, [settings[str(p)] for p in files], rules)
 
 
+class _CollectRarely:
+    """A check builds hundreds of thousands of objects that live to its end (facts, sites, the report) and few
+    reference cycles; with the collector's defaults (a pass per 700 new objects, a full pass whenever the heap
+    has grown by a quarter) walking them took about a tenth of a check of 20k lines. While a run lasts, what is
+    loaded is frozen (never walked again) and a pass comes every 100,000 new objects; then the defaults return."""
+
+    def __enter__(self):
+        self.threshold = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(100_000, 50, 100)
+
+    def __exit__(self, *_exc):
+        gc.set_threshold(*self.threshold)
+        gc.unfreeze()
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        status = run(sys.argv[1:] if argv is None else argv)
+        with _CollectRarely():
+            status = run(sys.argv[1:] if argv is None else argv)
         if sys.stdout is not None:
             sys.stdout.flush()
         return status

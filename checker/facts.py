@@ -9,12 +9,14 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
 from . import facts_members, facts_names, toolchain
+from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
@@ -112,10 +114,16 @@ class Facts:
         return self.lambdas[lambda_id] if lambda_id is not None else None
 
     def function_named(self, qualified: str | None) -> FunctionFact | None:
-        for fn in self.functions:
-            if fn.qualified == qualified and fn.is_definition:
-                return fn
-        return None
+        """The first definition of that name."""
+        index = self.__dict__.get("_definitions")
+        if index is None or index[0] != len(self.functions):  # functions are only ever added: count them
+            first: dict[str, FunctionFact] = {}
+            for fn in self.functions:
+                if fn.is_definition:
+                    first.setdefault(fn.qualified, fn)
+            index = (len(self.functions), first)
+            self.__dict__["_definitions"] = index  # not a field: never stored in the facts cache
+        return index[1].get(qualified)
 
 
 class _Collector:
@@ -148,6 +156,23 @@ class _Collector:
         self._fields_seen: set[str] = set()
         self._ascii = [line.isascii() for line in self.facts.lines]
         self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
+        self._macro_spans: Spans[MacroUse] = Spans([], None, None, True)  # built once the macro uses are read
+        self._macros_by_name: ByLine[MacroUse] = ByLine([], None, None)
+        self._macro_memo: dict[tuple[int, int], MacroUse | None] = {}
+        self._macro_place: dict[int, int] = {}
+        self._declared_lines: set[tuple[str, int]] = set()  # (name, line) already in facts.declarations
+        self._elsewhere: set[str] = set()  # the names already in facts.declared_elsewhere
+        self._base_virtuals: dict[str, tuple[dict[str, str], list]] = {}  # base class -> its virtuals, its bases
+        self._directives: list = []  # the translation unit's #include directives, of every file
+        self._kind_is_declaration: dict = {}
+        self._kind_is_statement: dict = {}
+        # Answers that depend only on the cursor asked about, by the cursor's own bytes (its kind and the
+        # pointers libclang identifies it by): the same bytes are the same cursor, so the same answer.
+        self._used_from: dict[bytes, str | None] = {}  # cursor used -> the file declaring it, None: none to note
+        self._qualified_of: dict[bytes, str] = {}
+        self._type_ancestry: dict[bytes, list[str]] = {}
+        self._params_of: dict[bytes, list] = {}  # function -> its parameters and their types
+        self._defaults: dict[tuple[bytes, int], str | None] = {}  # (function, parameter index) -> its default
 
     # ---- helpers over source text ----
     def col(self, loc) -> int:
@@ -182,17 +207,48 @@ class _Collector:
             return lines[ea.line - 1][after - 1 : before - 1].strip()
         return (lines[ea.line - 1][after - 1 :] + " " + lines[sb.line - 1][: before - 1]).strip()
 
+    def _declaration_kind(self, kind) -> bool:
+        """kind.is_declaration(), asked of libclang once per kind."""
+        known = self._kind_is_declaration.get(kind)
+        if known is None:
+            known = self._kind_is_declaration[kind] = bool(kind.is_declaration())
+        return known
+
+    def _statement_kind(self, kind) -> bool:
+        """kind.is_statement(), asked of libclang once per kind."""
+        known = self._kind_is_statement.get(kind)
+        if known is None:
+            known = self._kind_is_statement[kind] = bool(kind.is_statement())
+        return known
+
     def macro_at(self, line: int, col: int) -> MacroUse | None:
-        best = None
-        for m in self.facts.macros:
-            if (m.line, m.col) <= (line, col) <= (m.end_line, m.end_col):
-                if best is None or (m.line, m.col) >= (best.line, best.col):
-                    best = m
-        return best
+        """The macro use whose text holds (line, col): of nested ones the innermost (the last to start)."""
+        key = (line, col)
+        if key not in self._macro_memo:
+            self._macro_memo[key] = self._macro_spans.innermost(key)
+        return self._macro_memo[key]
+
+    def _index_macros(self) -> None:
+        macros = self.facts.macros
+        self._macro_spans = Spans(macros, lambda m: (m.line, m.col), lambda m: (m.end_line, m.end_col), True)
+        self._macros_by_name = ByLine(macros, lambda m: m.name, lambda m: m.line)
+        self._macro_place = {id(m): i for i, m in enumerate(macros)}
+        self._macro_memo.clear()
+
+    def _macro_order(self, macro: MacroUse) -> int:
+        return self._macro_place[id(macro)]
 
     def qualified(self, cursor) -> str:
         if cursor is None:
             return ""
+        raw = bytes(cursor)
+        known = self._qualified_of.get(raw)
+        if known is not None:
+            return known
+        value = self._qualified_of[raw] = self._qualified(cursor)
+        return value
+
+    def _qualified(self, cursor) -> str:
         key = cursor.get_usr() or cursor.spelling
         if key in self._qualified_cache:
             return self._qualified_cache[key]
@@ -226,6 +282,14 @@ class _Collector:
         return out
 
     def type_ancestry(self, type_) -> list[str]:
+        """The ancestry of the class a type names (through a pointer or a reference), by the type's own bytes."""
+        raw = bytes(type_)
+        known = self._type_ancestry.get(raw)
+        if known is None:
+            known = self._type_ancestry[raw] = self._type_ancestry_of(type_)
+        return known
+
+    def _type_ancestry_of(self, type_) -> list[str]:
         t = type_
         if t.kind == self.ci.TypeKind.POINTER or t.kind == self.ci.TypeKind.LVALUEREFERENCE:
             t = t.get_pointee()
@@ -245,11 +309,35 @@ class _Collector:
         return cursor
 
     # ---- the walk ----
+    def _top_level(self, tu) -> tuple[list, list, list]:
+        """One pass over the translation unit's top-level cursors, keeping what the facts use: the main file's
+        cursors, every #include directive (the include graph) and the classes and structs written elsewhere (what
+        a macro expands to), each in the order libclang gives. Without a precompiled preamble Qt's headers bring
+        tens of thousands of top-level cursors; cursor.get_children() would hold them all at once."""
+        K = self.K
+        is_main = self._is_main
+        main, directives, elsewhere = [], [], []
+        keep_kinds = (K.INCLUSION_DIRECTIVE, K.CLASS_DECL, K.STRUCT_DECL)
+
+        def visitor(child, _parent, _data):
+            child._tu = tu  # as the bindings do: the translation unit outlives the cursor
+            kind = child.kind
+            here = bool(is_main(child.location))
+            if here:
+                main.append(child)
+            if kind == K.INCLUSION_DIRECTIVE:
+                directives.append(child)
+            elif not here and kind in keep_kinds:
+                elsewhere.append(child)
+            return 1  # CXChildVisit_Continue
+
+        callback = self.ci.callbacks["cursor_visit"](visitor)
+        self.ci.conf.lib.clang_visitChildren(tu.cursor, callback, None)
+        return main, directives, elsewhere
+
     def run(self) -> Facts:
         tu = self.parsed.tu
-        children = list(tu.cursor.get_children())
-        main_flags = [bool(self._is_main(c.location)) for c in children]
-        top = [c for c, main in zip(children, main_flags) if main]
+        top, self._directives, elsewhere = self._top_level(tu)
         for c in top:
             if c.kind == self.K.MACRO_INSTANTIATION:
                 self._note_use(c)
@@ -265,13 +353,13 @@ class _Collector:
             elif c.kind == self.K.INCLUSION_DIRECTIVE:
                 inc = c.get_included_file()
                 self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
+        self._index_macros()
         for c in top:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
                 self.visit(c, [], None, None, None)
         if self._project_macros:  # a declaration a macro expands to is not written in the main file: not in top
-            for c, main in zip(children, main_flags):
-                if not main and c.kind in (self.K.CLASS_DECL, self.K.STRUCT_DECL) and c.is_definition() \
-                        and c.location.file is not None and c.location.file.name == self.main:
+            for c in elsewhere:
+                if c.is_definition() and c.location.file is not None and c.location.file.name == self.main:
                     macro = self.macro_at(c.location.line, self.col(c.location))
                     if macro:
                         self._macro_class(c, macro)
@@ -324,7 +412,7 @@ class _Collector:
                                                 self.col(c.location), function, lambda_id))
         if kind in self.reference_kinds:
             self._note_use(c)
-        elif kind.is_declaration() and c.spelling:
+        elif self._declaration_kind(kind) and c.spelling:
             self._note_declaration(c)
         children = list(c.get_children())
         if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
@@ -341,7 +429,7 @@ class _Collector:
 
     # ---- statements (the control-flow graph's raw material) ----
     def _enter_stmt(self, c, role, parents, function, lambda_id):
-        kind = c.kind.name if c.kind.is_statement() else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
+        kind = c.kind.name if self._statement_kind(c.kind) else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
         macro = self.macro_at(c.location.line, self.col(c.location))
         stmt = StmtFact(len(self.facts.stmts), kind, role, parent, c.extent.start.line, c.extent.end.line,
@@ -461,9 +549,9 @@ class _Collector:
         name = self.qualified(c)
         ancestry = self.ancestry(c)
         ext = c.extent
-        q_object = next(
-            (m.line for m in self.facts.macros
-             if m.name in ("Q_OBJECT", "Q_GADGET") and ext.start.line <= m.line <= ext.end.line), None)
+        marks = [m for name in ("Q_OBJECT", "Q_GADGET")  # the first of them in the file's order
+                 for m in self._macros_by_name.between(name, ext.start.line, ext.end.line)]
+        q_object = min(marks, key=self._macro_order).line if marks else None
         cls = ClassFact(name, c.location.line, ext.end.line, [], ancestry[1:], "QObject" in ancestry, q_object,
                         doc=c.raw_comment)
         for child in c.get_children():
@@ -485,8 +573,7 @@ class _Collector:
                     flags["slot"] = True
                 if "qt_invokable" in notes:
                     cls.invokables.append(entry)
-        cls.properties = [m.line for m in self.facts.macros
-                          if m.name == "Q_PROPERTY" and ext.start.line <= m.line <= ext.end.line]
+        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", ext.start.line, ext.end.line)]
         self.facts.classes.append(cls)
         facts_members.note_class(self, c)
         return name
@@ -546,13 +633,26 @@ class _Collector:
             if key in seen:
                 continue
             seen.add(key)
-            for ch in base.get_children():
-                if ch.kind == self.K.CXX_METHOD and ch.spelling == method.spelling and ch.is_virtual_method():
-                    params = ", ".join(a.type.spelling for a in ch.get_arguments())
-                    return f"{self.qualified(base)}::{ch.spelling}({params})"
-                if ch.kind == self.K.CXX_BASE_SPECIFIER:
-                    todo.append(ch.type.get_declaration())
+            virtuals, bases = self._virtuals_of(base, key)
+            if method.spelling in virtuals:
+                return virtuals[method.spelling]
+            todo += bases
         return None
+
+    def _virtuals_of(self, base, key: str) -> tuple[dict[str, str], list]:
+        """A class's own virtual methods by name (the first declared of each name, as `name(param types)` qualified)
+        and the declarations of its direct bases: read once per class, however many methods ask."""
+        if key not in self._base_virtuals:
+            virtuals: dict[str, str] = {}
+            bases = []
+            for ch in base.get_children():
+                if ch.kind == self.K.CXX_METHOD and ch.spelling not in virtuals and ch.is_virtual_method():
+                    params = ", ".join(a.type.spelling for a in ch.get_arguments())
+                    virtuals[ch.spelling] = f"{self.qualified(base)}::{ch.spelling}({params})"
+                if ch.kind == self.K.CXX_BASE_SPECIFIER:
+                    bases.append(ch.type.get_declaration())
+            self._base_virtuals[key] = (virtuals, bases)
+        return self._base_virtuals[key]
 
     def on_lambda(self, c, parents, function, parent_lambda) -> int:
         text = self.text(c.extent)
@@ -622,26 +722,42 @@ class _Collector:
         for arg, cursor in zip(args, raw):
             if arg.kind == "literal" and not arg.text:  # inside a macro's arguments the extent can come back empty
                 arg.text = "".join(t.spelling for t in cursor.get_tokens())
-        try:
-            params = list(ref.get_arguments())
-        except Exception:
-            params = []
-        for arg, param in zip(args, params):
-            arg.param = param.type.spelling
+        params = self._params(ref)
+        for i, (arg, (param, spelling)) in enumerate(zip(args, params)):
+            arg.param = spelling
             if arg.kind == "default" and not arg.text:
-                tokens = [t.spelling for t in param.get_tokens()]
-                if "=" in tokens:
-                    arg.text = " ".join(tokens[tokens.index("=") + 1:]).replace(" :: ", "::").replace(" ( ", "(") \
-                        .replace(" )", ")").replace("( ", "(")
+                default = self._default_of(ref, i, param)
+                if default is not None:
+                    arg.text = default
         return args
+
+    def _params(self, ref) -> list:
+        """(parameter, its type's spelling) of a function: read once per function, however often it is called."""
+        raw = bytes(ref)
+        if raw not in self._params_of:
+            try:
+                params = list(ref.get_arguments())
+            except Exception:
+                params = []
+            self._params_of[raw] = [(p, p.type.spelling) for p in params]
+        return self._params_of[raw]
+
+    def _default_of(self, ref, index: int, param) -> str | None:
+        """The default argument's spelling from the parameter's declaration (None: it has no `=`)."""
+        key = (bytes(ref), index)
+        if key not in self._defaults:
+            tokens = [t.spelling for t in param.get_tokens()]
+            self._defaults[key] = " ".join(tokens[tokens.index("=") + 1:]).replace(" :: ", "::").replace(
+                " ( ", "(").replace(" )", ")").replace("( ", "(") if "=" in tokens else None
+        return self._defaults[key]
 
     def describe_arg(self, a) -> ArgFact:
         K = self.K
-        s = self.strip(a)
-        text = self.text(a.extent)
         loc_file = a.location.file
         if loc_file is None or loc_file.name != self.main:
             return ArgFact("default", "", type=a.type.spelling)  # a defaulted argument the caller left out
+        s = self.strip(a)
+        text = self.text(a.extent)
         if s.kind == K.LAMBDA_EXPR:
             return ArgFact("lambda", text, lambda_id=None, type="lambda")
         if s.kind == K.CXX_THIS_EXPR:
@@ -683,9 +799,10 @@ class _Collector:
     def on_call(self, c, parents, function, lambda_id):
         K = self.K
         ref = c.referenced
-        if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not c.spelling:
+        spelling = c.spelling
+        if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
             return
-        if c.spelling.startswith("operator"):
+        if spelling.startswith("operator"):
             return
         qualified = self.qualified(ref)
         receiver, receiver_type, receiver_ancestry = self.receiver_of(c)
@@ -693,20 +810,23 @@ class _Collector:
         candidates = []
         if owner is not None and owner.kind in (K.CLASS_DECL, K.STRUCT_DECL, K.CLASS_TEMPLATE):
             for cls in self.ancestry(owner) + receiver_ancestry:
-                candidates.append(f"{cls}::{c.spelling}")
+                candidates.append(f"{cls}::{spelling}")
         else:
             candidates.append(qualified)
         result, assigned = self.classify_result(c, parents)
-        macro = self.macro_at(c.location.line, self.col(c.location))
+        loc = c.location
+        line, col = loc.line, self.col(loc)
+        macro = self.macro_at(line, col)
+        ctype = c.type
         call = CallFact(
             id=len(self.facts.calls),
-            name=c.spelling,
+            name=spelling,
             qualified=qualified,
             candidates=sorted(set(candidates)),
             receiver=receiver,
             receiver_type=receiver_type,
-            line=c.location.line,
-            col=self.col(c.location),
+            line=line,
+            col=col,
             end_line=c.extent.end.line,
             function=function,
             lambda_id=lambda_id,
@@ -715,7 +835,7 @@ class _Collector:
             macro=macro.name if macro else None,
             args=self._call_args(c, ref),
             text=self.text(c.extent),
-            returns_value=c.type.spelling not in ("void", ""),
+            returns_value=ctype.spelling not in ("void", ""),
             stmt=self._stmt_id(function, lambda_id),
             mutates=ref.kind == K.CXX_METHOD and not ref.is_static_method() and not ref.is_const_method(),
             signal=ref.kind == K.CXX_METHOD and self._is_signal(ref),
@@ -724,13 +844,11 @@ class _Collector:
         call.conditional = not self._unconditional(parents, c)
         if qualified in NORETURN and call.stmt is not None and not call.conditional:
             self.facts.stmts[call.stmt].noreturn = True
-        self.facts.symbols.append(SymbolUse(c.spelling, qualified, "call", call.line, call.col, function, lambda_id))
-        if c.type.kind == self.ci.TypeKind.POINTER and "QObject" in self.type_ancestry(c.type):
+        self.facts.symbols.append(SymbolUse(spelling, qualified, "call", call.line, call.col, function, lambda_id))
+        if ctype.kind == self.ci.TypeKind.POINTER and "QObject" in self.type_ancestry(ctype):
             self.on_handed_out(c, call, parents)
-        if c.spelling == "connect" and qualified.startswith("QObject::"):
+        if spelling == "connect" and qualified.startswith("QObject::"):
             self.on_connect(c, call)
-        if c.spelling in MIN_FUNCTIONS and parents and parents[-1].kind == K.VAR_DECL:
-            pass
 
     def _unconditional(self, parents, c) -> bool:
         """Whether the expression c runs whenever its statement does: it is not the right operand of && or ||,
@@ -1105,17 +1223,20 @@ class _Collector:
     def _finish(self):
         facts = self.facts
         # Which function/lambda/class each macro use stands in.
-        defs = [f for f in facts.functions if f.is_definition]
+        # Of nested ones the innermost (the last to start; of two starting together, the first listed).
+        defs = Spans([f for f in facts.functions if f.is_definition], lambda f: f.line, lambda f: f.end_line, False)
+        lambdas = Spans(facts.lambdas, lambda x: (x.line, x.col), lambda x: x.end_line, False)
+        classes = Spans(facts.classes, lambda c: c.line, lambda c: c.end_line, False)
         for m in facts.macros:
-            fn = [f for f in defs if f.line <= m.line <= f.end_line]
-            if fn:
-                m.function = max(fn, key=lambda f: f.line).qualified
-            lam = [lam for lam in facts.lambdas if (lam.line, lam.col) <= (m.line, m.col) and m.line <= lam.end_line]
-            if lam:
-                m.lambda_id = max(lam, key=lambda x: (x.line, x.col)).id
-            cls = [c for c in facts.classes if c.line <= m.line <= c.end_line]
-            if cls:
-                m.class_name = max(cls, key=lambda c: c.line).name
+            fn = defs.innermost(m.line)
+            if fn is not None:
+                m.function = fn.qualified
+            lam = lambdas.innermost((m.line, m.col), m.line)
+            if lam is not None:
+                m.lambda_id = lam.id
+            cls = classes.innermost(m.line)
+            if cls is not None:
+                m.class_name = cls.name
             facts.symbols.append(SymbolUse(m.name, m.name, "macro", m.line, m.col, m.function, m.lambda_id))
             if m.name in ASSERT_MACROS:
                 match = re.search(r"\((.*)\)", m.text, re.S)
@@ -1135,23 +1256,30 @@ class _Collector:
             if fn.class_name in tests and fn.is_slot:
                 fn.is_data_function = fn.name.endswith("_data")
                 fn.is_test_function = not fn.is_data_function
-        # Connect calls: which lambda each one passes.
+        # Connect calls: which lambda each one passes (the first at or after the call, in the same code).
+        placed: dict[tuple, list[tuple[tuple[int, int], int]]] = {}
+        for i, lam in enumerate(facts.lambdas):
+            placed.setdefault((lam.function, lam.parent_lambda), []).append(((lam.line, lam.col), i))
+        for group in placed.values():
+            group.sort()
         for conn in facts.connects:
             if conn.functor != "lambda":
                 continue
             call = facts.calls[conn.call_id]
-            inside = [lam for lam in facts.lambdas
-                      if lam.function == call.function and (lam.line, lam.col) >= (call.line, call.col)
-                      and lam.parent_lambda == call.lambda_id and lam.line <= call.end_line]
-            if inside:
-                target = min(inside, key=lambda x: (x.line, x.col))
+            group = placed.get((call.function, call.lambda_id), [])
+            at = bisect_left(group, ((call.line, call.col), -1))
+            if at < len(group) and group[at][0][0] <= call.end_line:
+                target = facts.lambdas[group[at][1]]
                 target.connect_call = call.id
                 conn.lambda_target = target.id
+        passed: dict[int, int] = {}  # connect call -> the first lambda it passes
+        for lam in facts.lambdas:
+            if lam.connect_call is not None:
+                passed.setdefault(lam.connect_call, lam.id)
         for arg_call in facts.calls:
             for arg in arg_call.args:
                 if arg.kind == "lambda":
-                    match = [lam for lam in facts.lambdas if lam.connect_call == arg_call.id]
-                    arg.lambda_id = match[0].id if match else None
+                    arg.lambda_id = passed.get(arg_call.id)
         # Deletes matched to allocations by variable within one function.
         for d in facts.deletes:
             alloc = self._alloc_by_var.get((d.function, d.var))
@@ -1188,13 +1316,15 @@ class _Collector:
     def _note_declaration(self, c):
         """Where the file declares a name, and whether its first declaration lives in another file (a header)."""
         lines = self.facts.declarations.setdefault(c.spelling, [])
-        if c.location.line not in lines:
+        if (c.spelling, c.location.line) not in self._declared_lines:
+            self._declared_lines.add((c.spelling, c.location.line))
             lines.append(c.location.line)
         try:
             where = c.canonical.location.file
         except Exception:
             where = None
-        if where is not None and where.name != self.main and c.spelling not in self.facts.declared_elsewhere:
+        if where is not None and where.name != self.main and c.spelling not in self._elsewhere:
+            self._elsewhere.add(c.spelling)
             self.facts.declared_elsewhere.append(c.spelling)
 
     def _note_use(self, c):
@@ -1203,13 +1333,19 @@ class _Collector:
             ref = c.referenced
             if ref is None:
                 return
-            target = ref.get_definition() or ref
-            where = target.location.file
+            raw = bytes(ref)
+            if raw in self._used_from:
+                name = self._used_from[raw]
+            else:
+                target = ref.get_definition() or ref
+                where = target.location.file
+                name = None if where is None or where.name == self.main else where.name
+                self._used_from[raw] = name
         except Exception:  # a cursor libclang cannot resolve: no use recorded
             return
-        if where is None or where.name == self.main:
+        if name is None:
             return
-        lines = self.facts.used_files.setdefault(where.name, [])
+        lines = self.facts.used_files.setdefault(name, [])
         if not lines or lines[-1] != c.location.line:
             lines.append(c.location.line)
 
@@ -1221,8 +1357,8 @@ class _Collector:
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         # get_includes() lists each file once, under its first includer; the #include directives of every
         # file also give the edges an include guard skipped, so a header brings what it brings on its own.
-        for c in self.parsed.tu.cursor.get_children():
-            if c.kind == self.K.INCLUSION_DIRECTIVE and c.location.file is not None:
+        for c in self._directives:  # every top-level #include directive, in the walk's order
+            if c.location.file is not None:
                 target = c.get_included_file()
                 if target is not None and not graph.has_edge(c.location.file.name, target.name):
                     graph.add_edge(c.location.file.name, target.name, line=c.location.line)

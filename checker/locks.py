@@ -59,6 +59,12 @@ class LockModel:
         self.flows = flows or cfg.Flows(facts)
         self._bodies: dict = {}
         self.parent = {s.id: s.parent for s in facts.stmts}
+        self._variables: dict = {}  # (function, lambda id) -> its variables, in order
+        for v in facts.variables:
+            self._variables.setdefault((v.function, v.lambda_id), []).append(v)
+        self._calls: dict = {}  # (function, lambda id) -> its calls, in order
+        for c in facts.calls:
+            self._calls.setdefault((c.function, c.lambda_id), []).append(c)
 
     def is_locker(self, type_spelling: str) -> bool:
         return bare_type(type_spelling).split("<")[0] in self.lockers
@@ -71,13 +77,13 @@ class LockModel:
         body = None
         if flow is not None:
             body = _Body(flow, {}, {}, {}, [], None)
-            for v in self.facts.variables:
-                if (v.function, v.lambda_id) == key and v.stmt is not None and v.inits and self.is_locker(v.type):
+            for v in self._variables.get(key, []):
+                if v.stmt is not None and v.inits and self.is_locker(v.type):
                     body.lockers[v.name] = (v.inits[0], self.parent.get(v.stmt))
                     body.acquire.setdefault(v.stmt, set()).add(v.name)
                     body.events.append((v.line, v.inits[0], True))
-            for c in self.facts.calls:
-                if (c.function, c.lambda_id) != key or c.stmt is None or not c.receiver:
+            for c in self._calls.get(key, []):
+                if c.stmt is None or not c.receiver:
                     continue
                 lock = _name(c.receiver)
                 if c.name in UNSURE:

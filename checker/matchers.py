@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
 from . import cfg
 from .facts import Facts
 from .saferegex import compile_rule_regex
+from .spans import ByLine, Spans
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 # A list of regexes: rules.py compiles each with compile_rule_regex (RE2) when the rule file is loaded.
@@ -63,6 +65,20 @@ def matcher(name: str, required: tuple[str, ...] = (), **params):
 
 
 # ---- shared helpers ----
+def grouped(items, key: Callable) -> dict:
+    """key -> the items with that key, in their order: one pass, where a scan per question would cost the file
+    over again."""
+    out: dict = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
+
+
+def code_of(record) -> tuple:
+    """The code a record stands in: (function, lambda id)."""
+    return record.function, record.lambda_id
+
+
 def _short(qualified: str | None) -> str:
     return (qualified or "").split("::")[-1]
 
@@ -94,11 +110,17 @@ def _scope(facts: Facts, function: str | None) -> tuple[int, int] | None:
 
 
 def _merge(*dicts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The subjects of several dicts: each value once per key, in order (a list repeating a value it brings keeps
+    it twice). A symbol used in every function merges thousands of function names: kept in a set, not looked
+    up in the list."""
     out: dict[str, list[str]] = {}
+    known: dict[str, set[str]] = {}
     for d in dicts:
         for key, values in d.items():
-            out.setdefault(key, [])
-            out[key] += [v for v in values if v and v not in out[key]]
+            have = known.setdefault(key, set())
+            new = [v for v in values if v and v not in have]
+            out.setdefault(key, []).extend(new)
+            have.update(new)
     return out
 
 
@@ -141,13 +163,14 @@ def _unread_path(flows: cfg.Flows, call, var) -> tuple[str, list[int]]:
     return "some", lines
 
 
-def _state_tested(facts: Facts, flows: cfg.Flows, call, queries: set[str]) -> tuple[str, list[int]]:
+def _state_tested(facts: Facts, flows: cfg.Flows, call, queries: set[str], on_receiver: dict) -> tuple[str, list[int]]:
     """Whether every path from the call to a return or the end tests the object's state with one of the
-    queries (server.isListening() after server.listen()). Returns (every, some or none; the query lines)."""
+    queries (server.isListening() after server.listen()). on_receiver: the calls by (function, lambda, receiver).
+    Returns (every, some or none; the query lines)."""
     if not queries or not call.receiver or call.stmt is None:
         return "none", []
-    tests = [c for c in facts.calls if c.name in queries and c.receiver == call.receiver
-             and (c.function, c.lambda_id) == (call.function, call.lambda_id) and c.stmt is not None
+    tests = [c for c in on_receiver.get((call.function, call.lambda_id, call.receiver), [])
+             if c.name in queries and c.stmt is not None
              and c.result in ("tested", "qtest", "argument") and c.stmt != call.stmt]
     sure = {c.stmt for c in tests if not c.conditional}
     flow = flows.of(call.function, call.lambda_id)
@@ -227,6 +250,7 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
     flows = cfg.Flows(facts)
     sites = []
     tests = None  # built when first needed
+    on_receiver = None
     for call in facts.calls:
         if not wanted.intersection(call.candidates):
             if params.get("all_calls") and call.returns_value and call.name and not call.name.startswith("operator"):
@@ -262,7 +286,9 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
         queried: list[int] = []
         if checked is False and not partial:
             queries = {q for c in call.candidates for q in state_queries.get(c, [])}
-            tested, queried = _state_tested(facts, flows, call, queries)
+            if on_receiver is None:
+                on_receiver = grouped(facts.calls, lambda c: (c.function, c.lambda_id, c.receiver))
+            tested, queried = _state_tested(facts, flows, call, queries, on_receiver)
             state = f"{call.receiver}.{'/'.join(sorted(queries))}()"
             if tested == "every":
                 checked = True
@@ -289,7 +315,7 @@ def _where_code(alloc) -> str:
     return _short(alloc.function) + "()" if alloc.lambda_id is None else f"the lambda at line {alloc.line}"
 
 
-def _leak_paths(facts: Facts, flows: cfg.Flows, alloc) -> dict:
+def _leak_paths(facts: Facts, flows: cfg.Flows, alloc, exits_of: dict) -> dict:
     """Can control leave the function with the object alive? Asked of the function's control-flow graph:
     a path from the new to an exit that passes no delete of it. Returns the site's attrs and a message tail."""
     where = _where_code(alloc)
@@ -304,7 +330,7 @@ def _leak_paths(facts: Facts, flows: cfg.Flows, alloc) -> dict:
         if path is not None:
             leaks.append((node, flow.exit_kind(node), path))
     early = [(n, k, p) for n, k, p in leaks if k != "end" and flow.line(n) < last]
-    inner = sorted({e.line for e in facts.exits if e.function == alloc.function and e.lambda_id != alloc.lambda_id
+    inner = sorted({e.line for e in exits_of.get(alloc.function, []) if e.lambda_id != alloc.lambda_id
                     and alloc.line < e.line < last})
     lambda_note = f" (the exits at line(s) {', '.join(map(str, inner))} leave a nested lambda only)" if inner else ""
     if not leaks:
@@ -397,6 +423,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
     factories = params.get("factories", {})
     every = params.get("all_objects", False)
     flows = cfg.Flows(facts)
+    exits_of = grouped(facts.exits, lambda e: e.function)
     sites = _lifetime_sites(facts) if every else []
     for alloc in facts.allocations:
         if params.get("qobject") is not None and alloc.qobject != params["qobject"]:
@@ -418,7 +445,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
         paths = {"early_exit": False, "exits_between": [], "leak_path": [], "text": ""}
         if alloc.deletes:
             owner_text += f", deleted at line {', '.join(map(str, alloc.deletes))}"
-            paths = _leak_paths(facts, flows, alloc)
+            paths = _leak_paths(facts, flows, alloc, exits_of)
             owner_text += paths["text"]
         message = params.get("message_hint", "")
         sites.append(Site(
@@ -442,15 +469,16 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
 def macro_context(facts: Facts, params: dict) -> list[Site]:
     names = set(params["macros"])
     allowed = set(params["allowed"])
+    exits_in = ByLine(facts.exits, lambda e: e.macro, lambda e: e.line)
+    calls_in = ByLine(facts.calls, lambda c: c.macro, lambda c: c.line)
     sites = []
     for m in facts.macros:
         if m.name not in names:
             continue
         context = _context_of(facts, m.function, m.lambda_id)
-        exits = [e for e in facts.exits if e.macro == m.name and m.line <= e.line <= m.end_line]
+        exits = exits_in.between(m.name, m.line, m.end_line)
         exits_by = "throw" if any(e.kind == "throw" for e in exits) else ("return" if exits else "none")
-        callees = [c.name for c in facts.calls
-                   if m.line <= c.line <= m.end_line and c.macro == m.name and not c.name.startswith("q")]
+        callees = [c.name for c in calls_in.between(m.name, m.line, m.end_line) if not c.name.startswith("q")]
         lam = facts.lambda_by_id(m.lambda_id)
         where = {"lambda": f"the lambda at line {lam.line}" if lam else "a lambda",
                  "constructor": "a constructor", "thread-run": "QThread::run()",
@@ -486,7 +514,8 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, resize_methods) -> tuple[str, list, str]:
+def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, resize_methods,
+           comparisons_in: dict, calls_in: dict) -> tuple[str, list, str]:
     """Is the count bounded by the buffer's size on every path to the read? Asked of the control-flow graph:
     a path from where the count gets its value (its declaration, a store that can grow it, or the entry when it
     comes from outside) to the read that passes no bound. A bound is a store clamped to the size, a resize of the
@@ -494,7 +523,7 @@ def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, r
     Returns (checked, some-paths, unguarded, assert, none or undecided; the lines that show it; the path as text)."""
     same = lambda x: x.function == call.function and x.lambda_id == call.lambda_id  # noqa: E731
     flow = flows.of(call.function, call.lambda_id)
-    comps = [c for c in facts.comparisons if same(c) and count in c.names and buffer in c.sizes]
+    comps = [c for c in comparisons_in.get(code_of(call), []) if count in c.names and buffer in c.sizes]
     asserts = [c.line for c in comps if c.context == "assert"]
     comps = [c for c in comps if c.context != "assert"]
     if flow is None or call.stmt is None:
@@ -508,7 +537,7 @@ def _bound(facts: Facts, flows: cfg.Flows, call, count: str, buffer: str, var, r
         elif stmt is not None and grows:
             origins.append(stmt)
     sources += origins
-    resizes = [c.stmt for c in facts.calls if c.name in resize_methods and c.receiver == buffer and same(c)
+    resizes = [c.stmt for c in calls_in.get(code_of(call), []) if c.name in resize_methods and c.receiver == buffer
                and c.stmt is not None and c.args and c.args[0].name == count]
     guards = [c for c in comps if c.readable and c.in_bound_when is not None and c.stmt is not None]
     safe = [(c.stmt, c.in_bound_when) for c in guards]  # the outcome nodes on which count <= size holds
@@ -539,6 +568,9 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
     buffer_methods = set(params["buffer_methods"])
     resize_methods = set(params.get("resize_methods", []))
     flows = cfg.Flows(facts)
+    comparisons_in = grouped(facts.comparisons, code_of)
+    calls_in = grouped(facts.calls, code_of)
+    variables_named = grouped(facts.variables, lambda v: (v.name, v.function))
     sites = []
     for call in facts.calls:
         if not wanted.intersection(call.candidates) or len(call.args) < 2:
@@ -554,9 +586,9 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
             continue  # a literal or an expression we do not reason about
         else:
             count = count_arg.name
-            var = next((v for v in facts.variables if v.name == count and v.function == call.function
-                        and v.line <= call.line), None)
-            bound, where, route = _bound(facts, flows, call, count, buffer, var, resize_methods)
+            var = next((v for v in variables_named.get((count, call.function), []) if v.line <= call.line), None)
+            bound, where, route = _bound(facts, flows, call, count, buffer, var, resize_methods, comparisons_in,
+                                         calls_in)
         shown = ", ".join(map(str, where))
         on_path = [int(w) for w in route.split(" -> ") if w.isdigit()]
         where = list(dict.fromkeys(w for w in where + on_path if w != call.line))
@@ -676,8 +708,10 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
     for span in sorted(bodies, key=lambda b: b[0] - b[1]):  # widest first, inner bodies overwrite
         for line in range(span[0] + 1, span[1] + 1):
             body_of[line] = span
-    called_by_qt = _called_by_qt(facts)
+    elsewhere = set(facts.declared_elsewhere)
+    called_by_qt = _called_by_qt(facts, elsewhere)
     signals = {n for c in facts.classes for n, _ in c.signals}
+    classes = Spans(facts.classes, lambda c: c.line, lambda c: c.end_line, True)
     for name, declared in facts.declarations.items():
         if name in covered or name not in facts.identifiers:
             continue
@@ -685,17 +719,25 @@ def symbol_use(facts: Facts, params: dict) -> list[Site]:
         scopes: dict = {}
         for line in declared:
             scopes.setdefault(body_of.get(line), []).append(line)
+        all_lines = facts.identifiers[name]
+        ordered = all(a < b for a, b in zip(all_lines, all_lines[1:]))  # as the tokens come: one look per name
+        declared_at = set(declared)
         for body, here in scopes.items():
-            spelled = [ln for ln in facts.identifiers[name] if body is None or body[0] <= ln <= body[1]]
-            owner = [c.name for c in facts.classes if c.line <= here[0] <= c.end_line]  # a member: its class too
-            sites.append(_declared_site(facts, name, sorted(here), [ln for ln in spelled if ln not in declared],
+            if body is None:
+                spelled = all_lines
+            elif ordered:
+                spelled = all_lines[bisect_left(all_lines, body[0]):bisect_right(all_lines, body[1])]
+            else:
+                spelled = [ln for ln in all_lines if body[0] <= ln <= body[1]]
+            owner = [c.name for c in classes.holding(here[0])]  # a member: its class too
+            sites.append(_declared_site(facts, name, sorted(here), [ln for ln in spelled if ln not in declared_at],
                                         _merge(_where(facts, bodies.get(body)), {"class": owner[-1:]},
                                                {"signal": [name] if name in signals else []}),
-                                        called_by_qt.get(name, "")))
+                                        called_by_qt.get(name, ""), elsewhere))
     return sites
 
 
-def _called_by_qt(facts: Facts) -> dict[str, str]:
+def _called_by_qt(facts: Facts, elsewhere: set[str]) -> dict[str, str]:
     """Names of code that no line of the file calls but that still runs, with why: Qt or the runtime calls it."""
     out: dict[str, str] = {}
     for cls in facts.classes:
@@ -704,7 +746,7 @@ def _called_by_qt(facts: Facts) -> dict[str, str]:
     for fn in reversed(facts.functions):  # the first declaration's reason wins, as a scan in order would give
         if fn.is_slot or fn.is_test_function or fn.is_data_function:
             why = "it is a slot: Qt calls it through the meta-object system (QTest runs test slots)"
-        elif fn.is_signal and fn.name in facts.declared_elsewhere:
+        elif fn.is_signal and fn.name in elsewhere:
             why = "it is a signal declared in a header: other files may emit or connect it"
         elif fn.is_signal:  # its class is declared in this file only: no other file can emit or connect it
             continue
@@ -719,14 +761,14 @@ def _called_by_qt(facts: Facts) -> dict[str, str]:
 
 
 def _declared_site(facts: Facts, name: str, declared: list[int], uses: list[int], where: dict,
-                   called_by_qt: str) -> Site:
+                   called_by_qt: str, elsewhere: set[str]) -> Site:
     """Whether a name the file declares is used: its code spells it on a line that does not declare it."""
     first = declared[0]
     if uses:
         message, used = f"{name} is used at line(s) {', '.join(map(str, uses[:6]))}", True
     elif called_by_qt:
         message, used = f"{name} is not called in this file, but {called_by_qt}", None
-    elif name in facts.declared_elsewhere:
+    elif name in elsewhere:
         message, used = (f"{name} is used nowhere in this file, but it is declared in a header, so other files "
                          f"may use it"), None
     else:
@@ -1035,11 +1077,12 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
             elif match:
                 uses.append((match.group(1), call.line, call.function, f"{call.qualified}<{match.group(1)}>", False))
     queued = tuple(params.get("queued_connections", []))
+    invokes = Spans([c for c in facts.calls if c.name == "invokeMethod"], lambda c: c.line, lambda c: c.end_line, True)
     for m in facts.macros:
         if m.name not in params.get("by_name_macros", []):
             continue
         match = re.match(r"\w+\s*\(\s*([^,]+?)\s*,", m.text)
-        invoke = [c for c in facts.calls if c.name == "invokeMethod" and c.line <= m.line <= c.end_line]
+        invoke = invokes.holding(m.line)
         # Inside another macro (QVERIFY) a call has no text of its own: read its source lines.
         text = (invoke[-1].text or "\n".join(facts.source(n) for n in range(invoke[-1].line, invoke[-1].end_line + 1))
                 if invoke else "")

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from .facts import Facts
-from .matchers import STR_LIST, Site, _merge, _scope, _where, function_names, matcher
+from .matchers import STR_LIST, Site, _merge, _scope, _where, code_of, function_names, grouped, matcher
 from .threads import MAIN, ThreadModel, bare_type
 
 
-def _guarded(facts: Facts, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
-    """The line of a lock held at `line` in the same function body (a locker declared before it, or lock())."""
-    for v in facts.variables:
-        if v.function == function and v.lambda_id == lambda_id and v.line <= line \
-                and any(bare_type(v.type).startswith(t) for t in lockers):
+def _guarded(body: dict, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
+    """The line of a lock held at `line` in the same function body (a locker declared before it, or lock()).
+    body: the variables and the calls of each function or lambda body, by kind then by code_of()."""
+    for v in body["variables"].get((function, lambda_id), []):
+        if v.line <= line and any(bare_type(v.type).startswith(t) for t in lockers):
             return v.line
-    for c in facts.calls:
-        if c.function == function and c.lambda_id == lambda_id and c.line <= line and c.name in lock_calls:
+    for c in body["calls"].get((function, lambda_id), []):
+        if c.line <= line and c.name in lock_calls:
             return c.line
     return None
 
@@ -116,6 +116,7 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
         if c.receiver and bare_type(c.receiver_type) in types and c.name != "moveToThread":  # moving is done from home
             seen.setdefault((c.receiver, c.function), []).append(c)
     sites = []
+    body = None  # the variables and calls of each body, grouped when first asked for
     for (name, function), calls in seen.items():
         home = model.object(name, function, None)
         ctype = bare_type(calls[0].receiver_type)
@@ -123,7 +124,9 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
         undecided = not home.known or any(not aff.known for _, aff in rows) or len(home.threads) > 1
         elsewhere = [] if undecided else [(c, aff) for c, aff in rows if aff.threads != home.threads]
         threads = sorted(set(home.threads or ()) | {t for _, aff in rows for t in (aff.threads or ())})
-        guarded = all(_guarded(facts, c.function, c.lambda_id, c.line, params.get("lockers", []),
+        if elsewhere and body is None:
+            body = {"variables": grouped(facts.variables, code_of), "calls": grouped(facts.calls, code_of)}
+        guarded = all(_guarded(body, c.function, c.lambda_id, c.line, params.get("lockers", []),
                                params.get("lock_calls", [])) is not None for c, _ in elsewhere)
         flagged = bool(elsewhere) and not guarded
         uses = "; ".join(f"{c.name}() at line {c.line} in {_label(aff.threads)}" for c, aff in rows)

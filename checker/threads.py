@@ -47,10 +47,41 @@ class ThreadModel:
     worker_signals: set[str] = field(default_factory=set)  # signals a QThread emits from its new thread (started)
     _busy: set = field(default_factory=set)
     _memo: dict = field(default_factory=dict)  # answers already worked out (the walk is otherwise exponential)
+    _by: dict = field(default_factory=dict)  # the facts grouped by what the questions look them up by, in order
+
+    def __post_init__(self):
+        facts, by = self.facts, self._by
+
+        def group(name, items, key):
+            out = by.setdefault(name, {})
+            for item in items:
+                out.setdefault(key(item), []).append(item)
+
+        group("class", facts.classes, lambda c: c.name)
+        group("callee", facts.calls, lambda c: c.qualified)
+        group("made of type", [v for v in facts.variables if "*" not in v.type and "&" not in v.type],
+              lambda v: bare_type(v.type))
+        group("new of type", [a for a in facts.allocations if not a.factory], lambda a: bare_type(a.type))
+        group("new into", [a for a in facts.allocations if not a.factory], lambda a: (a.var, a.function))
+        group("stored into", facts.calls, lambda c: (c.assigned_to, c.function))
+        group("variable", facts.variables, lambda v: (v.name, v.function))
+        group("moved", [c for c in facts.calls if c.name == "moveToThread"], lambda c: (c.receiver, c.function))
+        group("connected", facts.connects, lambda c: c.lambda_target)
+        # calls that start a thread with a function argument: by the lambda they pass, and by the code they are in
+        starters = [(i, c) for i, c in enumerate(facts.calls) if set(c.candidates + [c.qualified]) & NEW_THREAD_CALLS]
+        by["starts lambda"] = {}
+        for i, c in starters:
+            for a in c.args:
+                by["starts lambda"].setdefault(a.lambda_id, []).append((i, c))
+        group("starts in", [(i, c) for i, c in starters if any(a.kind == "lambda" and a.lambda_id is None
+                                                               for a in c.args)], lambda p: p[1].function)
+
+    def _first(self, name: str, key, fits=lambda x: True):
+        return next((x for x in self._by[name].get(key, []) if fits(x)), None)
 
     # ---- classes ----
     def class_fact(self, name: str | None):
-        return next((c for c in self.facts.classes if c.name == name), None)
+        return self._first("class", name)
 
     def is_qthread(self, cls: str | None) -> bool:
         c = self.class_fact(cls)
@@ -78,7 +109,7 @@ class ThreadModel:
             return Affinity(None, f"{qualified or 'this code'} is not defined in the file")
         cls = fn.class_name
         owner = self.class_fact(cls)
-        callers = [c for c in self.facts.calls if c.qualified == fn.qualified and c.function != fn.qualified]
+        callers = [c for c in self._by["callee"].get(fn.qualified, []) if c.function != fn.qualified]
         if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
             got = [(c, self.code(c.function, c.lambda_id)) for c in callers]
             elsewhere = [(c, a) for c, a in got if a.known and a.threads != frozenset({MAIN})]
@@ -129,10 +160,9 @@ class ThreadModel:
         c = self.class_fact(cls)
         if c and c.is_test_class:
             return Affinity(frozenset({MAIN}), f"{cls} is the test object, in {MAIN}")
-        made = [(v.function, v.lambda_id, v.line, v.name) for v in self.facts.variables
-                if bare_type(v.type) == cls and "*" not in v.type and "&" not in v.type]
-        made += [(a.function, a.lambda_id, a.line, a.var) for a in self.facts.allocations
-                 if bare_type(a.type) == cls and not a.factory]  # calls that create objects: creating_calls
+        made = [(v.function, v.lambda_id, v.line, v.name) for v in self._by["made of type"].get(cls, [])]
+        made += [(a.function, a.lambda_id, a.line, a.var)  # calls that create objects: creating_calls
+                 for a in self._by["new of type"].get(cls, [])]
         if not made:
             return Affinity(None, f"the file never creates a {cls}: where it lives is decided outside the file")
         got = [self.object(name, fn, lam, line) if name else self.code(fn, lam) for fn, lam, line, name in made]
@@ -158,17 +188,14 @@ class ThreadModel:
         moved = self.moved_to(name, function)
         if moved is not None:
             return moved
-        alloc = next((a for a in self.facts.allocations if a.var == name and a.function == function
-                      and not a.factory), None)
+        alloc = self._first("new into", (name, function))
         if alloc is not None:
             return self._born(alloc.function, alloc.lambda_id, f"{name} is created with new at line {alloc.line}, in {{}}")
-        made = next((c for c in self.facts.calls if c.assigned_to == name and c.function == function
-                     and c.name in self.creating_calls), None)
+        made = self._first("stored into", (name, function), lambda c: c.name in self.creating_calls)
         if made is not None:
             return self._born(made.function, made.lambda_id,
                               f"{name} comes from {made.name}() at line {made.line}, in {{}}, which creates it there")
-        var = next((v for v in self.facts.variables if v.name == name and v.function == function
-                    and "*" not in v.type and "&" not in v.type), None)
+        var = self._first("variable", (name, function), lambda v: "*" not in v.type and "&" not in v.type)
         if var is not None:
             return self._born(var.function, var.lambda_id, f"{name} is a local object declared at line {var.line}, in {{}}")
         return Affinity(None, f"{name} is passed in or obtained from outside this function: its thread is not "
@@ -182,8 +209,7 @@ class ThreadModel:
         return Affinity(here.threads, why.format(" and ".join(sorted(here.threads))))
 
     def moved_to(self, name: str, function: str | None) -> Affinity | None:
-        move = next((c for c in self.facts.calls if c.name == "moveToThread" and c.receiver == name
-                     and c.function == function), None)
+        move = self._first("moved", (name, function))
         if move is None:
             return None
         arg = move.args[0] if move.args else None
@@ -201,11 +227,11 @@ class ThreadModel:
     # ---- lambdas ----
     def lambda_(self, lambda_id: int) -> Affinity:
         lam = self.facts.lambdas[lambda_id]
-        conn = next((c for c in self.facts.connects if c.lambda_target == lambda_id), None)
-        starter = next((c for c in self.facts.calls if set(c.candidates + [c.qualified]) & NEW_THREAD_CALLS
-                        and any(a.lambda_id == lambda_id or (a.kind == "lambda" and a.lambda_id is None
-                                                             and c.line <= lam.line <= c.end_line
-                                                             and lam.function == c.function) for a in c.args)), None)
+        conn = self._first("connected", lambda_id)
+        # the first call (in the file's order) that passes this lambda, or a lambda it holds, to a new thread
+        passing = self._by["starts lambda"].get(lambda_id, []) + [
+            (i, c) for i, c in self._by["starts in"].get(lam.function, []) if c.line <= lam.line <= c.end_line]
+        starter = min(passing, key=lambda p: p[0])[1] if passing else None
         if starter is not None:  # QThread::create([...] { ... }): the lambda is the new thread's body
             label = f"the thread {starter.qualified}() at line {starter.line} starts"
             return Affinity(frozenset({label}), f"the lambda at line {lam.line} is the body of {label}")
@@ -242,7 +268,7 @@ class ThreadModel:
         c = self.class_fact(cls)
         if c is None or name not in {s for s, _ in c.signals}:
             return None
-        sites = [k for k in self.facts.calls if k.qualified == signal]
+        sites = self._by["callee"].get(signal, [])
         if not sites:
             return Affinity(None, f"{signal} is never emitted in the file")
         got = [self.code(k.function, k.lambda_id) for k in sites]
@@ -258,7 +284,7 @@ class ThreadModel:
         if name == "this" and function and "::" in function and self.is_qthread(function.rsplit("::", 1)[0]):
             cls = function.rsplit("::", 1)[0]
             return Affinity(frozenset({worker(cls)}), f"{signal} is emitted by {worker(cls)}")
-        var = next((v for v in self.facts.variables if v.name == name and v.function == function), None)
+        var = self._first("variable", (name, function))
         cls = bare_type(var.type) if var else ""
         if cls and cls != "QThread" and self.is_qthread(cls):
             return Affinity(frozenset({worker(cls)}), f"{signal} is emitted by {worker(cls)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .claims import Claim, Part
@@ -218,6 +219,7 @@ class Judge:
         self.rules = {r.id: r for r in sorted(rules, key=lambda r: r.id)}  # verdicts never depend on rule order
         self.sites = sites
         self.errors = facts.error_lines()
+        self._error_lines = sorted(d.line for d in self.errors)
         self.names = Names(facts)
 
     # ---- evidence ----
@@ -237,7 +239,8 @@ class Judge:
 
     def _tainted(self, site: Site) -> bool:
         lo, hi = site.scope or (site.line, site.end_line)
-        return any(lo <= d.line <= hi for d in self.errors)
+        at = bisect_left(self._error_lines, lo)
+        return at < len(self._error_lines) and self._error_lines[at] <= hi
 
     def _where_else(self, part: Part, missing: list[tuple[str, str]]) -> list[Site]:
         """Sites of the subjects that do exist (the class a missing use was claimed in), as evidence."""
@@ -444,8 +447,9 @@ class Judge:
 
     def decide_expectation(self, part: Part, sites: list[Site], rule_ids: list[str]) -> PartVerdict:
         # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
-        unknown = [s for s in sites if any(k in s.attrs and s.attrs[k] is None for k in part.expects)]
-        sites = [s for s in sites if s not in unknown]
+        undecided = [any(k in s.attrs and s.attrs[k] is None for k in part.expects) for s in sites]
+        unknown = [s for s, u in zip(sites, undecided) if u]
+        sites = [s for s, u in zip(sites, undecided) if not u]  # (a site equal to an unknown one is unknown too)
         if not sites:
             return PartVerdict(part.says, UNVERIFIABLE, f"not decidable from the code: {unknown[0].message}",
                                rule_ids, self.evidence_for(unknown), unknown)

@@ -15,8 +15,18 @@ CLAIM_KIND = {"confirmed": "pass", "refuted": "fail", "partly": "review", "unver
 LEVEL = {"error": "error", "fatal": "error", "warning": "warning", "note": "note"}
 
 
+_URIS: dict[str, tuple[str, str | None]] = {}  # path -> (uri, uriBaseId) for the render under way
+
+
 def _uri(path: str) -> tuple[str, str | None]:
-    """(uri, uriBaseId): relative to the current directory (%SRCROOT%) when the file is under it."""
+    """(uri, uriBaseId): relative to the current directory (%SRCROOT%) when the file is under it. Worked out once
+    per path and render: a report names the same few files at every result."""
+    if path not in _URIS:
+        _URIS[path] = _resolve(path)
+    return _URIS[path]
+
+
+def _resolve(path: str) -> tuple[str, str | None]:
     absolute = Path(path).resolve()
     try:
         return absolute.relative_to(Path.cwd().resolve()).as_posix(), SRCROOT
@@ -88,6 +98,7 @@ def _claim_result(review: dict, claim: dict, index: int) -> dict:
 
 
 def render(report: dict, rules: list | None = None, **_options) -> str:
+    _URIS.clear()  # the current directory or a link may have changed since the last render
     descriptors = [_rule(r) for r in (rules or [])] + [CLAIM_RULE_DESCRIPTOR]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     results = []

@@ -26,10 +26,16 @@ def _relpath(path: str) -> str:
     return path if rel.startswith("../../") else rel
 
 
+_PLACES: dict[str, tuple[str, str]] = {}  # path -> (as shown, its file: URI) for the render under way
+
+
 def _loc(path: str, line: int, col: int | None = None) -> Text:
     """file:line[:col], a link to the file on terminals that take OSC 8 hyperlinks."""
-    text = f"{_relpath(path)}:{line}" + (f":{col}" if col else "")
-    return Text(text, style=f"link {Path(path).resolve().as_uri()}")
+    if path not in _PLACES:  # once per path and render: a report names the same few files on every line
+        _PLACES[path] = (_relpath(path), Path(path).resolve().as_uri())
+    shown, uri = _PLACES[path]
+    text = f"{shown}:{line}" + (f":{col}" if col else "")
+    return Text(text, style=f"link {uri}")
 
 
 def _line(*pieces: str | Text | tuple[str, str]) -> Text:
@@ -132,6 +138,7 @@ def lines(report: dict, verbose: bool = False) -> list[Text]:
 
 def render(report: dict, to_terminal: bool = False, verbose: bool = False, **_options) -> str:
     """Plain text unless to_terminal (stdout is a TTY) and NO_COLOR is unset; then ANSI colours and links."""
+    _PLACES.clear()  # the current directory or a link may have changed since the last render
     out = lines(report, verbose)
     if not wants_color(to_terminal):
         return "".join(t.plain + "\n" for t in out)
