@@ -500,6 +500,8 @@ def test_ctrl_c_while_starting_or_running_is_one_line():
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
+        if "init_import_site" in err:  # on a loaded machine the signal came while CPython itself was still
+            continue                   # starting (its site module), before any line of qtcheck ran
         assert "Traceback" not in err, (delay, err)
         assert err in ("", "qtcheck: interrupted\n"), (delay, err)
 
