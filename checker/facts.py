@@ -145,7 +145,7 @@ class _Collector:
         self._var_index: dict[tuple[int, int], VariableFact] = {}
         self._alloc_by_var: dict[tuple[str | None, str], AllocationFact] = {}
         self._slot_flags: dict[tuple[str, str], dict] = {}
-        self._signal_memo: dict[str, bool] = {}
+        self._notes_of: dict[bytes, frozenset[str]] = {}
         self._stack: list[tuple[int, int]] = []  # (statement id, depth of parents when it was entered)
         lib = self.ci.conf.lib
         fn = lib.clang_Location_isFromMainFile
@@ -560,7 +560,7 @@ class _Collector:
             elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE):
                 if self.macro_at(child.location.line, self.col(child.location)):
                     continue  # members Q_OBJECT itself declares
-                notes = {a.spelling for a in child.get_children() if a.kind == K.ANNOTATE_ATTR}
+                notes = self._notes(child)
                 entry = (child.spelling, child.location.line)
                 flags = self._slot_flags.setdefault((name, child.spelling), {})
                 if "qt_signal" in notes:
@@ -896,14 +896,19 @@ class _Collector:
             call.id, call.line, call.col, call.function, call.lambda_id,
             call.args[0].text if call.args else "", signal, context, functor, None, ctype, params))
 
-    def _is_signal(self, method) -> bool:
-        """Whether a member function is declared under `signals:` (moc's annotation, see ANNOTATE_DEFINES)."""
-        key = self.qualified(method)
-        known = self._signal_memo.get(key)
+    def _notes(self, method) -> frozenset[str]:
+        """moc's annotations of a member function (qt_signal, qt_slot, qt_invokable; see ANNOTATE_DEFINES), read
+        once per declaration (by the cursor's own bytes, so each overload on its own)."""
+        raw = bytes(method)
+        known = self._notes_of.get(raw)
         if known is None:
-            known = any(a.kind == self.K.ANNOTATE_ATTR and a.spelling == "qt_signal" for a in method.get_children())
-            self._signal_memo[key] = known
+            known = self._notes_of[raw] = frozenset(
+                a.spelling for a in method.get_children() if a.kind == self.K.ANNOTATE_ATTR)
         return known
+
+    def _is_signal(self, method) -> bool:
+        """Whether a member function is declared under `signals:`."""
+        return "qt_signal" in self._notes(method)
 
     def on_new(self, c, parents, function, lambda_id):
         K = self.K

@@ -1091,7 +1091,7 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
                          f"invokeMethod (looked up by name)", True))
     sites = _signal_deliveries(facts, builtin, automatic)
     for type_name, line, function, where, by_name in uses:
-        bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
+        bare = _bare_type(type_name)
         custom = bare in local_types and bare not in builtin
         registered = bare in declared_macro or bare in registered_calls
         required = custom and not registered and (by_name or not automatic)
@@ -1110,25 +1110,43 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-def _split_params(text: str) -> list[str]:
-    """`const QString &, QList<int>`: the parameter types of a signature, split at top-level commas."""
-    out, depth, cur = [], 0, ""
-    for ch in text:
+def _bare_type(spelling: str) -> str:
+    """`const QString &` -> QString: the type without qualifiers, pointer or reference marks."""
+    return re.sub(r"\b(const|volatile)\b|[&*]", "", spelling).strip()
+
+
+SIGNATURE_MACRO = re.compile(r"(SIGNAL|SLOT)\s*\(\s*(\w+)\s*\((.*)\)\s*\)", re.S)
+
+
+def signature_macro(text: str) -> tuple[str, str, list[str]] | None:
+    """`SIGNAL(renamed(const QString &))` -> ("SIGNAL", "renamed", ["const QString &"]); None for other text."""
+    m = SIGNATURE_MACRO.fullmatch(text.strip())
+    if not m:
+        return None
+    params, depth, cur = [], 0, ""  # split at the commas outside <> and ()
+    for ch in m.group(3):
         depth += {"<": 1, "(": 1, ">": -1, ")": -1}.get(ch, 0)
         if ch == "," and depth == 0:
-            out.append(cur)
+            params.append(cur)
             cur = ""
         else:
             cur += ch
-    out.append(cur)
-    return [p.strip() for p in out if p.strip()]
+    params.append(cur)
+    return m.group(1), m.group(2), [p.strip() for p in params if p.strip()]
 
 
 def _signal_deliveries(facts: Facts, builtin: set[str], automatic: bool) -> list[Site]:
     """What a queued delivery of a signal would copy: every signal the file connects, emits or names in
-    SIGNAL()/SLOT(), with its argument types. Never findings: whether a connection is queued is decided at
-    run time; these sites answer "X must be registered as a metatype" claims."""
+    SIGNAL()/SLOT(), with its argument types; and queued invokeMethod calls that pass no argument. Never
+    findings: whether a connection is queued is decided at run time; these sites answer "X must be registered
+    as a metatype" claims."""
+    def known(line, col, message, subjects, function, lambda_id=None) -> Site:
+        return Site(line, col, False, message, _merge(subjects, _where(facts, function, lambda_id)),
+                    {"custom": False, "registered": True, "required": False, "declared": False},
+                    scope=_scope(facts, function), reported=False)
+
     deliveries: list[tuple[str, list[str], int, str | None, str]] = []  # signal, types, line, function, how
+    sites = []
     for conn in facts.connects:
         if conn.signal and conn.signal_params is not None:
             deliveries.append((conn.signal.split("::")[-1], conn.signal_params, conn.line, conn.function,
@@ -1137,37 +1155,27 @@ def _signal_deliveries(facts: Facts, builtin: set[str], automatic: bool) -> list
         if call.signal:
             deliveries.append((call.name, [a.param or a.type for a in call.args], call.line, call.function,
                                "emitted here"))
+        elif call.qualified == "QMetaObject::invokeMethod" and len(call.args) >= 2:
+            carried = [a for a in call.args[2:] if a.kind != "default" and a.type != "Qt::ConnectionType"]
+            target = _bare_type(call.args[0].type)
+            if target and not carried:
+                sites.append(known(call.line, call.col, f"invokeMethod() at line {call.line} passes no arguments: "
+                                   f"{call.args[0].text} ({call.args[0].type}) is the object it calls, which is not "
+                                   f"copied through the event queue, so no type needs registering",
+                                   {"type": [target], "symbol": [target], "callee": ["invokeMethod"]},
+                                   call.function, call.lambda_id))
     for m in facts.macros:
-        sig = re.fullmatch(r"(SIGNAL|SLOT)\s*\(\s*(\w+)\s*\((.*)\)\s*\)", m.text.strip(), flags=re.S)
+        sig = signature_macro(m.text)
         if sig:
-            deliveries.append((sig.group(2), _split_params(sig.group(3)), m.line, m.function,
-                               f"named by {sig.group(1)}() here"))
-    sites = []
-    for call in facts.calls:
-        if call.qualified != "QMetaObject::invokeMethod" or len(call.args) < 2:
-            continue
-        carried = [a for a in call.args[2:] if a.kind != "default" and a.type != "Qt::ConnectionType"]
-        target = re.sub(r"\b(const|volatile)\b|[&*]", "", call.args[0].type).strip()
-        if carried or not target:
-            continue
-        sites.append(Site(call.line, call.col, False, f"invokeMethod() at line {call.line} passes no arguments: "
-                          f"{call.args[0].text} ({call.args[0].type}) is the object it calls, which is not copied "
-                          f"through the event queue, so no type needs registering",
-                          _merge({"type": [target], "symbol": [target], "callee": ["invokeMethod"]},
-                                 _where(facts, call.function, call.lambda_id)),
-                          {"custom": False, "registered": True, "required": False, "declared": False},
-                          scope=_scope(facts, call.function), reported=False))
+            deliveries.append((sig[1], sig[2], m.line, m.function, f"named by {sig[0]}() here"))
     for signal, types, line, function, how in deliveries:
-        where = _where(facts, function)
         if not types:
-            sites.append(Site(line, 1, False, f"{signal}() has no arguments ({how}): a queued delivery copies "
-                              f"nothing, so no type needs registering", _merge(
-                                  {"signal": [signal], "symbol": [signal], "callee": [signal]}, where),
-                              {"custom": False, "registered": True, "required": False, "declared": False},
-                              scope=_scope(facts, function), reported=False))
+            sites.append(known(line, 1, f"{signal}() has no arguments ({how}): a queued delivery copies nothing, so "
+                               f"no type needs registering",
+                               {"signal": [signal], "symbol": [signal], "callee": [signal]}, function))
             continue
         for type_name in types:
-            bare = re.sub(r"\b(const|volatile)\b|[&*]", "", type_name).strip()
+            bare = _bare_type(type_name)
             short = bare.split("::")[-1]
             if bare in builtin or short in builtin:
                 why = f"{bare} is one of the types QMetaType knows from the start (qmetatype.h)"
@@ -1178,11 +1186,9 @@ def _signal_deliveries(facts: Facts, builtin: set[str], automatic: bool) -> list
                        f"queued connection copies {bare} without qRegisterMetaType")
             else:
                 continue  # before Qt 6 a queued delivery of another type needs registering: only run time tells
-            sites.append(Site(line, 1, False, f"{signal}({', '.join(types)}) {how}: {why}", _merge(
-                {"type": [bare, short] if short != bare else [bare], "symbol": [bare, signal],
-                 "signal": [signal], "callee": [signal]}, where),
-                {"custom": False, "registered": True, "required": False, "declared": False},
-                scope=_scope(facts, function), reported=False))
+            sites.append(known(line, 1, f"{signal}({', '.join(types)}) {how}: {why}",
+                               {"type": [bare, short] if short != bare else [bare], "symbol": [bare, signal],
+                                "signal": [signal], "callee": [signal]}, function))
     return sites
 
 

@@ -381,7 +381,7 @@ def template_args(code: str) -> list[str]:
     if not m:
         return []
     return [a for a in re.findall(r"[A-Za-z_][\w:]*", m.group(1))
-            if re.fullmatch(r"(?:\w+::)*[A-Z]\w*", a) and a not in ("Qt",)]
+            if re.fullmatch(r"(?:\w+::)*[A-Z]\w*", a)]
 
 
 WORD_BEFORE = re.compile(r"\b(\w+)\s+(?:the\s+)?$")

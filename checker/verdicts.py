@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .claims import Claim, Part
 from .facts import Facts
-from .matchers import Site, header_matches
+from .matchers import Site, header_matches, signature_macro
 from .rules import Rule
 
 CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE = "confirmed", "refuted", "partly", "unverifiable"
@@ -97,8 +97,7 @@ class Names:
         self.declared = facts.variables + facts.parameters
         self.signals = {c.signal.split("::")[-1] for c in facts.connects if c.signal} | {
             name for cls in facts.classes for name, _ in cls.signals} | {c.name for c in facts.calls if c.signal} | {
-            m.group(1) for m in (re.match(r"SIGNAL\s*\(\s*(\w+)", u.text) for u in facts.macros
-                                 if u.name == "SIGNAL") if m}
+            sig[1] for sig in map(signature_macro, (u.text for u in facts.macros if u.name == "SIGNAL")) if sig}
         self.known_variables = {v.name for v in self.declared} | {f.split("::")[-1] for f in facts.field_types} | {
             m.field.split("::")[-1] for m in facts.members}
         self.defined = {f.name for f in facts.functions if f.is_definition}  # render() in "render() stores ..."
