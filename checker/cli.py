@@ -127,11 +127,10 @@ def _parse_and_collect(target: Path, text: str, options: frontend.Options):
     return facts_mod.collect(parsed), parsed.notices
 
 
-def check_file(path: Path, args, rules: list, claims: list, settings: dict | None = None) -> dict:
+def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.Settings) -> dict:
     """One file: its facts, every rule's sites, the claims' verdicts, and the findings its settings select, less
     those a NOLINT comment suppresses."""
     text = read_source(path, args.max_bytes)
-    chosen = (settings or {}).get(str(path)) or config_mod.resolve(None, args, rules, args.rules)
     options = frontend.Options(qt_include=chosen.qt_include, build_dir=chosen.build_dir,
                                resource_dir=args.resource_dir, no_qt=args.no_qt,
                                cache_dir=None if args.no_cache else str(args.cache_dir))
@@ -281,10 +280,10 @@ def run(argv: list[str]) -> int:
         config_mod.resolve(None, args, rules, args.rules)
     build_dirs = sorted({s.build_dir for s in settings.values() if s.build_dir})
     outputs_mod.check_targets([o for _, o in pairs if o is not None],
-                              outputs_mod.input_paths(files, args.review, args.claims, args.rules, None)
+                              outputs_mod.input_paths(files, args.review, args.claims, args.rules
+                                                      + [str(d) for c in finder.configs() for d in c.rules], None)
                               + [Path(d) / "compile_commands.json" for d in build_dirs]
-                              + [c.path for c in finder.configs()]
-                              + [p for c in finder.configs() for d in c.rules for p in sorted(d.glob("*.y*ml"))])
+                              + [c.path for c in finder.configs()])
     claims = [c for location in args.claims for c in load_claims(location, rules)]
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
     claims += review_claims
@@ -302,7 +301,8 @@ def run(argv: list[str]) -> int:
     jobs = parallel.default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
-    results = parallel.check_all(check_file, files, jobs, args, rules, claims, settings)
+    results = parallel.check_all(check_file, files, jobs, args, rules, claims,
+                                 per_file=[settings[str(p)] for p in files])
     notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
                                              for folder, why in unreadable] + notices
     report = report_mod.build(results, rules, notices)

@@ -12,11 +12,12 @@ folders to the config's. A malformed config stops qtcheck with one line naming t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import selection, yamlio
+from . import rules as rules_mod, selection, yamlio
 from .errors import QtcheckError, short
 
 CONFIG_NAME = ".qtcheck.yaml"
@@ -58,6 +59,7 @@ class Config:
         return False
 
 
+@functools.lru_cache(maxsize=None)  # the same globs for every file a config applies to
 def _path_glob(glob: str) -> re.Pattern:
     """A path glob: `**` any folders (none too), `*` and `?` within one name, `[...]` a character class."""
     glob = glob.strip().strip("/")
@@ -252,7 +254,7 @@ def resolve(config: Config | None, args, rules: list, cli_rule_dirs: list[str]) 
     own_dirs = _rule_dirs_of(config) | {Path(d).resolve() for d in cli_rule_dirs}
     available = [r for r in rules if r.builtin or r.source.parent.resolve() in own_dirs]
     ids = sorted(r.id for r in available)
-    defaults = {r.id for r in available if r.findings and r.default_on}
+    defaults = rules_mod.default_selection(available)
     items: list[tuple[bool, str]] = []
     if config and config.checks:
         config_items = selection.parse_checks(config.checks)  # checked when loaded

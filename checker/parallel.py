@@ -34,22 +34,24 @@ def _progress(total: int):
         yield lambda: bar.advance(task)
 
 
-def check_all(check: Callable, files: list[Path], jobs: int, *extra) -> list:
-    """check(path, *extra) for every file, in jobs processes; the results in the order of files.
+def check_all(check: Callable, files: list[Path], jobs: int, *extra, per_file: list | None = None) -> list:
+    """check(path, *extra[, per_file[i]]) for every file, in jobs processes; the results in the order of files.
+    per_file holds what differs between files (each file's settings): a worker is sent its own, not all of them.
 
     The first file (in input order) that raises stops the run with its error, as a serial run would.
     """
     with _progress(len(files)) as advance:
         if jobs <= 1 or len(files) <= 1:
             results = []
-            for path in files:
-                results.append(check(path, *extra))
+            for i, path in enumerate(files):
+                results.append(check(path, *extra, *([per_file[i]] if per_file is not None else [])))
                 advance()
             return results
         # fork: the workers inherit the loaded libclang and the rules instead of re-importing them
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-            futures = [pool.submit(check, path, *extra) for path in files]
+            futures = [pool.submit(check, path, *extra, *([per_file[i]] if per_file is not None else []))
+                       for i, path in enumerate(files)]
             for future in futures:
                 future.add_done_callback(lambda _f: advance())
             results = []

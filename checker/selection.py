@@ -7,6 +7,7 @@ that is off (by default or by `--checks`) reports no finding, but a claim about 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 VERDICT_KINDS = ("confirmed", "refuted", "partly", "unverifiable")
 
 
+@functools.lru_cache(maxsize=None)
 def glob_regex(glob: str) -> re.Pattern:
     """A clang-tidy check glob: `*` matches any run of characters (dashes too); everything else is literal."""
     return re.compile("".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", glob)) + r"\Z")

@@ -18,6 +18,7 @@ checks that are no qtcheck rule (clang-tidy's `bugprone-*` ...) are left to thei
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -114,20 +115,9 @@ def directives(text: str) -> list[Directive]:
                 if close and close.group() == ")":
                     checks = ",".join(part.strip() for part in comment[after + 1:close.start()].split(","))
             at = offset + match.start()
-            line = _line_of(starts, at)
+            line = bisect.bisect_right(starts, at)  # the last line start at or before it
             out.append(Directive(KINDS[suffix], line, at - starts[line - 1] + 1, checks))
     return out
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:  # the last line start at or before offset
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo + 1
 
 
 def blocks(found: list[Directive]) -> tuple[list[Directive], list[Directive]]:
@@ -149,11 +139,18 @@ def blocks(found: list[Directive]) -> tuple[list[Directive], list[Directive]]:
     return matched, sorted(unmatched + stack, key=lambda d: (d.line, d.col))
 
 
-def _silencer(site: Site, found: list[Directive], matched: list[Directive]) -> Directive | None:
+def _by_line(found: list[Directive]) -> dict[int, list[Directive]]:
+    """The NOLINT and NOLINTNEXTLINE directives by the line they silence, in the order of the text."""
+    out: dict[int, list[Directive]] = {}
+    for d in found:
+        if d.kind in ("NOLINT", "NOLINTNEXTLINE"):
+            out.setdefault(d.line + (d.kind == "NOLINTNEXTLINE"), []).append(d)
+    return out
+
+
+def _silencer(site: Site, on_line: dict[int, list[Directive]], matched: list[Directive]) -> Directive | None:
     """The first directive that silences the finding at site, marking the globs it used."""
-    candidates = [d for d in found if (d.kind == "NOLINT" and d.line == site.line)
-                  or (d.kind == "NOLINTNEXTLINE" and d.line == site.line - 1)]
-    candidates += [b for b in matched if (b.line, b.col) < (site.line, site.col) < b.end]
+    candidates = on_line.get(site.line, []) + [b for b in matched if (b.line, b.col) < (site.line, site.col) < b.end]
     for d in candidates:
         globs = d.matching(site.rule)
         if globs:
@@ -179,9 +176,10 @@ def apply(text: str, findings: list[Site], selected: set[str], known: list[str])
     if not found:
         return Outcome(list(findings), [], [], [])
     matched, unmatched = blocks(found)
+    on_line = _by_line(found)
     kept, suppressed = [], []
     for site in findings:
-        silencer = _silencer(site, found, matched)
+        silencer = _silencer(site, on_line, matched)
         if silencer is None:
             kept.append(site)
         else:

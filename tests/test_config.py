@@ -140,6 +140,10 @@ def test_qt_include_and_compile_database_are_relative_to_the_config(tmp_path):
     write(tmp_path / ".qtcheck.yaml", "qt-include: qt\n")
     assert json_report(str(src))["files"][0]["qt_version"] == json_report(str(src), "--no-config")["files"][0][
         "qt_version"] != "from compile database"
+    (tmp_path / "no-qt").mkdir()  # a folder without Qt: the key is used, and read from the config's folder
+    write(tmp_path / ".qtcheck.yaml", "qt-include: no-qt\n")
+    refused = run_cli(str(src), cwd=ROOT)
+    assert refused.returncode == 2 and str(tmp_path / "no-qt") in refused.stderr, refused.stderr
     write(tmp_path / ".qtcheck.yaml", "compile-database: build\n")
     data = json_report(str(src))
     assert data["files"][0]["qt_version"] == "from compile database"
