@@ -787,6 +787,54 @@ def header_matches(claimed: str, actual: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
+def _through(graph, includes, inc, via: list[str]) -> list[str]:
+    """The headers between each include that reaches inc and inc's file ("renderthread.h pulls QElapsedTimer in
+    through <QThread>"): the nodes of a shortest path in the include graph, and each include of the reaching
+    header that leads there."""
+    import networkx as nx
+
+    out: dict[str, None] = {}
+    for other in includes:
+        if other.spelling not in via or not other.file or other.file not in graph:
+            continue
+        for target in dict.fromkeys((inc.file, _forwarded(graph, inc.file))):  # QElapsedTimer or qelapsedtimer.h
+            if target not in graph or not nx.has_path(graph, other.file, target):
+                continue
+            path = nx.shortest_path(graph, other.file, target)
+            # the includes of the reaching header that lead there (the shortest path takes only one of them)
+            leading = [child for child in graph.successors(other.file)
+                       if child != target and nx.has_path(graph, child, target)]
+            out.update(dict.fromkeys(path[1:-1] + leading))
+            break
+    return list(out)
+
+
+def _moc_include(facts: Facts, inc, marks: list[tuple[int, str]]) -> tuple[str, dict, dict, list[int]]:
+    """An #include of the file's own .moc: needed exactly when the file declares something moc generates code for
+    (the build writes it; qtcheck parses an empty stand-in, so the use map cannot tell)."""
+    if marks:
+        shown = ", ".join(f"{name} (line {line})" for line, name in marks[:3])
+        lines = [line for line, _ in marks]
+        return (f"{inc.spelling} holds what moc generates for the Q_OBJECT classes and namespaces this file "
+                f"declares: {shown}; it is needed (without it, their meta-objects, signals and "
+                f"qt_metacall are never compiled)", {inc.spelling: lines}, {inc.spelling: lines}, lines[:3])
+    return (f"{inc.spelling}: no class or namespace of this file has Q_OBJECT, Q_GADGET or Q_NAMESPACE, so moc "
+            f"generates nothing for it", {}, {}, [])
+
+
+def _chain(graph, includes, first: str, inc) -> str:
+    """" (renderthread.h -> QThread -> qthread.h -> qelapsedtimer.h)": how the first reaching include gets there,
+    when it goes through other headers."""
+    import networkx as nx
+
+    source = next((o.file for o in includes if o.spelling == first and o.file and o.file in graph), None)
+    for target in dict.fromkeys((inc.file, _forwarded(graph, inc.file))):
+        if source and target in graph and nx.has_path(graph, source, target):
+            path = nx.shortest_path(graph, source, target)
+            return f" ({' -> '.join(p.rsplit('/', 1)[-1] for p in path)})" if len(path) > 2 else ""
+    return ""
+
+
 def _forwarded(graph, file: str | None) -> str | None:
     """The header a Qt CamelCase header (QtCore/QObject) only forwards to (qobject.h), else the file itself."""
     if file is None or file not in graph or "." in file.rsplit("/", 1)[-1]:
@@ -927,6 +975,9 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
         if inc.file and inc.file in graph:
             reach[inc.spelling] = nx.descendants(graph, inc.file) | {inc.file}
     used = {f: sorted(set(lines)) for f, lines in facts.used_files.items()}
+    # what moc writes into the file's own .moc: the meta-objects of its Q_OBJECT / Q_GADGET classes and namespaces
+    moc_marks = sorted([(c.q_object_line, c.name) for c in facts.classes if c.q_object_line] + [
+        (u.line, u.name) for u in facts.macros if u.name in ("Q_NAMESPACE", "Q_NAMESPACE_EXPORT")])
     sites = []
     for inc in facts.includes:
         content = _forwarded(graph, inc.file)
@@ -945,7 +996,7 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
         if inc.file is None:
             message = f"#include <{inc.spelling}> was not found"
         elif via:
-            message = f"{inc.spelling} is already reached through {', '.join(via)}"
+            message = f"{inc.spelling} is already reached through {', '.join(via)}" + _chain(graph, facts.includes, via[0], inc)
         else:
             others = [o.spelling for o in facts.includes if o is not inc and o.file]
             message = (f"{inc.spelling} is not reached by any other include of this file"
@@ -961,10 +1012,13 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
                             f"but other includes bring that too, so it is not needed")
             else:
                 message += "; nothing the file uses is declared in what it brings"
+        if inc.spelling.endswith(".moc") and inc.file is not None:  # moc's output: qtcheck parses an empty stand-in
+            message, only_here, uses, use_lines = _moc_include(facts, inc, moc_marks)
         sites.append(Site(
             inc.line, 1, bool(via), message,
             {"header": [inc.spelling, inc.spelling.split("/")[-1]]},
-            {"reached_from": via, "found": inc.file is not None, "reaches": n,
+            {"reached_from": via, "through": _through(graph, facts.includes, inc, via), "found": inc.file is not None,
+             "reaches": n,
              "used": (bool(uses) if inc.file is not None and not facts.error_lines() else None),
              "needed": (bool(only_here) if inc.file is not None and not facts.error_lines() else None),
              # the lines a claim about use or need is shown (verdicts adds them for a claim that asks)

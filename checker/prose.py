@@ -24,12 +24,18 @@ COLON_TITLE = re.compile(r"^(?P<title>[^.:`]{2,80}):\s*(?P<rest>.*)$")
 LINES = re.compile(r"\blines?\s*:?\s*(?P<list>[-\u2212]?\d+(?:\s*(?:,|and|&|-|\u2013|to)\s*[-\u2212]?\d+)*)", re.I)
 CWE_ID = re.compile(r"\bCWE[-\u2011 ]?(\d+)\b", re.I)
 BACKTICK = re.compile(r"`([^`\n]+)`")
-BARE_CODE = re.compile(r"(?<![\w/`.])(?:\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
+BARE_CODE = re.compile(r"(?<![\w/`.])(?:#\s*include\s*[<\"][^<>\"\n]+[>\"]|<[A-Za-z_][\w/.+-]*>(?!\s*\()"
+                       r"|[\w/+-]+\.(?:h|hh|hpp|hxx|moc)\b(?!\()|Qt[A-Z]\w*/[A-Za-z_]\w*(?:\.h)?\b|\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
                        r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|\w+\(\))(?![\w`])")
 # A run-time message the review quotes ("QObject::connect: Cannot queue arguments of type 'QImage'"): the words
 # Qt prints, not names of this file's code. A quoted single name ("socket->close()") stays a name.
 QUOTED_MESSAGE = re.compile(r"[\"“][^\"“”\n`]*\s[^\"“”\n`]*[\"”]")
 ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
+# A mail reply: the patch lines it quotes ("> +#include <QDebug>", "> @@ -10,4 +10,6 @@"), its attribution line and
+# its sign-off. Quoted prose ("> The socket leaks.") stays: it is a claim the reply discusses.
+QUOTED_DIFF = re.compile(r"^\s*>+\s?(?:\+|@@|-(?!\s)|-\s+(?:#|.*[;{}]\s*$))")
+ATTRIBUTION = re.compile(r"^\s*On\s.{4,120}\swrote:\s*$")
+SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|cheers|regards|best regards|best|kind regards|br)\s*[,.!]?\s*$", re.I)
 SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
 # An inline review comment's location: L45:, Line 45 -, lines 45-50:, file.cpp:45 -, file.cpp:45:, `file.cpp` (45), file.cpp, line 45:
 LOCATION = re.compile(
@@ -44,6 +50,10 @@ LEADING_CONNECTIVE = re.compile(r"^(?:however|overall|also|finally|moreover|addi
                                 re.I)
 
 
+INTENSIFIERS = (r"(?:genuinely|really|actually|truly|definitely|clearly|certainly|indeed|simply|strictly|absolutely|"
+                r"entirely|completely|fully|still|also|both|all)")
+
+
 @functools.lru_cache(maxsize=None)
 def data() -> dict:
     return yamlio.safe_load(DATA_FILE.read_text(encoding="utf-8"))
@@ -51,7 +61,8 @@ def data() -> dict:
 
 @functools.lru_cache(maxsize=4096)  # asked for every phrase of every rule in every clause: built once each
 def phrase_pattern(phrase: str) -> re.Pattern:
-    body = r"\s+".join(re.escape(w) for w in phrase.strip().split())
+    # an intensifier between two words of a phrase changes nothing it says: "is genuinely needed" is "is needed"
+    body = (r"\s+(?:" + INTENSIFIERS + r"\s+)?").join(re.escape(w) for w in phrase.strip().split())
     lead = r"\b" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
     tail = r"(?:s|es)?\b" if phrase.strip()[-1:].isalnum() else ""
     return re.compile(lead + body + tail, re.I)
@@ -171,6 +182,7 @@ def split_units(text: str) -> list[Unit]:
             units.append(Unit(None, "", [sentence]))
 
     fenced = False
+    signed = False                   # after a mail's sign-off ("Thanks," and a name): no claims until a blank line
     table: list[str] | None = None   # the header cells of the table being read
     for raw in text.split("\n"):
         line = raw.rstrip()
@@ -179,6 +191,15 @@ def split_units(text: str) -> list[Unit]:
             continue
         if fenced:
             continue
+        if QUOTED_DIFF.match(line) or ATTRIBUTION.match(line) or line == "-- ":
+            continue  # a mail reply's quoted patch lines, its "On <date>, <name> wrote:", a signature's start
+        if SIGN_OFF.match(line):
+            close_paragraph()
+            signed = True
+            continue
+        if signed and line.strip():
+            continue
+        signed = False
         if not line.strip():
             close_paragraph()
             previous_blank = True
@@ -348,7 +369,7 @@ def _kind_after(text: str, end: int) -> str | None:
 
 
 def _shape_kinds(name: str) -> list[str]:
-    if "/" in name or re.search(r"\.(h|hpp|hh|hxx)$", name) or name.startswith("<"):
+    if "/" in name or re.search(r"\.(h|hpp|hh|hxx|moc)$", name) or name.startswith("<"):
         return ["header"]
     if "::" in name and re.fullmatch(r"(?:\w+::)+[A-Z]\w*", name):  # `QLocalSocket::LocalSocketError`: a nested
         return ["type", "class", "symbol", "callee", "function", "signal"]  # type or an enumerator, first
@@ -501,9 +522,12 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -
     spoken = {m.rule for m in found if m.attr is None}
     found = [m for m in found if m.attr is None or m.rule in spoken]
     kept: list[Match] = []
-    for m in sorted(found, key=lambda m: -(m.end - m.start)):
+    # an intensifier inside a phrase ("is strictly unnecessary") does not make it the longer one
+    size = {id(m): len(re.sub(r"\b" + INTENSIFIERS + r"\s+", "", plain(segments[m.segment][m.start:m.end]), flags=re.I))
+            for m in found}
+    for m in sorted(found, key=lambda m: -size[id(m)]):
         if not any(k.segment == m.segment and k.rule != m.rule and k.start < m.end and m.start < k.end
-                   and (k.end - k.start) > (m.end - m.start) for k in kept):
+                   and size[id(k)] > size[id(m)] for k in kept):
             kept.append(m)
     # two attributes of one rule overlapping ("without holding the lock" holds "holding the lock"): the phrase
     # that starts first is the one said
@@ -537,6 +561,17 @@ def _names_only_taken(rid: str, matches: list[Match], segments: list[str], chose
     if not names or not all(BARE_CODE.fullmatch(n) or n in _all_names(chosen, rid) for n in names):
         return False
     return all(n in _all_names(chosen, rid) for n in names)
+
+
+def _named_as_purpose(rid: str, matches: list[Match], segments: list[str]) -> bool:
+    """A rule matched only by code named as what another thing is for ("<qdebug.h> is needed for the qDebug()
+    calls"): that code is the reason given, not what the claim is about."""
+    mine = [m for m in matches if m.rule == rid and m.attr is None and not m.topic]
+    return bool(mine) and all(
+        BARE_CODE.fullmatch(plain(segments[m.segment][m.start:m.end]))
+        and re.search(r"\b(?:for|by)\s+(?:the\s+|its\s+|a\s+|each\s+|every\s+)?`?$",
+                      plain(segments[m.segment][:m.start]))
+        for m in mine)
 
 
 def _all_names(chosen: dict, skip: str) -> set[str]:
@@ -662,10 +697,17 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attr = by_id[m.rule].claims["attributes"][m.attr]
         direct = attr.get("takes_object", False)
         valued = "$via" in (attr.get("expects") or {}).values()  # "already included in `X`": X is the value
+        if attr.get("subject_is_object"):  # "`client.h` already pulls them in": the name before the phrase
+            before = [ti for ti, t in enumerate(tokens) if t.segment == m.segment and t.end <= m.start
+                      and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start]))]
+            if before:
+                via.setdefault((m.rule, m.attr), tokens[before[-1]].name)
+                consumed.add(before[-1])
+                continue
         for ti, t in enumerate(tokens):
             gap = segments[m.segment][m.end:t.start] if t.segment == m.segment else None
             if gap is not None and t.start >= m.end and (
-                    (valued or not direct) and re.fullmatch(r"\s*(?:(?:in|by|from|into)\s+(?:the\s+)?|the\s+)"
+                    (valued or not direct) and re.fullmatch(r"\s*(?:(?:in|by|from|into|through|via)\s+(?:the\s+)?|the\s+)"
                                                             r"(?:\w+\s+){0,3}", plain(gap))
                     or direct and re.fullmatch(r"\s*", plain(gap))):
                 via.setdefault((m.rule, m.attr), t.name)
@@ -726,7 +768,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         return {k: v for k, v in out.items() if v}
 
     chosen = {rid: subjects_for(by_id[rid]) for rid in selected}
-    selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)]
+    selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)
+                and not (len(selected) > 1 and _named_as_purpose(rid, matches, segments))]
     fits = {rid: _fits(by_id[rid], chosen[rid]) for rid in selected}
     final = [rid for rid in selected if fits[rid] or (
         not (by_id[rid].claims or {}).get("needs_subjects") and not _others_take(rid, own_tokens(rid), chosen))]

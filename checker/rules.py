@@ -64,6 +64,7 @@ RULE_SCHEMA = {
                             "expects": {"type": "object"},
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
+                            "subject_is_object": {"type": "boolean"},
                         },
                     },
                 },

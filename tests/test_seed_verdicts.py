@@ -21,7 +21,7 @@ EXPECTED = {
     (R000, "1"): ("refuted", [16, 21, 23], ["refuted"]),
     (R000, "2"): ("refuted", [40, 41, 68, 72, 75, 66, 36], ["refuted", "refuted", "refuted"]),
     (R000, "3"): ("confirmed", [16, 28, 31, 33, 54, 59, 86, 102], ["confirmed"]),
-    (R000, "4"): ("refuted", [13, 14], ["refuted", "refuted"]),
+    (R000, "4"): ("refuted", [13, 37, 38, 39, 14, 35, 36], ["refuted", "refuted"]),  # where what only it brings is used
     (R000, "5"): ("refuted", [54, 93, 56], ["refuted"]),
     (R000, "6"): ("refuted", [142, 143, 145], ["refuted"]),
     (R000, "7"): ("partly", [145], ["confirmed", "unverifiable"]),
