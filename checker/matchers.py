@@ -678,6 +678,26 @@ def unused_variable(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
+@matcher("call-presence")
+def call_presence(facts: Facts, params: dict) -> list[Site]:
+    """One site per function the file's code calls (by name), with every line that calls it and the objects it is
+    called on: decides "X() is never called / never checked with X()" both ways."""
+    grouped: dict[str, list] = {}
+    for call in facts.calls:
+        grouped.setdefault(call.name, []).append(call)
+    sites = []
+    for name, calls in grouped.items():
+        lines = sorted({c.line for c in calls})
+        receivers = list(dict.fromkeys(c.receiver for c in calls if c.receiver))
+        on = f" on {', '.join(receivers[:3])}" if receivers else ""
+        first = calls[0]
+        sites.append(Site(first.line, first.col, False,
+                          f"{first.qualified or name}() is called at line(s) {', '.join(map(str, lines[:6]))}{on}",
+                          {"callee": list(dict.fromkeys([name] + [c.qualified for c in calls if c.qualified]))},
+                          {"called": True}, evidence=lines[1:6], reported=False))
+    return sites
+
+
 @matcher("symbol-use")
 def symbol_use(facts: Facts, params: dict) -> list[Site]:
     grouped: dict[str, list] = {}

@@ -503,8 +503,10 @@ class Match:
     topic: bool = False   # a topic phrase: brings the rule up for its attributes, asserts nothing itself
 
 
-def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -> list[Match]:
-    """Every rule phrase in the segments; topics: matches the claim's names already made."""
+def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), tokens: list = ()) -> list[Match]:
+    """Every rule phrase in the segments; topics: matches the claim's names already made. A rule that asks about
+    the name its words are followed by ("never checks `isValid()`") is not matched where no name follows them
+    ("never checks the result of listen()" is another rule's)."""
     found: list[Match] = list(topics)
     for si, seg in enumerate(segments):
         text, where = _plain_spans(seg)
@@ -517,6 +519,12 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -
             for ai, attr in enumerate(block.get("attributes", [])):
                 for a, b in find_phrases(text, attr["phrases"]):
                     found.append(Match(rule.id, ai, si, where[a], where[b]))
+    wants_object = {r.id for r in rules if any(a.get("object_is_subject") for a in (r.claims or {}).get("attributes", []))}
+    if wants_object:
+        found = [m for m in found if m.rule not in wants_object or m.topic or any(
+            t.segment == m.segment and t.start >= m.end
+            and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", plain(segments[m.segment][m.end:t.start]))
+            for t in tokens)]
     # an attribute phrase counts only for a rule the claim brings up ("is redundant" is no include's when no
     # include is spoken of), and a longer phrase of another rule wins over the shorter one it overlaps
     spoken = {m.rule for m in found if m.attr is None}
@@ -525,9 +533,16 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = ()) -
     # an intensifier inside a phrase ("is strictly unnecessary") does not make it the longer one
     size = {id(m): len(re.sub(r"\b" + INTENSIFIERS + r"\s+", "", plain(segments[m.segment][m.start:m.end]), flags=re.I))
             for m in found}
-    for m in sorted(found, key=lambda m: -size[id(m)]):
-        if not any(k.segment == m.segment and k.rule != m.rule and k.start < m.end and m.start < k.end
-                   and size[id(k)] > size[id(m)] for k in kept):
+    def overlap(a: Match, b: Match) -> bool:
+        return a.segment == b.segment and a.start < b.end and b.start < a.end
+
+    # of two phrases alike in length, an attribute's (what the claim states) wins over a rule's bare phrase there,
+    # unless that rule states something with the same words too
+    stating = {(m.rule, m.segment, m.start, m.end) for m in found if m.attr is not None}
+    for m in sorted(found, key=lambda m: (-size[id(m)], m.attr is None)):
+        if not any(k.rule != m.rule and overlap(k, m)
+                   and (size[id(k)] > size[id(m)] or size[id(k)] == size[id(m)] and k.attr is not None
+                        and m.attr is None and (m.rule, m.segment, m.start, m.end) not in stating) for k in kept):
             kept.append(m)
     # two attributes of one rule overlapping ("without holding the lock" holds "holding the lock"): the phrase
     # that starts first is the one said
@@ -671,7 +686,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i)]
     topics = [Match(rule.id, None, t.segment, t.start, t.end, topic=True)  # `<cstdlib>` brings up includes
               for rule in rules for t in tokens if set((rule.claims or {}).get("topic_subjects", [])) & set(t.kinds)]
-    matches = _matches(segments, rules, topics)
+    matches = _matches(segments, rules, topics, tokens)
     cwes = cwe_ids(whole)
     # rules in the order the claim brings them up
     selected = list(dict.fromkeys(m.rule for m in sorted(matches, key=lambda m: (m.segment, m.start))
@@ -749,10 +764,32 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
 
     guessed: set[str] = set()  # call-shaped names taken for signals: kept only if the file shows a signal
 
+    def phrase_objects(rule: Rule) -> list[Token] | None:
+        """The names right after an attribute phrase that asks about its object ("never looks at `exitCode()` or
+        `exitStatus()`"), a list joined by commas, 'or', 'and' included; None when no such phrase stands in the
+        claim ("Qt never calls it" names no object: [])."""
+        out: list[Token] | None = None
+        for m in matches:
+            if m.rule != rule.id or m.attr is None or not rule.claims["attributes"][m.attr].get("object_is_subject"):
+                continue
+            out = out if out is not None else []
+            end, taken = m.end, 0
+            for t in sorted((t for t in tokens if t.segment == m.segment and t.start >= m.end), key=lambda t: t.start):
+                gap = plain(segments[m.segment][end:t.start])
+                # "X(), Y() or Z()"; not ", and image.scanLine() then returns ...": a new clause
+                if not taken and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", gap) or taken and re.fullmatch(
+                        r"\s*(?:,|or|and|nor)\s*(?:(?:the|its|their)\s+)?", gap):
+                    out.append(t)
+                    end, taken = t.end, taken + 1
+                else:
+                    break
+        return out
+
     def subjects_for(rule: Rule) -> dict[str, list[str]]:
         accepted = (rule.claims or {}).get("subjects", [])
         segs = {m.segment for m in matches if m.rule == rule.id}
-        pool = own_tokens(rule.id)
+        objects = phrase_objects(rule)
+        pool = objects if objects is not None else own_tokens(rule.id)
         out: dict[str, list[str]] = {}
         for t in pool:
             kind = next((k for k in accepted if k in t.kinds), None)

@@ -50,6 +50,7 @@ RULE_SCHEMA = {
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "alternatives": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
+                "absence_confirms": {"type": "boolean"},
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,
                 "attributes": {
@@ -65,6 +66,7 @@ RULE_SCHEMA = {
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
                             "subject_is_object": {"type": "boolean"},
+                            "object_is_subject": {"type": "boolean"},
                         },
                     },
                 },

@@ -42,6 +42,7 @@ class PartVerdict:
     sites: list[Site] = field(default_factory=list)
     reading: dict = field(default_factory=dict)  # how the claim's part was read (reports show it)
     misread: bool = False  # the reader took a name for another kind of thing than the file shows it is
+    idle: bool = False  # the name the claim denies is indeed absent, and this question asks nothing more of it
 
 
 @dataclass
@@ -338,10 +339,17 @@ class Judge:
             missing = self.names.missing(part.subjects)
             present = self.names.present(part.subjects)
             said_absent = [name for _, name in missing if name in part.denied]
+            if said_absent and len(said_absent) == len(missing) and not present and not self.errors and all(
+                    self.rules[r].claims.get("absence_confirms") for r in rule_ids):
+                # "the test never looks at exitCode()": no line of the file's code names it, so no line calls it
+                shown = " or ".join(f"{n.removesuffix('()')}()" for n in said_absent)
+                return PartVerdict(part.says, CONFIRMED, f"the file never calls {shown}: no line of its code names "
+                                   f"{'it' if len(said_absent) == 1 else 'them'} (every identifier of the file was "
+                                   f"searched)", rule_ids)
             if said_absent:  # "the file never uses X" and X is nowhere: no ground to refute; the rest is not asked
                 shown = ", ".join(said_absent)
                 return PartVerdict(part.says, UNVERIFIABLE, f"the file's code never names {shown}, as the claim says; "
-                                   f"{names} has nothing more to ask of it", rule_ids)
+                                   f"{names} has nothing more to ask of it", rule_ids, idle=True)
             misread = self.names.wrong_kind(part.subjects)
             if misread:
                 return PartVerdict(part.says, UNVERIFIABLE, f"{misread}: {names} asks about something else, so it "
@@ -534,8 +542,8 @@ class Judge:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
         for verdict, part in zip(parts, claim.parts):
             verdict.reading = self.reading(self.resolved(part))
-        if any(p.verdict != UNVERIFIABLE for p in parts):  # a part the reader made of a misread name says nothing
-            parts = [p for p in parts if not p.misread]
+        if any(p.verdict != UNVERIFIABLE for p in parts):  # a part the reader made of a misread name says nothing,
+            parts = [p for p in parts if not p.misread and not p.idle]  # nor one that has nothing to ask
         verdict, reason = combine(parts)
         evidence = []
         seen = set()

@@ -180,6 +180,9 @@ EXPECTED = {
         ("QtCore/QDebug is genuinely needed here", "confirmed", [6, 24], STATES + "used True, needed True"),
         ("QtCore/QObject is needed too.", "partly", [5, 8], STATES + "used True, needed True"),  # also via QThread
         ('This #include "through_local.moc" is strictly unnecessary', "refuted", [29, 10], STATES + "needed False"),
+        # the calls named right after "never checks" are asked; no line of the file names either: no line calls them
+        ("measure() never checks timer.isValid() or timer.hasExpired()", "confirmed", [], STATES + "called False"),
+        ("The code never calls timer.start()", "refuted", [20], STATES + "called False"),
     ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
