@@ -203,7 +203,7 @@ def render(report: dict, to_terminal: bool = False, verbose: bool = False, color
         return "".join(t.plain + "\n" for t in out)
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=100_000,
-                      soft_wrap=True, highlight=False, markup=False, emoji=False)
+                      soft_wrap=True, highlight=False, markup=False, emoji=False, no_color=False)
     for text in out:
         console.print(text)
     return buffer.getvalue()
