@@ -181,21 +181,19 @@ def _claims_and_their_files(locations: list[str], rules: list) -> tuple[list, di
     claims, where = [], {}
     for location in locations:
         path = Path(location)
-        listed = sorted(path.glob("*.y*ml")) if path.is_dir() else []
-        if not listed:  # a file, or a folder with no YAML: load_claims says what is wrong
-            found = load_claims(location, rules)
-            listed_found = [(path, found)] if path.is_file() else []
-        else:
-            listed_found = [(f, load_claims_file(f, rules)) for f in listed]
-            found = [c for _, cs in listed_found for c in cs]
-        for file, loaded in listed_found:
-            for claim in loaded:
-                if claim.review not in where:
+        listed = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        if not listed or not all(f.is_file() for f in listed):
+            claims += load_claims(location, rules)  # it refuses what is wrong with the location, in its words
+            continue
+        for file in listed:
+            loaded = load_claims_file(file, rules)
+            for review in dict.fromkeys(c.review for c in loaded):
+                if review not in where:
                     try:
-                        where[claim.review] = (str(file), file.read_text(encoding="utf-8", errors="replace"))
-                    except OSError:
+                        where[review] = (str(file), file.read_text(encoding="utf-8", errors="replace"))
+                    except OSError:  # gone since it was loaded: its claims without evidence stay on the C++ file
                         pass
-        claims += found
+            claims += loaded
     return claims, where
 
 
