@@ -15,9 +15,11 @@ from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
 from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
-from . import config as config_mod, ruledocs, suppressions
+from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
+from .claims import load_claims_file
+from .review_input import read_review
 from .errors import QtcheckError, short
-from .reports import RENDERERS
+from .reports import RENDERERS, text as text_report
 
 CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -49,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checks", default=None, metavar="GLOBS",
                    help="rules that report findings, clang-tidy style: '-*,unchecked-result,unowned-*' (applied "
                         "left to right to the default set, after the config's checks)")
+    p.add_argument("--baseline", metavar="REPORT",
+                   help="report only findings not in this earlier qtcheck report (--format json or sarif), matched "
+                        "by rule, file and the text of the line and its neighbours, so moved lines still match")
+    p.add_argument("--diff-base", metavar="GIT_REF",
+                   help="report only findings on lines changed since this git ref (git diff REF -- FILE); a file git "
+                        "does not track counts as changed throughout")
+    p.add_argument("--color", choices=text_report.COLOR_MODES, default="auto",
+                   help="colours in the text report: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces "
+                        "them), always, never")
     p.add_argument("--report-unused-suppressions", action="store_true",
                    help="report a NOLINT comment that suppresses no finding (rule unused-suppression)")
     p.add_argument("--config", metavar="FILE",
@@ -162,6 +173,42 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
             "suppressed": [(site, d.text, d.line) for site, d in outcome.suppressed],
             "severity": dict(chosen.severity),
             "verdicts": verdicts.judge_all(facts, rules, sites, claims), "notices": notices}
+
+
+def _claims_and_their_files(locations: list[str], rules: list) -> tuple[list, dict[str, tuple[str, str]]]:
+    """The claims of every --claims location, and for each review they name the YAML file and its text (claims
+    without evidence are placed at their quote in it)."""
+    claims, where = [], {}
+    for location in locations:
+        path = Path(location)
+        listed = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        if not listed or not all(f.is_file() for f in listed):
+            claims += load_claims(location, rules)  # it refuses what is wrong with the location, in its words
+            continue
+        for file in listed:
+            loaded = load_claims_file(file, rules)
+            for review in dict.fromkeys(c.review for c in loaded):
+                if review not in where:
+                    try:
+                        where[review] = (str(file), file.read_text(encoding="utf-8", errors="replace"))
+                    except OSError:  # gone since it was loaded: its claims without evidence stay on the C++ file
+                        pass
+            claims += loaded
+    return claims, where
+
+
+def _hide_known(results: list[dict], known, changed, args) -> list[str]:
+    """Drop the findings --baseline holds and those on lines --diff-base did not change; one sentence each saying
+    how many were hidden."""
+    if known is None and changed is None:
+        return []
+    by_baseline, by_diff = baseline_mod.apply(results, known, changed)
+    out = []
+    if known is not None:
+        out.append(f"{by_baseline} finding(s) hidden: already in the baseline {args.baseline}")
+    if changed is not None:
+        out.append(f"{by_diff} finding(s) hidden: on lines not changed since {args.diff_base}")
+    return out
 
 
 def outputs(args) -> list[tuple[str, str | None]]:
@@ -283,10 +330,17 @@ def run(argv: list[str]) -> int:
                               outputs_mod.input_paths(files, args.review, args.claims, args.rules
                                                       + [str(d) for c in finder.configs() for d in c.rules], None)
                               + [Path(d) / "compile_commands.json" for d in build_dirs]
+                              + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
-    claims = [c for location in args.claims for c in load_claims(location, rules)]
+    claims, review_files = _claims_and_their_files(args.claims, rules)
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
     claims += review_claims
+    for location in args.review:  # read again to place claims without evidence at their line of the review
+        if location != "-":
+            name, text = read_review(location, args.max_review_bytes)
+            review_files[name] = (location, text)
+    known = baseline_mod.load(args.baseline) if args.baseline is not None else None
+    changed = baseline_mod.changed_lines(files, args.diff_base) if args.diff_base is not None else None
     if not files and excluded:  # every file is excluded: nothing to check is no error (a pre-commit run)
         notices.append(f"all {excluded} C++ file(s) given are excluded by the exclude globs of their "
                        f".qtcheck.yaml: nothing to check")
@@ -305,9 +359,17 @@ def run(argv: list[str]) -> int:
                                  per_file=[settings[str(p)] for p in files])
     notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
                                              for folder, why in unreadable] + notices
-    report = report_mod.build(results, rules, notices)
-    rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and sys.stdout.isatty(),
-                                        verbose=args.verbose))
+    hidden = _hide_known(results, known, changed, args)
+    notices += hidden
+    for line in hidden:  # also when every report goes to a file: the person running it learns what was left out
+        print(f"qtcheck: {line}", file=sys.stderr)
+    report = report_mod.build(results, rules, notices, review_files)
+    on_tty = sys.stdout is not None and sys.stdout.isatty()
+    width = text_report.terminal_width(sys.stdout) if on_tty else None
+    rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and on_tty,
+                                        verbose=args.verbose,
+                                        color=args.color if target is None or args.color == "always" else "never",
+                                        width=width if target is None else None))
                 for fmt, target in pairs]
     outputs_mod.write_all([(t, text) for t, text in rendered if t is not None])  # files only once all rendered
     for target, text in rendered:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
-from . import __version__
+from . import __version__, baseline
 from .facts import Facts
 from .matchers import Site
 from .rules import Rule
@@ -14,7 +15,8 @@ REPORT_VERSION = 1
 VERDICTS = [CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE]
 
 
-def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set, severity: dict | None = None) -> dict:
+def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set, severity: dict | None = None,
+             relpath: str = "") -> dict:
     rule = rules[site.rule]
     return {
         "file": str(facts.path),
@@ -26,6 +28,8 @@ def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set, sev
         "message": site.message,
         "source": facts.source(site.line).strip(),
         "claimed": (site.rule, site.line) in claimed,
+        # the identity --baseline matches and SARIF's partialFingerprints carry: rule, file, the line and neighbours
+        "fingerprint": baseline.fingerprint(site.rule, relpath or str(facts.path), facts.lines, site.line),
     }
 
 
@@ -57,10 +61,32 @@ def summarize(claims: list[dict]) -> dict:
     return counts
 
 
-def build(results: list[dict], rules: list[Rule], notices: list[str] | None = None) -> dict:
+def quote_line(text: str, quote: str) -> int | None:
+    """The line of a review's text where a claim's quote starts (its first words, in order, across line breaks and
+    Markdown marks), or None."""
+    words = re.findall(r"\w+", quote)[:8]
+    if not words:
+        return None
+    lines = text.splitlines()
+    for i in range(len(lines)):
+        here = re.findall(r"\w+", lines[i])
+        if words[0] not in here:
+            continue
+        ahead = re.findall(r"\w+", " ".join(lines[i:i + 6]))
+        for j, word in enumerate(ahead):
+            if j < len(here) and word == words[0] and ahead[j:j + len(words)] == words:
+                return i + 1
+    return None
+
+
+def build(results: list[dict], rules: list[Rule], notices: list[str] | None = None,
+          review_files: dict[str, tuple[str, str]] | None = None) -> dict:
     """results: per file {facts, sites, findings, verdicts (list of Verdict)}, and optionally suppressed
-    ((site, directive, line) for each finding a NOLINT silenced) and severity (the config's overrides)."""
+    ((site, directive, line) for each finding a NOLINT silenced) and severity (the config's overrides).
+    review_files: review name -> (the file it was read from, its text), to place claims without evidence."""
     by_id = {r.id: r for r in rules}
+    root = baseline.source_root()
+    review_files = review_files or {}
     report = {"version": REPORT_VERSION, "tool": {"name": "qtcheck", "version": __version__},
               "notices": list(notices or []), "files": [], "reviews": [], "findings": [], "suppressed": []}
     for result in results:
@@ -78,11 +104,18 @@ def build(results: list[dict], rules: list[Rule], notices: list[str] | None = No
         for verdict in verdicts:
             reviews.setdefault(verdict.claim.review, []).append(_claim(verdict))
         for review, claims in reviews.items():
-            report["reviews"].append({"review": review, "file": str(facts.path), "summary": summarize(claims),
-                                      "claims": claims})
+            entry = {"review": review, "file": str(facts.path), "summary": summarize(claims), "claims": claims}
+            if review in review_files:  # claims with no evidence line stand at their place in the review
+                path, text = review_files[review]
+                entry["path"] = path
+                for claim in claims:
+                    if not claim["evidence"]:
+                        claim["review_line"] = quote_line(text, claim["quote"]) or 1
+            report["reviews"].append(entry)
         severity = result.get("severity", {})
-        report["findings"] += [_finding(facts, s, by_id, claimed, severity) for s in result["findings"]]
-        report["suppressed"] += [{**_finding(facts, s, by_id, claimed, severity),
+        rel = baseline.relative(str(facts.path), root)
+        report["findings"] += [_finding(facts, s, by_id, claimed, severity, rel) for s in result["findings"]]
+        report["suppressed"] += [{**_finding(facts, s, by_id, claimed, severity, rel),
                                   "suppressed_by": {"line": line, "directive": directive}}
                                  for s, directive, line in result.get("suppressed", [])]
     return report

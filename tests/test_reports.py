@@ -48,7 +48,7 @@ def test_sarif_rules_come_from_the_yaml_and_every_rule_id_resolves(reports):
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         region = result["locations"][0]["physicalLocation"]["region"]
-        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert region["startLine"] >= 1 and region.get("startColumn", 1) >= 1
 
 
 def test_sarif_has_every_finding_and_every_claim_with_relative_uris(reports):
@@ -81,10 +81,17 @@ def test_sarif_claim_kind_says_the_verdict(reports):
             assert result["properties"]["verdict"] == claim["verdict"]
             assert result["kind"] == {"confirmed": "pass", "refuted": "fail"}.get(claim["verdict"], "review")
             assert result["message"]["text"].startswith(claim["verdict"].upper() + ": claim ")
-            by_verdict.setdefault(bool(claim["evidence"]), []).append(result)
-    # no evidence: the claim stands at line 1 of the file
-    for result in by_verdict[False]:
-        assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "startColumn": 1}
+            by_verdict.setdefault(bool(claim["evidence"]), []).append((claim, result))
+    # no evidence: the claim stands at its quote in the claims file that holds it, never at line 1 of the C++ file
+    assert by_verdict[False]
+    for claim, result in by_verdict[False]:
+        place = result["locations"][0]["physicalLocation"]
+        review = result["properties"]["review"]
+        uri = place["artifactLocation"]["uri"]
+        assert (uri, place["artifactLocation"]["uriBaseId"]) == (f"seeds/{review.rsplit('.', 1)[0]}.yaml", "%SRCROOT%")
+        line = (ROOT / uri).read_text().splitlines()[place["region"]["startLine"] - 1]
+        assert line.strip().startswith("quote:") and claim["quote"][:20].strip("'\"") in line, (line, claim["quote"])
+        assert "startColumn" not in place["region"]
 
 
 def test_markdown_has_a_scorecard_and_table_per_review_and_folded_evidence(reports):
@@ -138,7 +145,8 @@ def test_text_colours_and_links_on_a_terminal_unless_no_color(reports, monkeypat
 
 def test_unknown_format_and_two_formats_on_stdout_exit_2():
     bad = run_cli(REL, "--format", "html")
-    assert (bad.returncode, bad.stderr) == (2, "qtcheck: unknown format 'html' (choose from text, json, markdown, sarif)\n")
+    assert (bad.returncode, bad.stderr) == (2, "qtcheck: unknown format 'html' (choose from text, json, markdown, sarif, "
+                                               "github)\n")
     both = run_cli(REL, "--format", "sarif", "--format", "markdown")
     assert both.returncode == 2 and both.stderr.startswith("qtcheck: several formats would all go to stdout")
 

@@ -1,5 +1,6 @@
 """Report renderers: each turns the report dict (checker.report) into one output format."""
 
-from . import json_report, markdown, sarif, text
+from . import github, json_report, markdown, sarif, text
 
-RENDERERS = {"text": text.render, "json": json_report.render, "markdown": markdown.render, "sarif": sarif.render}
+RENDERERS = {"text": text.render, "json": json_report.render, "markdown": markdown.render, "sarif": sarif.render,
+             "github": github.render}

@@ -16,9 +16,63 @@ VERDICT_STYLE = {"confirmed": "bold green", "refuted": "bold red", "partly": "bo
 SEVERITY_STYLE = {"error": "bold red", "fatal": "bold red", "warning": "yellow", "note": "cyan"}
 
 
-def wants_color(to_terminal: bool) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return to_terminal and not os.environ.get("NO_COLOR")
+COLOR_MODES = ("auto", "always", "never")
+
+
+def wants_color(to_terminal: bool, mode: str = "auto") -> bool:
+    """--color always / never decide; auto: never when NO_COLOR is set (https://no-color.org), always when
+    FORCE_COLOR is set to anything but '', '0' or 'false' (CI logs that show colours), else only on a terminal."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None and force.strip().lower() not in ("", "0", "false"):
+        return True
+    if force is not None and force.strip().lower() in ("0", "false"):
+        return False
+    return to_terminal
+
+
+def terminal_width(stream) -> int | None:
+    """The width to wrap at when stream is a terminal: COLUMNS when set to a number, else the terminal's own
+    width; None when neither is known (a terminal that reports 0 columns)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        width = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return None
+    return width if width > 0 else None
+
+
+def wrap(text: Text, width: int) -> list[Text]:
+    """text as lines of at most width characters, broken at spaces, each continuation indented four spaces deeper
+    than the line's own indent (a hanging indent); a word longer than a line is cut."""
+    plain = text.plain
+    if width <= 0 or len(plain) <= width:
+        return [text]
+    hang = min(len(plain) - len(plain.lstrip(" ")) + 4, max(width // 2, 1))
+    pieces: list[Text] = []
+    start, first = 0, True
+    while start < len(plain):
+        room = width if first else width - hang
+        rest = plain[start:]
+        if len(rest) <= room:
+            end, after = len(plain), len(plain)
+        else:
+            cut = rest.rfind(" ", 1, room + 1)
+            if cut <= 0 or not rest[:cut].strip():
+                cut = room
+            end, after = start + cut, start + cut
+        piece = text[start:end]
+        piece.rstrip()
+        pieces.append(piece if first else Text.assemble(" " * hang, piece))
+        while after < len(plain) and plain[after] == " ":
+            after += 1
+        start, first = after, False
+    return pieces
 
 
 def _relpath(path: str) -> str:
@@ -136,15 +190,20 @@ def lines(report: dict, verbose: bool = False) -> list[Text]:
     return out
 
 
-def render(report: dict, to_terminal: bool = False, verbose: bool = False, **_options) -> str:
-    """Plain text unless to_terminal (stdout is a TTY) and NO_COLOR is unset; then ANSI colours and links."""
+def render(report: dict, to_terminal: bool = False, verbose: bool = False, color: str = "auto",
+           width: int | None = None, **_options) -> str:
+    """Plain text unless colour is wanted (wants_color: a TTY, --color, NO_COLOR, FORCE_COLOR); then ANSI colours
+    and links. Lines are wrapped with a hanging indent only when width is given (stdout is a terminal of known
+    width): a report piped or written to a file is never wrapped."""
     _PLACES.clear()  # the current directory or a link may have changed since the last render
     out = lines(report, verbose)
-    if not wants_color(to_terminal):
+    if width:
+        out = [piece for text in out for piece in wrap(text, width)]
+    if not wants_color(to_terminal, color):
         return "".join(t.plain + "\n" for t in out)
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="standard", width=100_000,
-                      soft_wrap=True, highlight=False, markup=False, emoji=False)
+                      soft_wrap=True, highlight=False, markup=False, emoji=False, no_color=False)
     for text in out:
         console.print(text)
     return buffer.getvalue()
