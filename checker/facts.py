@@ -36,6 +36,7 @@ from .records import (
     MacroUse,
     MemberAccess,
     StmtFact,
+    StringMemberFact,
     SymbolUse,
     VariableFact,
 )
@@ -79,6 +80,7 @@ class Facts:
     lambdas: list[LambdaFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     connects: list[ConnectFact] = field(default_factory=list)
+    string_members: list[StringMemberFact] = field(default_factory=list)  # SIGNAL()/SLOT()/invokeMethod("name")
     allocations: list[AllocationFact] = field(default_factory=list)
     deletes: list[DeleteFact] = field(default_factory=list)
     macros: list[MacroUse] = field(default_factory=list)
@@ -800,6 +802,9 @@ class _Collector:
         K = self.K
         ref = c.referenced
         spelling = c.spelling
+        if ref is not None and ref.kind == K.CONSTRUCTOR and any(  # QSignalSpy spy(&p, SIGNAL(readyRead()))
+                "SIGNAL" in self.text(a.extent) or "SLOT" in self.text(a.extent) for a in c.get_arguments()):
+            self.on_string_member(c, None, [self.describe_arg(a) for a in c.get_arguments()], ref.spelling)
         if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
             return
         if spelling.startswith("operator"):
@@ -849,6 +854,60 @@ class _Collector:
             self.on_handed_out(c, call, parents)
         if spelling == "connect" and qualified.startswith("QObject::"):
             self.on_connect(c, call)
+        if any(a.text.startswith(("SIGNAL(", "SLOT(")) for a in call.args) or (
+                spelling == "invokeMethod" and call.args and len(call.args) > 1 and call.args[1].kind == "literal"):
+            self.on_string_member(c, call.id, call.args, spelling)
+
+    def on_string_member(self, c, call_id: int | None, described: list[ArgFact], callee: str):
+        """SIGNAL()/SLOT() arguments and invokeMethod's method name: what the receiver's class declares of that
+        name, looked up in its declaration and its bases' (the headers moc read)."""
+        args = list(c.get_arguments())
+        for i, arg in enumerate(described):
+            text = arg.text.strip()
+            m = re.fullmatch(r"(SIGNAL|SLOT)\s*\(\s*(\w+)\s*\(.*\)\s*\)", text, re.S)
+            if m:
+                form, name, at = m.group(1), m.group(2), i - 1
+            elif callee == "invokeMethod" and i == 1 and arg.kind == "literal" and text.startswith('"'):
+                form, name, at = "string", text.strip('"'), 0
+            else:
+                continue
+            if at < 0 or at >= len(args) or i >= len(args):
+                continue
+            # connect(sender, SIGNAL(x()), ...): the signal belongs to the sender, the argument before it too
+            rtype = self.strip(args[at]).type.get_canonical()
+            if rtype.kind == self.ci.TypeKind.POINTER:
+                rtype = rtype.get_pointee()
+            decl = rtype.get_declaration()
+            loc = args[i].location
+            fact = StringMemberFact(call_id, loc.line, self.col(loc), form, name, text, described[at].text,
+                                    self.qualified(decl) if decl is not None and decl.spelling else "")
+            if decl is not None and decl.spelling:
+                self._meta_lookup(decl, name, fact, set())
+            self.facts.string_members.append(fact)
+
+    def _meta_lookup(self, cls, name: str, fact: StringMemberFact, seen: set):
+        """What cls and its bases declare under name (signal, slot, invokable, method), and whether moc made a
+        meta-object for them (a staticMetaObject member, which Q_OBJECT declares)."""
+        K = self.K
+        key = self.qualified(cls)
+        if key in seen:
+            return
+        seen.add(key)
+        for child in cls.get_children():
+            if child.kind == K.VAR_DECL and child.spelling == "staticMetaObject":
+                fact.class_has_meta = True
+            elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE) and child.spelling == name:
+                notes = self._notes(child)
+                kind = ("signal" if "qt_signal" in notes else "slot" if "qt_slot" in notes
+                        else "invokable" if "qt_invokable" in notes else "method")
+                if kind not in fact.found:
+                    fact.found.append(kind)
+                if not fact.declared_at and child.location.file is not None:
+                    fact.declared_at = f"{child.location.file.name.rsplit('/', 1)[-1]}:{child.location.line}"
+            elif child.kind == K.CXX_BASE_SPECIFIER:
+                base = child.type.get_declaration()
+                if base is not None and base.spelling:
+                    self._meta_lookup(base, name, fact, seen)
 
     def _unconditional(self, parents, c) -> bool:
         """Whether the expression c runs whenever its statement does: it is not the right operand of && or ||,

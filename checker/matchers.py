@@ -698,6 +698,50 @@ def call_presence(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
+@matcher("string-member")
+def string_member(facts: Facts, params: dict) -> list[Site]:
+    """Every signal, slot or method named by a string: SIGNAL()/SLOT() and invokeMethod(obj, "name"). moc's
+    tables resolve them at run time, so the compiler checks neither the name nor the arguments; each site says
+    what the receiver's class declares under that name."""
+    sites = []
+    for m in facts.string_members:
+        meta = [k for k in m.found if k != "method"]
+        what = {"SIGNAL": "the signal", "SLOT": "the slot", "string": "the method"}[m.form]
+        fails = "call fails" if m.form == "string" else "connection fails"
+        message = f"{m.text} names {what} {m.name}() by a string: it is looked up at run time, the compiler " \
+                  f"checks neither the name nor the arguments"
+        if not m.receiver_class:
+            found = None
+            message += f"; the type of {m.receiver} does not say which class it is looked up in"
+        elif meta:
+            found = True
+            message += (f"; {m.receiver_class} declares {m.name}() as a {' and '.join(meta)} "
+                        f"({m.declared_at})" + ("" if m.class_has_meta else ", but has no Q_OBJECT"))
+        elif m.found:
+            found = False
+            message += (f"; {m.receiver_class} declares {m.name}() ({m.declared_at}) but not as a signal, slot or "
+                        f"Q_INVOKABLE: the {fails} at run time")
+        else:
+            found = False
+            message += f"; {m.receiver_class} declares no {m.name}(): the {fails} at run time"
+        sites.append(Site(
+            m.line, m.col, True, message,
+            {"macro": [m.form] if m.form != "string" else [], "callee": [m.form, m.name] if m.form != "string"
+             else [m.name], "function": [m.name], "class": [m.receiver_class] if m.receiver_class else []},
+            {"string_based": True, "member_found": found}))
+    # every SIGNAL()/SLOT() of the file is a site, also where the call around it was not understood
+    known = {(m.line, m.form) for m in facts.string_members}
+    for use in facts.macros:
+        sig = signature_macro(use.text) if use.name in ("SIGNAL", "SLOT") else None
+        if sig and (use.line, sig[0]) not in known:
+            sites.append(Site(use.line, use.col, True, f"{use.text} names a {sig[0].lower()} by a string: it is "
+                              f"looked up at run time, the compiler checks neither the name nor the arguments; the "
+                              f"object it is looked up on is not known here",
+                              {"macro": [sig[0]], "callee": [sig[0], sig[1]], "function": [sig[1]]},
+                              {"string_based": True, "member_found": None}))
+    return sites
+
+
 @matcher("symbol-use")
 def symbol_use(facts: Facts, params: dict) -> list[Site]:
     grouped: dict[str, list] = {}

@@ -17,7 +17,8 @@ from .review_input import read_review
 from .rules import Rule
 
 DATA_FILE = Path(__file__).resolve().parent / "prose.yaml"
-ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022])\s+(?P<text>.*)$")
+# a list item; a task list's box ("- [x] ...") is not part of what it says
+ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022])\s+(?:\[[ xX]\]\s+)?(?P<text>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 LEAD_IN = re.compile(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*:?\s*(?P<rest>.*)$")
 COLON_TITLE = re.compile(r"^(?P<title>[^.:`]{2,80}):\s*(?P<rest>.*)$")
@@ -688,6 +689,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
               for rule in rules for t in tokens if set((rule.claims or {}).get("topic_subjects", [])) & set(t.kinds)]
     matches = _matches(segments, rules, topics, tokens)
     cwes = cwe_ids(whole)
+    covering_cwe: set[str] = set()
     # rules in the order the claim brings them up
     selected = list(dict.fromkeys(m.rule for m in sorted(matches, key=lambda m: (m.segment, m.start))
                                   if m.attr is None))
@@ -695,8 +697,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         for rule in rules:
             if set(cwes) & set((rule.claims or {}).get("cwe", [])) and rule.id not in selected:
                 selected.append(rule.id)
+                covering_cwe.add(rule.id)
         # a cited CWE that some rule covers says which of the rules the phrases found is meant
         covering = [rid for rid in selected if set(cwes) & _cwes_of(by_id[rid])]
+        covering_cwe.update(covering)
         if covering:
             selected = covering
 
@@ -804,6 +808,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 out["context"] = list(dict.fromkeys(ctx))
         return {k: v for k, v in out.items() if v}
 
+    # a rule brought up by a topic alone ("slot", "#include") and none of its attributes says nothing: it takes
+    # no names from the rules the claim does speak to
+    selected = [rid for rid in selected if any(m.rule == rid and (m.attr is not None or not m.topic) for m in matches)
+                or rid in covering_cwe]
     chosen = {rid: subjects_for(by_id[rid]) for rid in selected}
     selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)
                 and not (len(selected) > 1 and _named_as_purpose(rid, matches, segments))]

@@ -278,3 +278,22 @@ class SymbolUse:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class StringMemberFact:
+    """A signal, slot or invokable named by a string the compiler does not check: SIGNAL()/SLOT() in connect() or
+    QTimer::singleShot(), a method name given to QMetaObject::invokeMethod() as text."""
+
+    call_id: int | None       # None: in a constructor's arguments (QSignalSpy spy(&p, SIGNAL(readyRead())))
+    line: int
+    col: int
+    form: str                 # SIGNAL, SLOT or string
+    name: str                 # the member the text names (quit in SLOT(quit()))
+    text: str                 # as written
+    receiver: str             # the object it is looked up on, as written
+    receiver_class: str       # that object's class, qualified ("" when the type does not say)
+    found: list[str] = field(default_factory=list)  # what the class (with its bases) declares of that name:
+                                                    # signal, slot, invokable, method
+    declared_at: str = ""     # header:line of the first declaration of that name found
+    class_has_meta: bool = False  # the class (or a base) declares Q_OBJECT: moc made its meta-object

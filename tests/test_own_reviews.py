@@ -155,14 +155,14 @@ EXPECTED = {
     ],
     "25_members_checklist.md": [  # a checklist: the box says nothing, the sentence does
         ("Review checklist for members.cpp", "unverifiable", [], NOTHING),
-        ("[x] count is initialized in both constructors' initializer lists", "confirmed", [16, 10, 11],
+        ("count is initialized in both constructors' initializer lists", "confirmed", [16, 10, 11],
          STATES + "initialized True"),
-        ("[ ] limit is never initialized by Counter()", "confirmed", [17, 10, 11], STATES + "initialized False"),
-        ("[x] step is uninitialized: neither constructor sets it", "refuted", [18, 10],
+        ("limit is never initialized by Counter()", "confirmed", [17, 10, 11], STATES + "initialized False"),
+        ("step is uninitialized: neither constructor sets it", "refuted", [18, 10],
          STATES + "initialized False"),  # both call reset(), which sets it
-        ("[ ] value in Plain is left uninitialized by the defaulted", "confirmed", [30, 28],
+        ("value in Plain is left uninitialized by the defaulted", "confirmed", [30, 28],
          STATES + "initialized False"),
-        ("[x] ready is not initialized by Elsewhere()", "unverifiable", [40, 45],
+        ("ready is not initialized by Elsewhere()", "unverifiable", [40, 45],
          STATES + "initialized False"),  # setUp() is defined in another file
     ],
     "26_lifetimes_reply.md": [  # an e-mail reply: quoted claims and the answers to them
@@ -184,6 +184,12 @@ EXPECTED = {
         ("measure() never checks timer.isValid() or timer.hasExpired()", "confirmed", [], STATES + "called False"),
         ("The code never calls timer.start()", "refuted", [20], STATES + "called False"),
     ],
+    "29_task_list_strings.md": [  # a GitHub task list under a heading: the boxes are no part of the claims
+        ("SLOT(quit()) on line 21 is string-based", "confirmed", [21], PROBLEM),
+        ("Line 21: QEventLoop has no quit() slot", "refuted", [21], STATES + "member_found False"),  # qeventloop.h
+        ("SLOT(pong()) on line 23: Pinger has no pong() slot", "confirmed", [23], STATES + "member_found False"),
+        ("The pointer-to-member connect on line 26 is string-based", "unverifiable", [], PROBLEM),  # none there
+    ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
         ("PS2, Line 52: Sensor::Fault has to be registered", "refuted", [52], PROBLEM),
@@ -197,6 +203,7 @@ EXPECTED = {
 
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
 THROUGH = FIXTURES / "includes" / "through_local.cpp"
+STRINGS = FIXTURES / "rules" / "string-based-connection" / "strings.cpp"
 WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
@@ -214,7 +221,8 @@ def decided(review: str):
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
               else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
-              else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review else EXAMPLE)
+              else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
+              else STRINGS if "task_list" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))

@@ -40,7 +40,7 @@ def test_list_rules_prints_id_severity_default_and_title_one_per_line():
                                             rules[rule_id]["title"])
     states = {line.split()[0]: line.split()[2] for line in lines}
     assert {r for r, s in states.items() if s == "off"} == {"missing-doc-comment", "mixed-naming", "debug-output",
-                                                             "unused-suppression"}
+                                                             "unused-suppression", "string-based-connection"}
 
 
 def test_list_rules_as_json_says_default_and_what_is_selected_here():
