@@ -15,7 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_members, facts_names, toolchain
+from . import facts_members, facts_names, facts_unparsed, toolchain
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
@@ -37,6 +37,7 @@ from .records import (
     MemberAccess,
     StmtFact,
     SymbolUse,
+    UnparsedRegion,
     VariableFact,
 )
 
@@ -102,6 +103,7 @@ class Facts:
     declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
     macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
     not_analysed: list[str] = field(default_factory=list)  # code the facts pass skipped, and why (a notice each)
+    unparsed: list[UnparsedRegion] = field(default_factory=list)  # code clang did not fully parse: no findings there
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -109,6 +111,14 @@ class Facts:
     def error_lines(self) -> list[Diagnostic]:
         main = str(self.path)
         return [d for d in self.diagnostics if d.severity in ("error", "fatal") and d.file == main]
+
+    def parse_errors(self) -> list[Diagnostic]:
+        """clang's errors anywhere in the translation unit: the main file and every header it includes."""
+        return [d for d in self.diagnostics if d.severity in ("error", "fatal")]
+
+    def unparsed_lines(self) -> set[int]:
+        """The lines of the regions clang did not fully parse."""
+        return {line for r in self.unparsed for line in range(r.line, r.end_line + 1)}
 
     def lambda_by_id(self, lambda_id: int | None) -> LambdaFact | None:
         return self.lambdas[lambda_id] if lambda_id is not None else None
@@ -364,6 +374,7 @@ class _Collector:
                     if macro:
                         self._macro_class(c, macro)
         self._finish()
+        self.facts.unparsed = facts_unparsed.find(self, top)
         self._include_graph()
         self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
         return self.facts

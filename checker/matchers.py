@@ -37,6 +37,7 @@ class Site:
     scope: tuple[int, int] | None = None  # the enclosing function's lines
     rule: str = ""
     reported: bool = True  # False: answers claims only, never a finding (a call outside a rule's list)
+    unparsed: str | None = None  # why clang could not fully parse the code it depends on: then never a finding
 
     def __post_init__(self):
         self.end_line = max(self.end_line, self.line)

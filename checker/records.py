@@ -278,3 +278,18 @@ class SymbolUse:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class UnparsedRegion:
+    """Code clang did not fully parse: a function, class or declaration whose facts may lack what clang dropped.
+
+    Found only when clang reported an error somewhere in the translation unit (after a fatal error, a missing
+    header, clang reports nothing more but still drops the expressions that used what it could not find)."""
+
+    kind: str  # function, class, declaration
+    name: str
+    line: int
+    end_line: int
+    at: int  # the line of the first thing clang could not parse in it
+    why: str  # a plain sentence: what clang could not parse there
