@@ -16,6 +16,7 @@ from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
 from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
+from . import facts_unparsed
 from .claims import load_claims_file
 from .review_input import read_review
 from .errors import QtcheckError, short
@@ -163,7 +164,7 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
                 notices.append(notice)
     sites = rules_mod.run(facts, rules)
     outcome = suppressions.apply(text, rules_mod.findings(sites, rules, set(chosen.selected)), set(chosen.selected),
-                                 [r.id for r in rules])
+                                 [r.id for r in rules], facts_unparsed.quiet_lines(facts, sites))
     if suppressions.RULE_ID not in chosen.selected:  # otherwise they are unused-suppression findings
         notices += [f"{path}:{d.line}: {d.text} has no matching "
                     f"{'NOLINTEND' if d.kind == 'NOLINTBEGIN' else 'NOLINTBEGIN'}: it suppresses nothing"
@@ -235,6 +236,8 @@ def exit_status(results: list[dict], settings: list, rules: list) -> int:
         if any(chosen.fail_on.finding_fails(severity.get(s.rule, by_id[s.rule].severity)) for s in result["findings"]):
             return 1
         if {v.verdict for v in result["verdicts"]} & chosen.fail_on.verdicts:
+            return 1
+        if chosen.fail_on.parse_errors and result["facts"].parse_errors():
             return 1
     return 0
 

@@ -120,6 +120,11 @@ class Facts:
         """The lines of the regions clang did not fully parse."""
         return {line for r in self.unparsed for line in range(r.line, r.end_line + 1)}
 
+    def unparsed_markers(self) -> list[Diagnostic]:
+        """One error-like mark at the first line of each region clang did not fully parse: what depends on code
+        there is treated as code next to a parse error (claims about it are unverifiable)."""
+        return [Diagnostic("error", str(self.path), r.line, 1, r.why) for r in self.unparsed]
+
     def lambda_by_id(self, lambda_id: int | None) -> LambdaFact | None:
         return self.lambdas[lambda_id] if lambda_id is not None else None
 

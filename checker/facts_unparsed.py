@@ -32,7 +32,7 @@ def parse_errors(diagnostics) -> list:
     return [d for d in diagnostics if d.severity in ("error", "fatal")]
 
 
-def _short(text: str, limit: int = 60) -> str:
+def short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -59,7 +59,7 @@ class _Finder:
     # ---- what clang could not parse inside a cursor ----
     def _text(self, cursor) -> str:
         try:
-            return _short(self.c.text(cursor.extent))
+            return short(self.c.text(cursor.extent))
         except Exception:  # a range libclang cannot slice: say no more than the line
             return ""
 
@@ -67,7 +67,7 @@ class _Finder:
         at = bisect_right(self.error_lines, lo - 1)
         if at < len(self.error_lines) and self.error_lines[at] <= hi:
             line = self.error_lines[at]
-            return line, f"clang could not parse line {line} ({_short(self.error_at[line], 100)})"
+            return line, f"clang could not parse line {line} ({short(self.error_at[line], 100)})"
         return None
 
     def _problem(self, cursor, in_template: bool) -> tuple[int, str] | None:
@@ -125,7 +125,7 @@ class _Finder:
             if self.c.macro_at(location.line, self.c.col(location)):  # Q_EMIT, a macro expanding to nothing
                 continue
             line = location.line
-            return line, f"clang dropped the statement at line {line}: {_short(self.c.facts.source(line))}"
+            return line, f"clang dropped the statement at line {line}: {short(self.c.facts.source(line))}"
         return None
 
     # ---- regions ----
@@ -197,8 +197,8 @@ class _Finder:
         missing = self._bases_missing(cursor)
         extra = None
         if missing:
-            extra = (cursor.location.line, f"its base class {', '.join(missing)} is not known to clang (a header "
-                                           f"clang could not read, or a misspelled name)")
+            extra = (cursor.location.line, f"its base class {', '.join(missing)} is not known to clang (declared in "
+                                           f"a header clang could not read, or misspelled)")
         members = []
         body = []
         for child in cursor.get_children():
@@ -244,7 +244,8 @@ class _Finder:
             if cls is not None and not self.c.macro_at(cursor.location.line, self.c.col(cursor.location)):
                 ext = cursor.extent
                 self.regions.append(UnparsedRegion("function", name, ext.start.line, ext.end.line, cls.at,
-                                                   f"its class {owner}: {cls.why}"))
+                                                   f"it belongs to class {owner}, which clang could not fully "
+                                                   f"parse (line {cls.at})"))
         return sorted(self.regions, key=lambda r: (r.line, r.end_line, r.name))
 
 
@@ -284,12 +285,15 @@ class Regions:
         for line in lines:
             if line in self.lines:
                 return self.region_at(line)
-        for key in ("variable", "field", "member"):
-            for name in site.subjects.get(key, []) or []:
-                bare = str(name).split("::")[-1]
-                for line in self.facts.identifiers.get(bare, []):
-                    if line in self.lines:
-                        return self.region_at(line)
+        # a member (Class::name), or a variable of no function (a namespace-scope one): code clang dropped
+        # elsewhere may have used it; a local variable's uses are all in its own function, looked at above
+        for name in site.subjects.get("variable", []) or []:
+            name = str(name)
+            if "::" not in name and site.scope is not None:
+                continue
+            for line in self.facts.identifiers.get(name.split("::")[-1], []):
+                if line in self.lines:
+                    return self.region_at(line)
         return None
 
 
@@ -318,11 +322,11 @@ def unparsed_notices(facts) -> list[str]:
     path = str(facts.path)
     out: list[str] = []
     regions = list(getattr(facts, "unparsed", []) or [])
-    if regions:
-        listed = [f"{region_label(r)}: {r.why}" for r in regions[:MAX_NOTICES]]
-        more = f"; and {len(regions) - MAX_NOTICES} more" if len(regions) > MAX_NOTICES else ""
-        out.append(f"{path}: not checked, because clang could not fully parse them (no findings are reported "
-                   f"there): " + "; ".join(listed) + more)
+    for region in regions[:MAX_NOTICES]:
+        out.append(f"{path}: not checked: {region_label(region)}: {region.why}")
+    if len(regions) > MAX_NOTICES:
+        out.append(f"{path}: not checked: {len(regions) - MAX_NOTICES} more functions, classes or declarations "
+                   f"clang could not fully parse")
     return out
 
 
@@ -341,4 +345,11 @@ def header_error_notice(facts) -> str | None:
     where = os.path.relpath(first.file) if first.file and os.path.isabs(first.file) else (first.file or "?")
     more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
     return (f"{facts.path}: clang reported {len(errors)} error(s) in the headers it includes: {where}:{first.line}: "
-            f"{_short(first.message, 120)}{more}; the code that depends on them may be missing from the checks")
+            f"{short(first.message, 120)}{more}; the code that depends on them may be missing from the checks")
+
+
+def quiet_lines(facts, sites: dict) -> set[int]:
+    """Lines where a NOLINT is never reported as suppressing nothing: code clang did not fully parse, and the lines
+    of the findings held back because of it."""
+    lines = facts.unparsed_lines() if hasattr(facts, "unparsed_lines") else set()
+    return lines | {s.line for ss in sites.values() for s in ss if s.unparsed}
