@@ -666,6 +666,10 @@ def unused_variable(facts: Facts, params: dict) -> list[Site]:
         base_type = var.type.replace("const ", "").strip()
         if any(base_type.startswith(t) for t in exempt):
             continue
+        if var.qobject and not var.reads:  # a QObject on the stack lives for its block: an application object,
+            continue                       # a server listening through exec(); its life is its use
+        if var.writes and var.type.rstrip().endswith("&") and not var.type.startswith("const "):
+            continue  # a reference written through (`for (T *&t : list) t = new T`) changes what it refers to
         read = bool(var.reads)
         sites.append(Site(
             var.line, var.col, not read and not var.marked_unused,
