@@ -57,7 +57,8 @@ STRUCTURAL = {"COMPOUND_STMT", "IF_STMT", "WHILE_STMT", "DO_STMT", "FOR_STMT", "
 # Qt calls that reparent the QObject passed to them (QLayout, QMainWindow, QTabWidget, QScrollArea, ...).
 REPARENTING = {"addWidget", "insertWidget", "addLayout", "insertLayout", "setLayout", "addItem", "setCentralWidget",
                "setStatusBar", "setMenuBar", "setWidget", "addTab", "insertTab", "addRow", "insertRow",
-               "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton"}
+               "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton",
+               "setEventDispatcher"}
 GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make a count larger
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
@@ -1239,6 +1240,13 @@ class _Collector:
                                          stmt.id if stmt else None))
         if kind == "throw" and stmt is not None:
             stmt.throws = True
+        if kind == "return":  # `return timer;` hands the object it was made for to the caller
+            value = next(iter(c.get_children()), None)
+            value = self.strip(value) if value is not None else None
+            if value is not None and value.kind == K.DECL_REF_EXPR:
+                alloc = self._alloc_by_var.get((function, value.spelling))
+                if alloc is not None and alloc.owner == "raw" and alloc.lambda_id == lambda_id:
+                    alloc.owner, alloc.parent_arg = "transferred", f"returned to the caller at line {c.location.line}"
 
     # ---- after the walk ----
     def _finish(self):
