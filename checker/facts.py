@@ -1312,7 +1312,9 @@ class _Collector:
         # Deletes matched to allocations by variable within one function.
         for d in facts.deletes:
             alloc = self._alloc_by_var.get((d.function, d.var))
-            if alloc is not None:
+            if alloc is not None and d.lambda_id != alloc.lambda_id:  # runs when the lambda runs, not in this code
+                alloc.later_deletes.append(d.line)
+            elif alloc is not None:
                 alloc.deletes.append(d.line)
                 alloc.delete_stmts.append(self.stmt_in(alloc.lambda_id, d.lambda_id, d.stmt))
         # Handed to a layout or a widget that takes ownership: `layout->addWidget(label); setLayout(layout);`.

@@ -444,6 +444,8 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                       "transferred": f"handed to another owner{f' ({alloc.parent_arg})' if alloc.parent_arg else ''}",
                       "raw": "owned by a raw pointer"}[alloc.owner]
         paths = {"early_exit": False, "exits_between": [], "leak_path": [], "text": ""}
+        if alloc.later_deletes and not alloc.deletes:
+            owner_text += f", deleted by a lambda at line {', '.join(map(str, alloc.later_deletes))}"
         if alloc.deletes:
             owner_text += f", deleted at line {', '.join(map(str, alloc.deletes))}"
             paths = _leak_paths(facts, flows, alloc, exits_of)
@@ -457,11 +459,13 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                    _where(facts, alloc.function, alloc.lambda_id)),
             # an owned object is deleted by its owner: "never deleted" does not hold for it
             {"owner": alloc.owner, "parent": alloc.parent_arg,
-             "deleted_at": alloc.deletes or ([] if alloc.owner == "raw" else [f"with its owner ({owner_text})"]),
+             "deleted_at": alloc.deletes or alloc.later_deletes
+             or ([] if alloc.owner == "raw" else [f"with its owner ({owner_text})"]),
              "type": alloc.type, "text": alloc.text, "owner_text": owner_text,
              "early_exit": paths["early_exit"], "exits_between": paths["exits_between"],
              "leak_path": paths["leak_path"]},
-            evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes))),
+            evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes)
+                                        + list(alloc.later_deletes))),
             scope=_scope(facts, alloc.function), reported=not alloc.factory))
     return sites
 

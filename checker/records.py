@@ -161,6 +161,7 @@ class AllocationFact:
     delete_stmts: list[int | None] = field(default_factory=list)  # the statements of those deletes
     factory: str = ""  # a call that handed it out (qualified), not a `new`
     source: str = ""  # that call's receiver (the server of nextPendingConnection())
+    later_deletes: list[int] = field(default_factory=list)  # deletes in a lambda of the code (run when it is called)
 
 
 @dataclass
