@@ -1104,11 +1104,16 @@ def _style(name: str) -> str:
 def naming(facts: Facts, params: dict) -> list[Site]:
     exempt = [compile_rule_regex(p) for p in params.get("exempt", [])]
     names: dict[str, tuple[int, int, str]] = {}
+    tests: dict[str, str] = {}  # names QtTest shows in its output, as their authors chose them: not a style slip
     for cls in facts.classes:
         names.setdefault(cls.name.split("::")[-1], (cls.line, 1, "class"))
+        if cls.is_test_class:
+            tests.setdefault(cls.name.split("::")[-1], "a test class")
     for fn in facts.functions:
         if fn.kind == "function" or fn.kind == "method":
             names.setdefault(fn.name, (fn.line, fn.col, "function"))
+            if fn.is_test_function or fn.is_data_function:
+                tests.setdefault(fn.name, "a test function")
     for var in facts.variables:
         names.setdefault(var.name, (var.line, var.col, "variable"))
     styles: dict[str, list[str]] = {}
@@ -1120,9 +1125,12 @@ def naming(facts: Facts, params: dict) -> list[Site]:
         if "_" not in name.strip("_"):
             continue
         rule = next((p.pattern for p in exempt if p.fullmatch(name)), None)
+        if rule is None and name in tests:
+            rule = tests[name]
         flagged = rule is None and has_camel
         message = (f"{kind} {name} is {_style(name)} while the file names others in camelCase"
-                   if flagged else f"{kind} {name} is exempt (it matches {rule})"
+                   if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
+                   if rule in ("a test class", "a test function") else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
                           {"style": _style(name), "exempt": rule}))
