@@ -509,8 +509,11 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
             continue
         sites.append(Site(
             conn.line, conn.col, conn.context is None,
-            f"connect({conn.sender}, {conn.signal or '?'}, lambda) has no context object: the lambda "
-            f"runs in the emitting thread and outlives the objects it captures",
+            f"connect({conn.sender}, {conn.signal or '?'}, lambda) has no context object: the connection lasts as "
+            f"long as {conn.sender.lstrip('&')}, not as long as what the lambda uses, and the lambda runs in the thread that "
+            f"emits the signal" if conn.context is None else
+            f"connect({conn.sender}, {conn.signal or '?'}, {conn.context}, lambda) has a context object: the "
+            f"connection ends when {conn.context} is destroyed",
             _merge({"signal": [conn.signal or "", _short(conn.signal)], "variable": [conn.sender],
                     "callee": ["QObject::connect", "connect"]},
                    _where(facts, conn.function, conn.lambda_id)),
