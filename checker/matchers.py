@@ -243,17 +243,27 @@ def _other_result(facts: Facts, tests: dict, call) -> Site:
 
 
 @matcher("discarded-result", required=("callees",), callees=STR_LIST, all_calls={"type": "boolean"},
-         state_queries={"type": "object", "additionalProperties": STR_LIST})
+         state_queries={"type": "object", "additionalProperties": STR_LIST},
+         exempt_receivers={"type": "object", "additionalProperties": STR_LIST},
+         with_arguments=STR_LIST)
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     state_queries = params.get("state_queries", {})
+    exempt_receivers = params.get("exempt_receivers", {})
+    with_arguments = set(params.get("with_arguments", []))
     reads = {(v.function, v.name): v for v in facts.variables}
     flows = cfg.Flows(facts)
     sites = []
     tests = None  # built when first needed
     on_receiver = None
     for call in facts.calls:
-        if not wanted.intersection(call.candidates):
+        listed = wanted.intersection(call.candidates)
+        receiver = _bare_type(call.receiver_type).split("::")[-1] if call.receiver_type else ""
+        if listed and any(receiver in exempt_receivers.get(c, []) for c in listed):
+            listed = set()  # a call that cannot fail on this receiver (write() to an in-memory QBuffer)
+        if listed & with_arguments and not any(a.kind != "default" for a in call.args):
+            listed = set()  # QThread::wait() with no time limit returns when the thread has finished
+        if not listed:
             if params.get("all_calls") and call.returns_value and call.name and not call.name.startswith("operator"):
                 tests = tests if tests is not None else _tests_by_body(facts)
                 sites.append(_other_result(facts, tests, call))
@@ -282,6 +292,7 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
                            f"flow of {_short(call.function)}() is modelled loosely)")
                 else:
                     how = f"stored in {call.assigned_to} and read on every path"
+                    path = [r for r in sorted(set(var.reads)) if r > call.line][:1]  # the first read, as evidence
         if call.macro and call.result in ("tested", "qtest", "argument"):
             how = f"checked by {call.macro}"
         queried: list[int] = []
