@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import ctypes
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from ctypes import POINTER, byref, c_uint, cast
 
+from .frontend import char_column
 from .records import UnparsedRegion
 
 MAX_NOTICES = 20
@@ -24,6 +26,8 @@ FUNCTION_KINDS = ("FUNCTION_DECL", "CXX_METHOD", "CONSTRUCTOR", "DESTRUCTOR", "F
 CLASS_KINDS = ("CLASS_DECL", "STRUCT_DECL", "UNION_DECL", "CLASS_TEMPLATE", "CLASS_TEMPLATE_PARTIAL_SPECIALIZATION")
 TEMPLATE_KINDS = ("FUNCTION_TEMPLATE", "CLASS_TEMPLATE", "CLASS_TEMPLATE_PARTIAL_SPECIALIZATION")
 SCOPE_KINDS = ("NAMESPACE", "LINKAGE_SPEC", "UNEXPOSED_DECL")
+# what libclang shows a recovery expression or an unresolved call as (its type is dependent outside any template)
+RECOVERY_KINDS = {"UNEXPOSED_EXPR", "CALL_EXPR", "MEMBER_REF_EXPR", "DECL_REF_EXPR"}
 # tokens a statement list may hold outside its statements
 SEPARATORS = {";", "{", "}"}
 
@@ -53,6 +57,7 @@ class _Finder:
         self.error_at = {}
         for d in errors:
             self.error_at.setdefault(d.line, d.message)
+        self.fatal = FORCE or any(d.severity == "fatal" for d in collector.facts.diagnostics)
         self.regions: list[UnparsedRegion] = []
         self.methods: list[tuple[str, object, str]] = []  # (class, cursor, name) of every function defined here
 
@@ -76,24 +81,25 @@ class _Finder:
         K = self.ci.CursorKind
         stack = [(cursor, in_template)]
         found: list[tuple[int, str]] = []
+        tokens = None  # the cursor's tokens, read once when a block is first looked at
         while stack:
             node, templ = stack.pop()
             kind = node.kind
             name = kind.name
-            location = node.location
-            if location.file is None or location.file.name != self.main:
-                continue
-            line = location.line
             if kind.is_declaration() and self._invalid(node):
+                line = node.location.line  # the root is in the main file, and so is all it holds
                 what = node.spelling or self._text(node)
                 found.append((line, f"clang could not make sense of the declaration of {what} at line {line} "
                                     f"(its type or initializer names something clang does not know)"))
                 continue
-            if not templ and kind.is_expression() and node.type.kind.name == "DEPENDENT":
+            if not templ and name in RECOVERY_KINDS and node.type.kind.name == "DEPENDENT":
+                line = node.location.line
                 found.append((line, f"clang could not resolve `{self._text(node)}` at line {line}"))
                 continue
-            if kind == K.COMPOUND_STMT:
-                dropped = self._dropped(node)
+            if kind == K.COMPOUND_STMT and self.fatal:  # after a fatal error clang drops code without a word
+                if tokens is None:
+                    tokens = self._tokens(cursor)
+                dropped = self._dropped(node, tokens)
                 if dropped:
                     found.append(dropped)
             if name in TEMPLATE_KINDS or (kind == K.LAMBDA_EXPR and self._generic_lambda(node)):
@@ -110,21 +116,48 @@ class _Finder:
                 return True
         return False
 
-    def _dropped(self, block) -> tuple[int, str] | None:
+    def _tokens(self, cursor) -> tuple[list[int], list[tuple[int, int]]]:
+        """The cursor's tokens as (offsets, (line, byte column)s), comments and separators left out; read through
+        libclang's C functions directly, as facts_names does (the bindings' Token objects are slow)."""
+        ci = self.ci
+        lib = ci.conf.lib
+        memory, count = POINTER(ci.Token)(), c_uint()
+        lib.clang_tokenize(self.tu, cursor.extent, byref(memory), byref(count))
+        offsets: list[int] = []
+        places: list[tuple[int, int]] = []
+        if count.value < 1:
+            return offsets, places
+        try:
+            comment = ci.TokenKind.COMMENT.value
+            line, column, offset = c_uint(), c_uint(), c_uint()
+            for token in cast(memory, POINTER(ci.Token * count.value)).contents:
+                if lib.clang_getTokenKind(token) == comment or lib.clang_getTokenSpelling(self.tu, token) in SEPARATORS:
+                    continue
+                lib.clang_getInstantiationLocation(lib.clang_getTokenLocation(self.tu, token), None, byref(line),
+                                                   byref(column), byref(offset))
+                offsets.append(offset.value)
+                places.append((line.value, column.value))
+        finally:
+            lib.clang_disposeTokens(self.tu, memory, count)
+        return offsets, places
+
+    def _dropped(self, block, tokens) -> tuple[int, str] | None:
         """A statement clang dropped from a block: code between the block's statements that none of them holds."""
-        covered = [(ch.extent.start.offset, ch.extent.end.offset) for ch in block.get_children()
-                   if ch.location.file is not None and ch.location.file.name == self.main]
-        tokens = list(self.tu.get_tokens(extent=block.extent))
-        for token in tokens[1:-1]:
-            if token.kind.name == "COMMENT" or token.spelling in SEPARATORS:
+        offsets, kept = tokens
+        ext = block.extent
+        covered = sorted((ch.extent.start.offset, ch.extent.end.offset) for ch in block.get_children()
+                         if ch.location.file is not None and ch.location.file.name == self.main)
+        for at in range(bisect_left(offsets, ext.start.offset), bisect_left(offsets, ext.end.offset)):
+            offset = offsets[at]
+            before = bisect_right(covered, (offset, float("inf"))) - 1
+            if before >= 0 and covered[before][0] <= offset < covered[before][1]:
                 continue
-            offset = token.extent.start.offset
-            if any(lo <= offset < hi for lo, hi in covered):
+            if any(lo <= offset < hi for lo, hi in covered[:before]):  # an earlier statement reaching past it
                 continue
-            location = token.location
-            if self.c.macro_at(location.line, self.c.col(location)):  # Q_EMIT, a macro expanding to nothing
+            line, column = kept[at]
+            text = self.c.facts.lines[line - 1] if 0 < line <= len(self.c.facts.lines) else ""
+            if self.c.macro_at(line, char_column(text, column)):  # Q_EMIT, a macro expanding to nothing
                 continue
-            line = location.line
             return line, f"clang dropped the statement at line {line}: {short(self.c.facts.source(line))}"
         return None
 

@@ -51,13 +51,12 @@ def file_notices(facts) -> list[str]:
                 f"{facts_unparsed.short(errors[0].message, 100)}; the file was checked where clang recovered: "
                 f"code that depends on what it could not parse gives no findings, and claims about it are "
                 f"unverifiable"]
-    out += facts_unparsed.unparsed_notices(facts)
     names = missing_names(errors)
     if names and not facts.degraded:
         shown = ", ".join(names[:MAX_NAMES]) + (f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else "")
         out.append(f"{path}: names the Qt {facts.qt_version} headers do not declare: {shown} "
                    f"(the code may need a newer Qt, or has typos)")
-    return out
+    return out + facts_unparsed.unparsed_notices(facts)
 
 
 def macro_class_notices(facts) -> list[str]:

@@ -28,6 +28,8 @@ def test_code_that_used_a_missing_header_gives_no_finding_the_clean_function_sti
     found = sorted((f["line"], f["rule"]) for f in data["findings"])
     # before: unused-variable at 23 (factor, read on line 24 in a statement clang dropped) and at 22, and
     # QVERIFY "in a helper function" at 17 (a test slot of a class whose base did not parse)
+    # and unused-variable at 38 (readings, read in a connect() clang dropped whole) and 45 (offset, read in a call
+    # clang could not resolve)
     assert found == [(31, "unchecked-result"), (32, "unused-variable")]
 
 
@@ -42,6 +44,10 @@ def test_the_report_says_atop_what_it_could_not_check_and_why():
            f"could not fully parse (line 8)" in notices
     assert f"{MISSING}: not checked: scaledLevel (lines 20-27): clang could not make sense of the declaration of " \
            f"gauge at line 22 (its type or initializer names something clang does not know)" in notices
+    assert f"{MISSING}: not checked: countReadings (lines 36-41): clang dropped the statement at line 39: " \
+           f"QObject::connect(source, &GaugeSource::reading, source, [..." in notices
+    assert f"{MISSING}: not checked: calibrate (lines 43-48): clang could not resolve `applyCalibration(raw, " \
+           f"offset)` at line 46" in notices
     assert not any("saveLevel" in n for n in notices)  # parsed cleanly: checked, not listed
 
 
