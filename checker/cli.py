@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the report here instead of stdout (pairs with --format)")
     p.add_argument("--fail-on", default=None, metavar="KINDS",
                    help="exit 1 when any of these occur: finding (any severity), finding:warning (warning or "
-                        "error), finding:error, confirmed, refuted, partly, unverifiable")
+                        "error), finding:error, confirmed, refuted, partly, unverifiable, parse-error (clang could not parse "
+                        "a file or a header it includes)")
     p.add_argument("--checks", default=None, metavar="GLOBS",
                    help="rules that report findings, clang-tidy style: '-*,unchecked-result,unowned-*' (applied "
                         "left to right to the default set, after the config's checks)")

@@ -108,3 +108,14 @@ def test_a_syntax_error_holds_back_the_broken_functions_findings_only():
     unchecked = {s.line: s.unparsed for s in sites["unchecked-result"] if s.flagged}
     assert unchecked[6] is None
     assert unchecked[12].startswith("clang could not parse line 13 (expected expression)")
+
+
+def test_fail_on_parse_error_from_the_config(tmp_path):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in ("main.cpp", "meter.h"):
+        (folder / name).write_text((PARSE / "through_header" / name).read_text())
+    (folder / ".qtcheck.yaml").write_text("fail-on: parse-error\n")
+    assert run_cli(str(folder / "main.cpp"), "--no-cache").returncode == 1
+    (folder / ".qtcheck.yaml").write_text("fail-on: finding\n")
+    assert run_cli(str(folder / "main.cpp"), "--no-cache").returncode == 0
