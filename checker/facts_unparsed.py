@@ -59,6 +59,7 @@ class _Finder:
             self.error_at.setdefault(d.line, d.message)
         self.fatal = FORCE or any(d.severity == "fatal" for d in collector.facts.diagnostics)
         self.regions: list[UnparsedRegion] = []
+        self._headers: dict[str, str | None] = {}  # classes defined in headers -> why their methods are not checked
         self.methods: list[tuple[str, object, str]] = []  # (class, cursor, name) of every function defined here
 
     # ---- what clang could not parse inside a cursor ----
@@ -224,6 +225,18 @@ class _Finder:
         self.regions.append(region)
         return region
 
+    def _class_elsewhere(self, cursor, owner: str) -> str | None:
+        """A class defined in a header (`tst_foo.h`) whose base clang did not know: the methods the main file
+        defines for it are not checked."""
+        where = cursor.location.file
+        if where is None or where.name == self.main:
+            return None
+        if owner not in self._headers:
+            missing = self._bases_missing(cursor) if cursor.is_definition() else []
+            self._headers[owner] = (f"its class {owner} ({os.path.basename(where.name)}, line {cursor.location.line}) "
+                                    f"has a base class clang does not know: {', '.join(missing)}") if missing else None
+        return self._headers[owner]
+
     def _class(self, cursor, in_template: bool) -> None:
         K = self.ci.CursorKind
         name = self.c.qualified(cursor) or cursor.spelling
@@ -264,7 +277,9 @@ class _Finder:
             in_template = True  # a member of a class template defined out of its class
         name = self.c.qualified(cursor) or cursor.spelling
         owner = self.c.qualified(parent) if parent is not None and parent.kind.name in CLASS_KINDS else None
-        region = self._region("function", cursor, name, in_template)
+        elsewhere = self._class_elsewhere(parent, owner) if owner else None
+        region = self._region("function", cursor, name, in_template,
+                              (cursor.extent.start.line, elsewhere) if elsewhere else None)
         if region is None and owner:
             self.methods.append((owner, cursor, name))
 

@@ -119,3 +119,14 @@ def test_fail_on_parse_error_from_the_config(tmp_path):
     assert run_cli(str(folder / "main.cpp"), "--no-cache").returncode == 1
     (folder / ".qtcheck.yaml").write_text("fail-on: finding\n")
     assert run_cli(str(folder / "main.cpp"), "--no-cache").returncode == 0
+
+
+def test_a_test_class_whose_base_a_missing_header_declares_gives_its_slots_no_finding():
+    """The class is declared in a local header that includes a missing one: its slots, defined in the file, are
+    not taken for helper functions (QVERIFY 'in a helper function' was reported on such real Qt tests)."""
+    path = PARSE / "class_in_header" / "tst_dial.cpp"
+    data = report(str(path))
+    assert sorted((f["line"], f["rule"]) for f in data["findings"]) == [(12, "unused-variable")]
+    assert f"{path}: not checked: tst_Dial::turns (lines 5-8): its class tst_Dial (tst_dial.h, line 5) has a base " \
+           f"class clang does not know: DialFixture" in data["notices"]
+    assert "tst_dial.h:3: 'dial_fixture.h' file not found" in data["notices"][0]
