@@ -1062,8 +1062,8 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
             {"header": [inc.spelling, inc.spelling.split("/")[-1]]},
             {"reached_from": via, "through": _through(graph, facts.includes, inc, via), "found": inc.file is not None,
              "reaches": n,
-             "used": (bool(uses) if inc.file is not None and not facts.error_lines() else None),
-             "needed": (bool(only_here) if inc.file is not None and not facts.error_lines() else None),
+             "used": (bool(uses) if inc.file is not None and not facts.parse_errors() else None),
+             "needed": (bool(only_here) if inc.file is not None and not facts.parse_errors() else None),
              # the lines a claim about use or need is shown (verdicts adds them for a claim that asks)
              "evidence_for": {"used": use_lines[:3],
                               "needed": sorted({ln for lines in only_here.values() for ln in lines})[:3]}}))
