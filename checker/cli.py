@@ -16,6 +16,7 @@ from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
 from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
+from . import facts_unparsed
 from .claims import load_claims_file
 from .review_input import read_review
 from .errors import QtcheckError, short
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the report here instead of stdout (pairs with --format)")
     p.add_argument("--fail-on", default=None, metavar="KINDS",
                    help="exit 1 when any of these occur: finding (any severity), finding:warning (warning or "
-                        "error), finding:error, confirmed, refuted, partly, unverifiable")
+                        "error), finding:error, confirmed, refuted, partly, unverifiable, parse-error (clang could not parse "
+                        "a file or a header it includes)")
     p.add_argument("--checks", default=None, metavar="GLOBS",
                    help="rules that report findings, clang-tidy style: '-*,unchecked-result,unowned-*' (applied "
                         "left to right to the default set, after the config's checks)")
@@ -163,7 +165,7 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
                 notices.append(notice)
     sites = rules_mod.run(facts, rules)
     outcome = suppressions.apply(text, rules_mod.findings(sites, rules, set(chosen.selected)), set(chosen.selected),
-                                 [r.id for r in rules])
+                                 [r.id for r in rules], facts_unparsed.quiet_lines(facts, sites))
     if suppressions.RULE_ID not in chosen.selected:  # otherwise they are unused-suppression findings
         notices += [f"{path}:{d.line}: {d.text} has no matching "
                     f"{'NOLINTEND' if d.kind == 'NOLINTBEGIN' else 'NOLINTBEGIN'}: it suppresses nothing"
@@ -235,6 +237,8 @@ def exit_status(results: list[dict], settings: list, rules: list) -> int:
         if any(chosen.fail_on.finding_fails(severity.get(s.rule, by_id[s.rule].severity)) for s in result["findings"]):
             return 1
         if {v.verdict for v in result["verdicts"]} & chosen.fail_on.verdicts:
+            return 1
+        if chosen.fail_on.parse_errors and result["facts"].parse_errors():
             return 1
     return 0
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_members, facts_names, toolchain
+from . import facts_members, facts_names, facts_unparsed, toolchain
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
@@ -38,6 +38,7 @@ from .records import (
     StmtFact,
     StringMemberFact,
     SymbolUse,
+    UnparsedRegion,
     VariableFact,
 )
 
@@ -57,7 +58,8 @@ STRUCTURAL = {"COMPOUND_STMT", "IF_STMT", "WHILE_STMT", "DO_STMT", "FOR_STMT", "
 # Qt calls that reparent the QObject passed to them (QLayout, QMainWindow, QTabWidget, QScrollArea, ...).
 REPARENTING = {"addWidget", "insertWidget", "addLayout", "insertLayout", "setLayout", "addItem", "setCentralWidget",
                "setStatusBar", "setMenuBar", "setWidget", "addTab", "insertTab", "addRow", "insertRow",
-               "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton"}
+               "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton",
+               "setEventDispatcher"}
 GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make a count larger
 ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 
@@ -104,6 +106,7 @@ class Facts:
     declared_elsewhere: list[str] = field(default_factory=list)  # names first declared outside the file (a header)
     macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
     not_analysed: list[str] = field(default_factory=list)  # code the facts pass skipped, and why (a notice each)
+    unparsed: list[UnparsedRegion] = field(default_factory=list)  # code clang did not fully parse: no findings there
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -111,6 +114,19 @@ class Facts:
     def error_lines(self) -> list[Diagnostic]:
         main = str(self.path)
         return [d for d in self.diagnostics if d.severity in ("error", "fatal") and d.file == main]
+
+    def parse_errors(self) -> list[Diagnostic]:
+        """clang's errors anywhere in the translation unit: the main file and every header it includes."""
+        return [d for d in self.diagnostics if d.severity in ("error", "fatal")]
+
+    def unparsed_lines(self) -> set[int]:
+        """The lines of the regions clang did not fully parse."""
+        return {line for r in self.unparsed for line in range(r.line, r.end_line + 1)}
+
+    def unparsed_markers(self) -> list[Diagnostic]:
+        """One error-like mark at the first line of each region clang did not fully parse: what depends on code
+        there is treated as code next to a parse error (claims about it are unverifiable)."""
+        return [Diagnostic("error", str(self.path), r.line, 1, r.why) for r in self.unparsed]
 
     def lambda_by_id(self, lambda_id: int | None) -> LambdaFact | None:
         return self.lambdas[lambda_id] if lambda_id is not None else None
@@ -366,6 +382,7 @@ class _Collector:
                     if macro:
                         self._macro_class(c, macro)
         self._finish()
+        self.facts.unparsed = facts_unparsed.find(self, top)
         self._include_graph()
         self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
         return self.facts
@@ -1282,6 +1299,13 @@ class _Collector:
                                          stmt.id if stmt else None))
         if kind == "throw" and stmt is not None:
             stmt.throws = True
+        if kind == "return":  # `return timer;` hands the object it was made for to the caller
+            value = next(iter(c.get_children()), None)
+            value = self.strip(value) if value is not None else None
+            if value is not None and value.kind == K.DECL_REF_EXPR:
+                alloc = self._alloc_by_var.get((function, value.spelling))
+                if alloc is not None and alloc.owner == "raw" and alloc.lambda_id == lambda_id:
+                    alloc.owner, alloc.parent_arg = "transferred", f"returned to the caller at line {c.location.line}"
 
     # ---- after the walk ----
     def _finish(self):
@@ -1347,7 +1371,9 @@ class _Collector:
         # Deletes matched to allocations by variable within one function.
         for d in facts.deletes:
             alloc = self._alloc_by_var.get((d.function, d.var))
-            if alloc is not None:
+            if alloc is not None and d.lambda_id != alloc.lambda_id:  # runs when the lambda runs, not in this code
+                alloc.later_deletes.append(d.line)
+            elif alloc is not None:
                 alloc.deletes.append(d.line)
                 alloc.delete_stmts.append(self.stmt_in(alloc.lambda_id, d.lambda_id, d.stmt))
         # Handed to a layout or a widget that takes ownership: `layout->addWidget(label); setLayout(layout);`.

@@ -37,6 +37,7 @@ class Site:
     scope: tuple[int, int] | None = None  # the enclosing function's lines
     rule: str = ""
     reported: bool = True  # False: answers claims only, never a finding (a call outside a rule's list)
+    unparsed: str | None = None  # why clang could not fully parse the code it depends on: then never a finding
 
     def __post_init__(self):
         self.end_line = max(self.end_line, self.line)
@@ -242,17 +243,27 @@ def _other_result(facts: Facts, tests: dict, call) -> Site:
 
 
 @matcher("discarded-result", required=("callees",), callees=STR_LIST, all_calls={"type": "boolean"},
-         state_queries={"type": "object", "additionalProperties": STR_LIST})
+         state_queries={"type": "object", "additionalProperties": STR_LIST},
+         exempt_receivers={"type": "object", "additionalProperties": STR_LIST},
+         with_arguments=STR_LIST)
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     state_queries = params.get("state_queries", {})
+    exempt_receivers = params.get("exempt_receivers", {})
+    with_arguments = set(params.get("with_arguments", []))
     reads = {(v.function, v.name): v for v in facts.variables}
     flows = cfg.Flows(facts)
     sites = []
     tests = None  # built when first needed
     on_receiver = None
     for call in facts.calls:
-        if not wanted.intersection(call.candidates):
+        listed = wanted.intersection(call.candidates)
+        receiver = _bare_type(call.receiver_type).split("::")[-1] if call.receiver_type else ""
+        if listed and any(receiver in exempt_receivers.get(c, []) for c in listed):
+            listed = set()  # a call that cannot fail on this receiver (write() to an in-memory QBuffer)
+        if listed & with_arguments and not any(a.kind != "default" for a in call.args):
+            listed = set()  # QThread::wait() with no time limit returns when the thread has finished
+        if not listed:
             if params.get("all_calls") and call.returns_value and call.name and not call.name.startswith("operator"):
                 tests = tests if tests is not None else _tests_by_body(facts)
                 sites.append(_other_result(facts, tests, call))
@@ -281,6 +292,7 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
                            f"flow of {_short(call.function)}() is modelled loosely)")
                 else:
                     how = f"stored in {call.assigned_to} and read on every path"
+                    path = [r for r in sorted(set(var.reads)) if r > call.line][:1]  # the first read, as evidence
         if call.macro and call.result in ("tested", "qtest", "argument"):
             how = f"checked by {call.macro}"
         queried: list[int] = []
@@ -443,6 +455,8 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                       "transferred": f"handed to another owner{f' ({alloc.parent_arg})' if alloc.parent_arg else ''}",
                       "raw": "owned by a raw pointer"}[alloc.owner]
         paths = {"early_exit": False, "exits_between": [], "leak_path": [], "text": ""}
+        if alloc.later_deletes and not alloc.deletes:
+            owner_text += f", deleted by a lambda at line {', '.join(map(str, alloc.later_deletes))}"
         if alloc.deletes:
             owner_text += f", deleted at line {', '.join(map(str, alloc.deletes))}"
             paths = _leak_paths(facts, flows, alloc, exits_of)
@@ -456,11 +470,13 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
                    _where(facts, alloc.function, alloc.lambda_id)),
             # an owned object is deleted by its owner: "never deleted" does not hold for it
             {"owner": alloc.owner, "parent": alloc.parent_arg,
-             "deleted_at": alloc.deletes or ([] if alloc.owner == "raw" else [f"with its owner ({owner_text})"]),
+             "deleted_at": alloc.deletes or alloc.later_deletes
+             or ([] if alloc.owner == "raw" else [f"with its owner ({owner_text})"]),
              "type": alloc.type, "text": alloc.text, "owner_text": owner_text,
              "early_exit": paths["early_exit"], "exits_between": paths["exits_between"],
              "leak_path": paths["leak_path"]},
-            evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes))),
+            evidence=list(dict.fromkeys([ln for ln in paths["leak_path"] if ln != alloc.line] + list(alloc.deletes)
+                                        + list(alloc.later_deletes))),
             scope=_scope(facts, alloc.function), reported=not alloc.factory))
     return sites
 
@@ -504,8 +520,11 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
             continue
         sites.append(Site(
             conn.line, conn.col, conn.context is None,
-            f"connect({conn.sender}, {conn.signal or '?'}, lambda) has no context object: the lambda "
-            f"runs in the emitting thread and outlives the objects it captures",
+            f"connect({conn.sender}, {conn.signal or '?'}, lambda) has no context object: the connection lasts as "
+            f"long as {conn.sender.lstrip('&')}, not as long as what the lambda uses, and the lambda runs in the thread that "
+            f"emits the signal" if conn.context is None else
+            f"connect({conn.sender}, {conn.signal or '?'}, {conn.context}, lambda) has a context object: the "
+            f"connection ends when {conn.context} is destroyed",
             _merge({"signal": [conn.signal or "", _short(conn.signal)], "variable": [conn.sender],
                     "callee": ["QObject::connect", "connect"]},
                    _where(facts, conn.function, conn.lambda_id)),
@@ -665,6 +684,10 @@ def unused_variable(facts: Facts, params: dict) -> list[Site]:
         base_type = var.type.replace("const ", "").strip()
         if any(base_type.startswith(t) for t in exempt):
             continue
+        if var.qobject and not var.reads:  # a QObject on the stack lives for its block: an application object,
+            continue                       # a server listening through exec(); its life is its use
+        if var.writes and var.type.rstrip().endswith("&") and not var.type.startswith("const "):
+            continue  # a reference written through (`for (T *&t : list) t = new T`) changes what it refers to
         read = bool(var.reads)
         sites.append(Site(
             var.line, var.col, not read and not var.marked_unused,
@@ -1083,8 +1106,8 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
             {"header": [inc.spelling, inc.spelling.split("/")[-1]]},
             {"reached_from": via, "through": _through(graph, facts.includes, inc, via), "found": inc.file is not None,
              "reaches": n,
-             "used": (bool(uses) if inc.file is not None and not facts.error_lines() else None),
-             "needed": (bool(only_here) if inc.file is not None and not facts.error_lines() else None),
+             "used": (bool(uses) if inc.file is not None and not facts.parse_errors() else None),
+             "needed": (bool(only_here) if inc.file is not None and not facts.parse_errors() else None),
              # the lines a claim about use or need is shown (verdicts adds them for a claim that asks)
              "evidence_for": {"used": use_lines[:3],
                               "needed": sorted({ln for lines in only_here.values() for ln in lines})[:3]}}))
@@ -1139,11 +1162,16 @@ def _style(name: str) -> str:
 def naming(facts: Facts, params: dict) -> list[Site]:
     exempt = [compile_rule_regex(p) for p in params.get("exempt", [])]
     names: dict[str, tuple[int, int, str]] = {}
+    tests: dict[str, str] = {}  # names QtTest shows in its output, as their authors chose them: not a style slip
     for cls in facts.classes:
         names.setdefault(cls.name.split("::")[-1], (cls.line, 1, "class"))
+        if cls.is_test_class:
+            tests.setdefault(cls.name.split("::")[-1], "a test class")
     for fn in facts.functions:
         if fn.kind == "function" or fn.kind == "method":
             names.setdefault(fn.name, (fn.line, fn.col, "function"))
+            if fn.is_test_function or fn.is_data_function:
+                tests.setdefault(fn.name, "a test function")
     for var in facts.variables:
         names.setdefault(var.name, (var.line, var.col, "variable"))
     styles: dict[str, list[str]] = {}
@@ -1155,9 +1183,12 @@ def naming(facts: Facts, params: dict) -> list[Site]:
         if "_" not in name.strip("_"):
             continue
         rule = next((p.pattern for p in exempt if p.fullmatch(name)), None)
+        if rule is None and name in tests:
+            rule = tests[name]
         flagged = rule is None and has_camel
         message = (f"{kind} {name} is {_style(name)} while the file names others in camelCase"
-                   if flagged else f"{kind} {name} is exempt (it matches {rule})"
+                   if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
+                   if rule in ("a test class", "a test function") else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
                           {"style": _style(name), "exempt": rule}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, code_of, function_names, grouped, matcher
 from .threads import MAIN, ThreadModel, bare_type
@@ -38,11 +40,15 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
         cls, member = name.rsplit("::", 1) if "::" in name else ("", name)
         ftype = facts.field_types.get(name, "")
         atomic = any(t in ftype for t in params.get("atomic_types", []))
-        rows, unknown, before_start = [], None, []
+        rows, unknown, before_start, ordered = [], None, [], []
         for a in sorted(accesses, key=lambda a: (a.line, not a.write)):
             fn = facts.function_named(a.function)
             if fn and fn.kind == "constructor" and a.lambda_id is None and model.is_qthread(cls):
                 before_start.append(a)
+                continue
+            if model.is_qthread(cls) and _ordered_by_start_or_wait(facts, a, cls, member):
+                before_start.append(a)
+                ordered.append(a)
                 continue
             aff = model.code(a.function, a.lambda_id)
             if not aff.known:
@@ -64,8 +70,11 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
         flagged = cross and unguarded and unknown is None
         per_line = "; ".join(f"line {a.line} {'writes' if a.write else 'reads'} in {_label(aff.threads)}"
                              f"{' (guarded)' if ok else ''}" for a, aff, ok in _dedupe(rows))
-        pre = (f"the constructor's write(s) at line(s) {', '.join(str(a.line) for a in before_start)} happen before "
-               f"start(); " if before_start else "")
+        in_ctor = [a for a in before_start if a not in ordered]
+        pre = (f"the constructor's write(s) at line(s) {', '.join(str(a.line) for a in in_ctor)} happen before "
+               f"start(); " if in_ctor else "")
+        pre += (f"the access(es) at line(s) {', '.join(str(a.line) for a in ordered)} happen before the thread's "
+                f"start() or after its wait(); " if ordered else "")
         if unknown is not None:
             a, aff = unknown
             message = f"{name}: the thread of the access at line {a.line} is not decidable: {aff.why}"
@@ -93,6 +102,25 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             evidence=sorted({a.line for a in where} - {first.line}),
             scope=_scope(facts, first.function)))
     return sites
+
+
+def _ordered_by_start_or_wait(facts: Facts, access, cls: str, member: str) -> bool:
+    """Whether an access through a thread object (`worker.limit = n`, `worker.result`) happens before that
+    object's start() or after its wait() with no time limit, in the same code: start() and a wait() that
+    returned order the access with everything run() does, so it cannot race with it."""
+    text = facts.source(access.line)
+    calls = [c for c in facts.calls if c.function == access.function and c.lambda_id == access.lambda_id
+             and c.name in ("start", "wait") and c.receiver and f"{cls}::{c.name}" in c.candidates
+             and re.search(rf"\b{re.escape(c.receiver)}\s*(\.|->)\s*{re.escape(member)}\b", text)]
+    if not calls:
+        return False
+    starts = sorted(c.line for c in calls if c.name == "start")
+    waits = sorted(c.line for c in calls if c.name == "wait" and re.search(r"\bwait\s*\(\s*\)", c.text))
+    if starts and access.line < starts[0]:
+        return True  # before the first start() of that object
+    done = [w for w in waits if w < access.line]
+    # after a wait() that returned, with no start() of the object again in between
+    return bool(done) and not any(done[-1] < line <= access.line for line in starts)
 
 
 def _dedupe(rows):

@@ -161,6 +161,7 @@ class AllocationFact:
     delete_stmts: list[int | None] = field(default_factory=list)  # the statements of those deletes
     factory: str = ""  # a call that handed it out (qualified), not a `new`
     source: str = ""  # that call's receiver (the server of nextPendingConnection())
+    later_deletes: list[int] = field(default_factory=list)  # deletes in a lambda of the code (run when it is called)
 
 
 @dataclass
@@ -297,3 +298,18 @@ class StringMemberFact:
                                                     # signal, slot, invokable, method
     declared_at: str = ""     # header:line of the first declaration of that name found
     class_has_meta: bool = False  # the class (or a base) declares Q_OBJECT: moc made its meta-object
+
+
+@dataclass
+class UnparsedRegion:
+    """Code clang did not fully parse: a function, class or declaration whose facts may lack what clang dropped.
+
+    Found only when clang reported an error somewhere in the translation unit (after a fatal error, a missing
+    header, clang reports nothing more but still drops the expressions that used what it could not find)."""
+
+    kind: str  # function, class, declaration
+    name: str
+    line: int
+    end_line: int
+    at: int  # the line of the first thing clang could not parse in it
+    why: str  # a plain sentence: what clang could not parse there

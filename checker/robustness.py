@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from . import facts_unparsed
+
 DEGRADED_NOTICE = ("DEGRADED MODE: parsed without Qt headers (--no-qt); clang does not know any Qt name, so "
                    "findings may be missing and claims that need Qt semantics are unverifiable")
 # clang's wording when a name is not declared by the headers it parsed.
@@ -41,16 +43,20 @@ def file_notices(facts) -> list[str]:
     skipped = [f"{path}: {note}" for note in getattr(facts, "not_analysed", [])[:MAX_NAMES]]
     out = skipped + macro_class_notices(facts)
     errors = facts.error_lines()
-    if not errors:
-        return out
-    out += [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}); the file was checked "
-           f"where clang recovered, and claims about the broken regions are unverifiable"]
+    header = facts_unparsed.header_error_notice(facts)
+    if header:
+        out.append(header)
+    if errors:
+        out += [f"{path}: clang reported {len(errors)} error(s) (first at line {errors[0].line}), the first: "
+                f"{facts_unparsed.short(errors[0].message, 100)}; the file was checked where clang recovered: "
+                f"code that depends on what it could not parse gives no findings, and claims about it are "
+                f"unverifiable"]
     names = missing_names(errors)
     if names and not facts.degraded:
         shown = ", ".join(names[:MAX_NAMES]) + (f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else "")
         out.append(f"{path}: names the Qt {facts.qt_version} headers do not declare: {shown} "
                    f"(the code may need a newer Qt, or has typos)")
-    return out
+    return out + facts_unparsed.unparsed_notices(facts)
 
 
 def macro_class_notices(facts) -> list[str]:

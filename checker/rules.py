@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import yamlio
+from . import facts_unparsed, yamlio
 from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
@@ -188,6 +188,7 @@ def run(facts: Facts, rules: list[Rule]) -> dict[str, list[Site]]:
         for site in sites:
             site.rule = rule.id
         out[rule.id] = sorted(sites, key=lambda s: (s.line, s.col))
+    facts_unparsed.mark_sites(facts, out)  # what depends on code clang could not parse is no finding
     return out
 
 
@@ -201,5 +202,6 @@ def findings(sites: dict[str, list[Site]], rules: list[Rule], selected: set[str]
     if selected is None:
         selected = default_selection(rules)
     reportable = {r.id for r in rules if r.findings and r.id in selected}
-    return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss if s.flagged and s.reported),
+    return sorted((s for rid, ss in sites.items() if rid in reportable for s in ss
+                   if s.flagged and s.reported and not s.unparsed),
                   key=lambda s: (s.line, s.col, s.rule))

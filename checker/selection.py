@@ -15,6 +15,7 @@ from .errors import short
 
 SEVERITY_RANK = {"note": 0, "warning": 1, "error": 2}
 VERDICT_KINDS = ("confirmed", "refuted", "partly", "unverifiable")
+PARSE_ERROR = "parse-error"  # a --fail-on kind: clang reported an error in a file or in a header it includes
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,6 +72,7 @@ class FailOn:
 
     finding: str | None = None               # the lowest severity that fails, or None: findings never fail
     verdicts: frozenset[str] = field(default_factory=frozenset)
+    parse_errors: bool = False  # clang could not parse something in a file (its headers included)
 
     def finding_fails(self, severity: str) -> bool:
         return self.finding is not None and SEVERITY_RANK.get(severity, 1) >= SEVERITY_RANK[self.finding]
@@ -78,7 +80,7 @@ class FailOn:
 
 def parse_fail_on(text: str) -> FailOn:
     """'finding:warning,refuted' -> FailOn('warning', {'refuted'}); 'finding' alone means any severity."""
-    finding, verdicts = None, set()
+    finding, verdicts, parse_errors = None, set(), False
     for raw in text.split(","):
         item = raw.strip()
         if not item:
@@ -94,7 +96,9 @@ def parse_fail_on(text: str) -> FailOn:
                 finding = level
         elif kind in VERDICT_KINDS and not level:
             verdicts.add(kind)
+        elif kind == PARSE_ERROR and not level:
+            parse_errors = True
         else:
             raise ValueError(f"unknown kind '{short(item, 60)}' (choose from finding, finding:SEVERITY, "
-                             f"{', '.join(VERDICT_KINDS)})")
-    return FailOn(finding, frozenset(verdicts))
+                             f"{', '.join(VERDICT_KINDS)}, {PARSE_ERROR})")
+    return FailOn(finding, frozenset(verdicts), parse_errors)

@@ -167,11 +167,13 @@ class Outcome:
     unmatched: list[Directive]                     # BEGINs / ENDs without their partner
 
 
-def apply(text: str, findings: list[Site], selected: set[str], known: list[str]) -> Outcome:
+def apply(text: str, findings: list[Site], selected: set[str], known: list[str],
+          unparsed: set[int] | frozenset[int] = frozenset()) -> Outcome:
     """Split findings into kept and suppressed by the directives in text; with `unused-suppression` selected,
     a finding for each directive (or each rule named in one) that silenced nothing.
 
-    selected: the rules that report findings in this file; known: every rule id qtcheck has."""
+    selected: the rules that report findings in this file; known: every rule id qtcheck has; unparsed: lines of
+    code clang could not fully parse, where a directive may silence a finding qtcheck could not see (never unused)."""
     found = directives(text)
     if not found:
         return Outcome(list(findings), [], [], [])
@@ -192,12 +194,22 @@ def apply(text: str, findings: list[Site], selected: set[str], known: list[str])
             unused.append(_site(d, f"{d.text} has no matching {other} {where} it (naming the same rules): "
                                    f"it suppresses nothing"))
         for d in found:
-            if d.kind == "NOLINTEND" or any(d is u for u in unmatched):
+            if d.kind == "NOLINTEND" or any(d is u for u in unmatched) or _covers(d, unparsed):
                 continue
             message = _unused_message(d, selected, known)
             if message:
                 unused.append(_site(d, message))
     return Outcome(kept, suppressed, sorted(unused, key=lambda s: (s.line, s.col)), unmatched)
+
+
+def _covers(d: Directive, lines) -> bool:
+    """Whether d is about a line of code clang could not fully parse."""
+    if not lines:
+        return False
+    if d.kind == "NOLINTBEGIN":
+        last = d.end[0] if d.end else d.line
+        return any(line in lines for line in range(d.line, last + 1))
+    return (d.line + 1 if d.kind == "NOLINTNEXTLINE" else d.line) in lines
 
 
 def _unused_message(d: Directive, selected: set[str], known: list[str]) -> str:

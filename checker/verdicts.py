@@ -218,7 +218,7 @@ class Judge:
         self.facts = facts
         self.rules = {r.id: r for r in sorted(rules, key=lambda r: r.id)}  # verdicts never depend on rule order
         self.sites = sites
-        self.errors = facts.error_lines()
+        self.errors = facts.error_lines() + facts.unparsed_markers()  # and code clang did not fully parse
         self._error_lines = sorted(d.line for d in self.errors)
         self.names = Names(facts)
 
