@@ -245,9 +245,10 @@ def _other_result(facts: Facts, tests: dict, call) -> Site:
 @matcher("discarded-result", required=("callees",), callees=STR_LIST, all_calls={"type": "boolean"},
          state_queries={"type": "object", "additionalProperties": STR_LIST},
          exempt_receivers={"type": "object", "additionalProperties": STR_LIST},
-         with_arguments=STR_LIST)
+         with_arguments=STR_LIST, not_security=STR_LIST)
 def discarded_result(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
+    not_security = set(params.get("not_security", []))
     state_queries = params.get("state_queries", {})
     exempt_receivers = params.get("exempt_receivers", {})
     with_arguments = set(params.get("with_arguments", []))
@@ -317,7 +318,7 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
             _merge({"callee": [call.qualified, call.name, *call.candidates], "variable": [call.receiver or ""]},
                    _where(facts, call.function, call.lambda_id)),
             {"checked": checked, "result": how, "callee": call.qualified, "partial": partial,
-             "undecided": checked is None},
+             "undecided": checked is None, **({"security": False} if listed & not_security else {})},
             end_line=call.end_line, evidence=[ln for ln in path + queried if ln != call.line],
             scope=_scope(facts, call.function)))
     return sites
@@ -1190,8 +1191,10 @@ def naming(facts: Facts, params: dict) -> list[Site]:
                    if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
                    if rule in ("a test class", "a test function") else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
+        # an exempt name does mix the styles; whether that is a slip is the exemption's call, not the code's:
+        # a claim about it is left undecided rather than refuted
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
-                          {"style": _style(name), "exempt": rule}))
+                          {"style": _style(name), "exempt": rule, **({"undecided": True} if rule else {})}))
     if not sites:
         total = len(names)
         sites.append(Site(1, 1, False, f"all {total} names declared in the file follow one convention "

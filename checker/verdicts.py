@@ -303,6 +303,8 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "no rule of qtcheck checks this kind of claim", [])
         # a rule reached by a tag alone ("no security defects") speaks through its findings only
         sites = [s for rid in rule_ids for s in self.sites.get(rid, []) if s.reported or rid in part.rules]
+        if "security" in part.tags and not part.rules:  # "no security defects": a robustness finding is none
+            sites = [s for s in sites if s.attrs.get("security") is not False]
         accepted = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("subjects", [])}
         if accepted and part.subjects:
             moved = self.names.retarget(part.subjects, sorted(accepted))
