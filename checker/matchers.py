@@ -501,10 +501,12 @@ def macro_context(facts: Facts, params: dict) -> list[Site]:
                  "constructor": "a constructor", "thread-run": "QThread::run()",
                  "helper": "a helper function", "data-function": "a _data function",
                  "test-function": "a test function", "file-scope": "file scope"}[context]
+        message = (f"{m.name} in {where}: a failure is recorded and returns from the test function; the rest of "
+                   f"it (a loop's remaining rounds too) does not run" if context == "test-function" and exits_by != "throw"
+                   else f"{m.name} in {where}: a failure returns from {'that lambda' if lam else 'that function'} "
+                   f"only, and the test goes on")
         sites.append(Site(
-            m.line, m.col, context not in allowed,
-            f"{m.name} in {where}: a failure returns from {'that lambda' if lam else 'that function'} "
-            f"only, and the test goes on",
+            m.line, m.col, context not in allowed, message,
             _merge({"macro": [m.name], "callee": callees, "context": [context]},
                    _where(facts, m.function, m.lambda_id)),
             {"context": context, "exits_by": exits_by, "macro": m.name},
@@ -531,6 +533,29 @@ def connect_context(facts: Facts, params: dict) -> list[Site]:
                    _where(facts, conn.function, conn.lambda_id)),
             {"context": conn.context, "connection_type": conn.connection_type},
             end_line=facts.calls[conn.call_id].end_line, scope=_scope(facts, conn.function)))
+    # QTimer::singleShot(ms, [context,] functor), as clazy's connect-3arg-lambda: the context object, or none
+    for call in facts.calls:
+        if call.qualified != "QTimer::singleShot":
+            continue
+        at = next((i for i, a in enumerate(call.args) if a.kind == "lambda" or "::*)" in a.type), None)
+        if at is None or at == 0:
+            continue
+        before = call.args[at - 1]
+        context = before.text if at >= 2 and "TimerType" not in before.type and before.kind != "null" else None
+        functor = "lambda" if call.args[at].kind == "lambda" else call.args[at].text
+        if call.args[at].kind != "lambda" and context is None:
+            continue  # singleShot(ms, &function): a free function, no object to outlive
+        sites.append(Site(
+            call.line, call.col, call.args[at].kind == "lambda" and context is None and "lambda" in functors,
+            f"QTimer::singleShot({call.args[0].text}, {functor}) has no context object: the lambda runs when the "
+            f"timer fires even if what it uses is gone, in the thread that called singleShot()" if context is None
+            else f"QTimer::singleShot({call.args[0].text}, {context}, {'lambda' if functor == 'lambda' else functor}) "
+            f"has {context} as its context object: the call is dropped if {context} is destroyed first, and runs "
+            f"in the thread {context} lives in",
+            _merge({"callee": ["QTimer::singleShot", "singleShot"], "variable": [context or ""]},
+                   _where(facts, call.function, call.lambda_id)),
+            {"context": context, "connection_type": None},
+            end_line=call.end_line, scope=_scope(facts, call.function)))
     return sites
 
 
@@ -763,6 +788,71 @@ def string_member(facts: Facts, params: dict) -> list[Site]:
                               f"object it is looked up on is not known here",
                               {"macro": [sig[0]], "callee": [sig[0], sig[1]], "function": [sig[1]]},
                               {"string_based": True, "member_found": None}))
+    return sites
+
+
+NUMBER_EXPR = re.compile(r"\(?\s*-?\d[\d'.]*[uUlLfF]*\s*(?:[*+/-]\s*\d[\d'.]*[uUlLfF]*\s*)*\)?")
+
+
+@matcher("literal-numbers")
+def literal_numbers(facts: Facts, params: dict) -> list[Site]:
+    """Numbers written into the code where they are used: a call's argument or a comparison's operand that is a
+    numeric literal (0 and 1 aside), and, for contrast, a call's argument that is a constant named where it is
+    declared with a literal value."""
+    trivial = {"0", "1", "-1", "0.0", "1.0"}
+    by_name = {}
+    for var in facts.variables:
+        by_name.setdefault((var.function, var.name), var)
+    sites = []
+    for call in facts.calls:
+        for arg in call.args:
+            text = arg.text.strip()
+            # "the timeout passed to waitForReadyRead()" and "the numbers in rgbFromWaveLength()" both ask here
+            where = _merge({"callee": [call.qualified, call.name], "function": [call.name]},
+                           _where(facts, call.function, call.lambda_id))
+            if NUMBER_EXPR.fullmatch(text) and text not in trivial:
+                sites.append(Site(call.line, call.col, True, f"{call.name}() is given the bare number {text}",
+                                  where, {"literal": True, "value": text}))
+            elif arg.kind in ("var", "member") and arg.name:
+                var = by_name.get((call.function, arg.name)) or by_name.get((None, arg.name))
+                declared = facts.source(var.line) if var is not None else ""
+                m = re.search(rf"\b(?:const|constexpr)\b[^;=]*\b{re.escape(arg.name)}\s*=\s*(.+?);", declared)
+                if m and NUMBER_EXPR.fullmatch(m.group(1).strip()):  # a constant, not a loop counter's start
+                    sites.append(Site(call.line, call.col, False, f"{call.name}() is given {arg.name}, a named "
+                                      f"constant (line {var.line}: {declared.strip()})",
+                                      _merge(where, {"variable": [arg.name]}),
+                                      {"literal": False, "value": m.group(1).strip()}, evidence=[var.line],
+                                      reported=False))  # answers a claim that names the call, not "magic numbers"
+    for comp in facts.comparisons:
+        for text, _, _ in comp.operands:
+            if NUMBER_EXPR.fullmatch(text.strip()) and text.strip() not in trivial:
+                sites.append(Site(comp.line, 1, True, f"the comparison at line {comp.line} uses the bare number "
+                                  f"{text.strip()}", _where(facts, comp.function, comp.lambda_id),
+                                  {"literal": True, "value": text.strip()}))
+    return sites
+
+
+@matcher("literal-address-compare")
+def literal_address_compare(facts: Facts, params: dict) -> list[Site]:
+    """A built-in comparison of a string literal with a char pointer or array: it compares addresses. Every
+    comparison with a string literal operand is a site, the ones that compare characters (an operator of a string
+    class is not a built-in comparison and is not listed) unflagged."""
+    sites = []
+    for comp in facts.comparisons:
+        texts = [t.strip() for t, _, _ in comp.operands]
+        if len(texts) != 2 or not any(t.startswith(('"', 'u8"', 'L"', 'u"')) for t in texts):
+            continue
+        lit, other = (0, 1) if texts[0].startswith('"') or texts[0][:2] in ('u8', 'L"', 'u"') else (1, 0)
+        otype = comp.operands[other][2]
+        chars = bool(re.search(r"\bchar\b.*(?:\*|\[)", otype)) or "char16_t" in otype
+        message = (f"{texts[0]} {comp.op} {texts[1]} compares the address of the literal {texts[lit]} with "
+                   f"{texts[other]} ({comp.operands[other][1]}), not their characters: it is not true even when "
+                   f"they spell the same text; use strcmp(), qstrcmp() or compare as QByteArrayView/QLatin1StringView"
+                   if chars else f"{texts[0]} {comp.op} {texts[1]}: {texts[other]} is a "
+                   f"{comp.operands[other][1]}, not a character pointer")
+        sites.append(Site(comp.line, 1, chars, message,
+                          _merge({"variable": [texts[other]]}, _where(facts, comp.function, comp.lambda_id)),
+                          {"compares_addresses": chars}))
     return sites
 
 
@@ -1191,10 +1281,11 @@ def naming(facts: Facts, params: dict) -> list[Site]:
                    if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
                    if rule in ("a test class", "a test function") else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
-        # an exempt name does mix the styles; whether that is a slip is the exemption's call, not the code's:
-        # a claim about it is left undecided rather than refuted
+        # a test class or function does mix the styles, named for QtTest's output: a claim that it does is left
+        # undecided rather than refuted (a name the rule's own patterns exempt is answered as before)
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
-                          {"style": _style(name), "exempt": rule, **({"undecided": True} if rule else {})}))
+                          {"style": _style(name), "exempt": rule,
+                           **({"undecided": True} if rule in ("a test class", "a test function") else {})}))
     if not sites:
         total = len(names)
         sites.append(Site(1, 1, False, f"all {total} names declared in the file follow one convention "

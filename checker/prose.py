@@ -441,7 +441,9 @@ def tokens_of(segment: str, index: int) -> list[Token]:
             continue
         if re.search(r"\s(?:[<>]=?|[!=]=|&&|\|\||[-+*/%])\s", code) and not code.lstrip().startswith("#"):
             # an expression (`count < limit`): the names it contains, each of its own kind
-            for part in re.finditer(r"[A-Za-z_]\w*(?:(?:::|->|\.)[A-Za-z_]\w*)*(?:\(\))?", code):
+            # the names it contains; a string literal's text ("exit" == str) names nothing
+            for part in re.finditer(r"[A-Za-z_]\w*(?:(?:::|->|\.)[A-Za-z_]\w*)*(?:\(\))?",
+                                    re.sub(r'"(?:[^"\\]|\\.)*"', lambda q: " " * len(q.group(0)), code)):
                 word = normalize(part.group(0))
                 if word and word not in keywords:
                     found.append(Token(word, _shape_kinds(word), index, start, end))
@@ -461,7 +463,8 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         for arg in template_args(code):  # `qRegisterMetaType<QImage>()`: the type it is given is named too
             found.append(Token(arg, _shape_kinds(arg), index, start, end))
         kinds = _shape_kinds(name)
-        if re.search(r"->|\(|\w\.\w+\(", code) and kinds != ["header"]:  # a call: what it calls
+        if (re.search(r"->|\(|\w\.\w+\(", code) or segment[end:end + 1] == "(" and "macro" not in kinds) \
+                and kinds != ["header"]:  # a call (`QTimer::singleShot(100, this, ...)` too): what it calls
             kinds = ["callee", "function", "symbol"]
         stated = _kind_after(segment, end)
         if stated and kinds != ["header"]:
@@ -520,12 +523,17 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
             for ai, attr in enumerate(block.get("attributes", [])):
                 for a, b in find_phrases(text, attr["phrases"]):
                     found.append(Match(rule.id, ai, si, where[a], where[b]))
-    wants_object = {r.id for r in rules if any(a.get("object_is_subject") for a in (r.claims or {}).get("attributes", []))}
+    wants_object = {r.id: r for r in rules
+                    if any(a.get("object_is_subject") for a in (r.claims or {}).get("attributes", []))}
     if wants_object:
-        found = [m for m in found if m.rule not in wants_object or m.topic or any(
-            t.segment == m.segment and t.start >= m.end
-            and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", plain(segments[m.segment][m.end:t.start]))
-            for t in tokens)]
+        def has_object(m: Match) -> bool:
+            if _object_before(wants_object[m.rule], m, segments):  # "app.exec() is never called"
+                return any(t.segment == m.segment and t.end <= m.start
+                           and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start])) for t in tokens)
+            return any(t.segment == m.segment and t.start >= m.end
+                       and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", plain(segments[m.segment][m.end:t.start]))
+                       for t in tokens)
+        found = [m for m in found if m.rule not in wants_object or m.topic or has_object(m)]
     # an attribute phrase counts only for a rule the claim brings up ("is redundant" is no include's when no
     # include is spoken of), and a longer phrase of another rule wins over the shorter one it overlaps
     spoken = {m.rule for m in found if m.attr is None}
@@ -551,6 +559,13 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
         k.attr is not None and k.attr != m.attr and k.rule == m.rule and k.segment == m.segment
         and k.start < m.end and m.start < k.end and (k.start, -(k.end - k.start)) < (m.start, -(m.end - m.start))
         for k in kept)]
+
+
+def _object_before(rule: Rule, m: Match, segments: list[str]) -> bool:
+    """Whether the phrase m matched asks about the name before it ("`exec()` is never called"), not after it."""
+    said = plain(segments[m.segment][m.start:m.end]).lower()
+    return any(a.get("object_is_subject") == "before" and any(phrase_pattern(p).fullmatch(said) for p in a["phrases"])
+               for a in (rule.claims or {}).get("attributes", []))
 
 
 def _cwes_of(rule: Rule) -> set[str]:
@@ -777,6 +792,11 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if m.rule != rule.id or m.attr is None or not rule.claims["attributes"][m.attr].get("object_is_subject"):
                 continue
             out = out if out is not None else []
+            if rule.claims["attributes"][m.attr].get("object_is_subject") == "before":
+                before = [t for t in tokens if t.segment == m.segment and t.end <= m.start
+                          and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start]))]
+                out += before[-1:]
+                continue
             end, taken = m.end, 0
             for t in sorted((t for t in tokens if t.segment == m.segment and t.start >= m.end), key=lambda t: t.start):
                 gap = plain(segments[m.segment][end:t.start])

@@ -66,7 +66,7 @@ RULE_SCHEMA = {
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
                             "subject_is_object": {"type": "boolean"},
-                            "object_is_subject": {"type": "boolean"},
+                            "object_is_subject": {"enum": [True, False, "before"]},
                         },
                     },
                 },

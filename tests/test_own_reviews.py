@@ -105,7 +105,7 @@ EXPECTED = {
     ],
     "18_uses.md": [  # names the file declares: used where its code spells them on a line that does not declare them
         ("Q_CHECK_PTR is never used.", "refuted", [66], STATES + 'used False'),
-        ("pingPong_data() is never called and is dead code.", "unverifiable", [21], STATES + 'used False'),  # QTest calls it
+        ("pingPong_data() is never called and is dead code.", "unverifiable", [21], STATES + 'called False'),  # QTest calls it
         ("The pending counter is unused.", "refuted", [99, 60, 77], STATES + 'used False'),
         ("remaining is never used anywhere.", "refuted", [98, 63, 73, 74], STATES + 'used False'),
     ],
@@ -190,6 +190,16 @@ EXPECTED = {
         ("SLOT(pong()) on line 23: Pinger has no pong() slot", "confirmed", [23], STATES + "member_found False"),
         ("The pointer-to-member connect on line 26 is string-based", "unverifiable", [], PROBLEM),  # none there
     ],
+    "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
+        ("Ran my usual checks", "unverifiable", [], NOTHING),
+        ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
+        ("review.cpp:22: note: the timeout 30000 is a bare literal", "confirmed", [22], PROBLEM),
+        ("review.cpp:26: note: waitForReadyRead(Timeout) passes a hard-coded number", "refuted", [26, 20], PROBLEM),
+        ("review.cpp:35: warning: this singleShot call has no context object", "confirmed", [35], PROBLEM),
+        ("review.cpp:36: note: QTimer::singleShot(100, this, ...) passes this as context", "confirmed", [36], FINE),
+        ("review.cpp:43: note: QCOMPARE inside the for loop returns from the test function", "confirmed", [43],
+         STATES + "exits_by return"),
+    ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
         ("PS2, Line 52: Sensor::Fault has to be registered", "refuted", [52], PROBLEM),
@@ -204,6 +214,7 @@ EXPECTED = {
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
 THROUGH = FIXTURES / "includes" / "through_local.cpp"
 STRINGS = FIXTURES / "rules" / "string-based-connection" / "strings.cpp"
+PASTED = FIXTURES / "reviews" / "review.cpp"
 WAITS = FIXTURES / "rules" / "wait-timeout" / "waits.cpp"
 COMPARES = FIXTURES / "rules" / "sign-compare" / "compares.cpp"
 METHODS = FIXTURES / "rules" / "class-methods" / "methods.cpp"
@@ -222,7 +233,7 @@ def decided(review: str):
               else LOCKS if "locks" in review else SINGLE if "threads" in review
               else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
-              else STRINGS if "task_list" in review else EXAMPLE)
+              else STRINGS if "task_list" in review else PASTED if "tool_output" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
