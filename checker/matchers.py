@@ -856,6 +856,30 @@ def literal_address_compare(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
+@matcher("shadowing")
+def shadowing(facts: Facts, params: dict) -> list[Site]:
+    """Parameters and locals of a member function named like a data member of its class: inside the function
+    the name means the local one, and the member is reached only as this->name (g++'s -Wshadow)."""
+    fields: dict[str, dict[str, object]] = {}
+    for f in facts.fields:
+        fields.setdefault(f.cls, {}).setdefault(f.name, f)
+    sites = []
+    for var in facts.parameters + facts.variables:
+        if not var.function or "::" not in var.function:
+            continue
+        cls, short = var.function.rsplit("::", 1)
+        member = fields.get(cls, {}).get(var.name)
+        what = "parameter" if var.is_param else "local variable"
+        where = _merge({"variable": [var.name], "function": [short, var.function]}, {"class": [cls]})
+        if member is None:
+            continue
+        at = f"{member.file}:{member.line}" if member.file else f"line {member.line}"
+        sites.append(Site(var.line, var.col, True, f"the {what} {var.name} of {short}() has the name of the member "
+                          f"{cls}::{var.name} ({at}): inside {short}() {var.name} is the {what}, the member only "
+                          f"this->{var.name}", where, {"shadows": True}, evidence=[]))
+    return sites
+
+
 @matcher("symbol-use")
 def symbol_use(facts: Facts, params: dict) -> list[Site]:
     grouped: dict[str, list] = {}

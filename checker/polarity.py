@@ -50,8 +50,17 @@ def _negator_before(text: str, start: int, negator: re.Pattern, ends: list[int] 
         i = bisect.bisect_right(ends, start)
         begin = ends[i - 1] if i else 0
         words = _last_words(text, begin, start, 3)
+        before = " ".join(_last_words(text, begin, start, 7))
     m = negator.search(" ".join(words))
-    return m.group(0) if m else None
+    if m:
+        return m.group(0)
+    # a negated subject opening the clause negates its verb a few words on: "nothing in the constructor leaks"
+    m = SUBJECT_NEGATOR.match(before)
+    return m.group(1) if m else None
+
+
+SUBJECT_NEGATOR = re.compile(r"\s*(nothing|none|nobody|no one)\b(?:\s+(?:in|inside|within|of|from|here|there|else|"
+                             r"the|this|that|these|those|its|their|[\w-]+)){0,5}\s*$", re.I)
 
 
 def _last_words(text: str, begin: int, end: int, count: int) -> list[str]:

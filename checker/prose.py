@@ -394,6 +394,7 @@ def normalize(code: str) -> str:
         return m.group(1)
     code = re.sub(r"\s*\(.*\)$", "", code)
     code = re.sub(r"^([\w:]*\w)\s*<.*>$", r"\1", code)  # `qRegisterMetaType<QImage>`: the template's name
+    code = re.sub(r"(?:->|\.|::)\s*$", "", code)  # `this->`: the object named before an access
     return code.strip("<>\"' ;")
 
 

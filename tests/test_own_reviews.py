@@ -199,6 +199,11 @@ EXPECTED = {
         ("review.cpp:36: note: QTimer::singleShot(100, this, ...) passes this as context", "confirmed", [36], FINE),
         ("review.cpp:43: note: QCOMPARE inside the for loop returns from the test function", "confirmed", [43],
          STATES + "exits_by return"),
+        ("review.cpp:53: note: place()'s parameter width shadows the member", "confirmed", [53], PROBLEM),
+        ("review.cpp:66: note: the waitForConnected() call is wrapped in QVERIFY", "confirmed", [66],
+         STATES + "checked True"),
+        # "nothing in the test function leaks": the subject's negation reaches the verb four words on
+        ("review.cpp:62: note: waits() is fine", "confirmed", [], FINE),
     ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
