@@ -194,7 +194,8 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
 
 def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
     """Empty stand-ins for moc output the file includes (tst_foo.moc, moc_foo.cpp)."""
-    return [(str(path.parent / name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
+    folder = os.path.dirname(str(path)) or "."  # as clang spells the includer's folder: "." for a name in the current one
+    return [(os.path.join(folder, name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
 
 
 INCLUDE_LINE_RE = re.compile(r'^[ \t]*#[ \t]*(?:include|include_next|import)[ \t]*([<"])([^>"\n]+)[>"]', re.MULTILINE)
