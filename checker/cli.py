@@ -196,7 +196,8 @@ def _found_databases(files: list[Path], settings: dict, args, notices: list[str]
             if notice not in notices:
                 notices.append(notice)
             continue
-        notice = f"compile arguments from {db_file}, found beside the checked files (no -p given)"
+        notice = (f"compile arguments from {db_file}, found by looking in the checked files' folders and their "
+                  f"build/ subfolders (no -p given)")
         if notice not in notices:
             notices.append(notice)
         settings[str(path)] = dataclasses.replace(chosen, build_dir=str(folder))
