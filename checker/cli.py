@@ -186,6 +186,7 @@ def _found_databases(files: list[Path], settings: dict, args, notices: list[str]
         folder = compdb.find_for(path)
         if folder is None:
             continue
+        folder = Path(compdb.shown(folder))  # as notices and refusals name it: relative when under the current folder
         db_file = compdb.shown(folder / compdb.DB_NAME)
         try:
             database = compdb.load(folder)

@@ -435,6 +435,5 @@ def files_under(database: Database, folder: Path, suffixes: set[str]) -> tuple[l
         if not os.path.isfile(name):
             missing.append(name)
             continue
-        found.append(Path(os.path.relpath(name)) if not folder.is_absolute() and
-                     not os.path.relpath(name).startswith("..") else Path(name))
+        found.append(folder / os.path.relpath(name, root))  # spelled from the folder as given, as a search would
     return found, missing

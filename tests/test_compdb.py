@@ -159,7 +159,7 @@ def test_a_broken_database_found_without_p_is_named_and_not_used(tmp_path):
     (tmp_path / "compile_commands.json").write_text("[{")
     data = report("a.cpp", cwd=tmp_path)
     assert data["files"][0]["diagnostics"] == []  # qtcheck's own flags
-    assert any(n.startswith(f"{tmp_path / 'compile_commands.json'}: not a valid compile database")
+    assert any(n.startswith("compile_commands.json: not a valid compile database")  # named from the current folder
                and n.endswith("not used; parsed with qtcheck's own flags") for n in data["notices"]), data["notices"]
 
 
