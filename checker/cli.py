@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-rules", action="store_true",
                    help="list the rules: id, severity, on/off (claims: claims only), title; also --format json")
     p.add_argument("--explain", metavar="RULE", help="print what a rule finds, why, an example and the fix")
-    p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR", help="folder holding compile_commands.json")
+    p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
+                   help="folder holding compile_commands.json (default: the config's compile-database, else one "
+                        "found in the file's folders or their build/ subfolders, as clangd finds it)")
     p.add_argument("--qt-include", metavar="DIR", help="Qt 6 include folder (default: found by qmake6/pkg-config)")
     p.add_argument("--no-qt", action="store_true",
                    help="parse without Qt headers (degraded: claims needing Qt semantics are unverifiable)")

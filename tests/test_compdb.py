@@ -330,3 +330,18 @@ def test_a_folder_without_a_database_skips_build_trees_and_generated_code(cmake_
     assert compdb.find_for(Path("x")) is None
     assert [str(p) for p in cli.expand(["."])] == ["quoted/port.h", "src/main.cpp", "src/server.cpp", "src/server.h",
                                                    "src/unlisted.cpp"]
+
+
+def test_a_folder_with_the_configs_compile_database_checks_its_files(cmake_project):
+    """The config's compile-database is -p for a folder too; --qt-include turns off only the search."""
+    (cmake_project / "out").symlink_to(cmake_project / "build")
+    (cmake_project / ".qtcheck.yaml").write_text("compile-database: out\n")
+    try:
+        result = run_cli(".", "--qt-include", str(find_qt_include()), "--format", "json", cwd=cmake_project)
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert [f["path"] for f in data["files"]] == ["src/main.cpp", "src/server.cpp"]
+        assert all(f["diagnostics"] == [] for f in data["files"])
+    finally:
+        (cmake_project / ".qtcheck.yaml").unlink()
+        (cmake_project / "out").unlink()
