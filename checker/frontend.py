@@ -119,7 +119,8 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
     base = ["-x", language, "-resource-dir", str(resource), *ANNOTATE_DEFINES]
     command = compile_command(path, options)
     if command is not None:
-        return base + list(command.args) + options.extra_args, None
+        # CMake's precompiled header is GCC's .gch beside an -include'd header: clang skips it, and says so
+        return base + list(command.args) + ["-Wno-ignored-gch"] + options.extra_args, None
     if options.no_qt:
         return base + ["-std=c++17", "-fPIC"] + options.extra_args, None
     qt = qt_discovery.find_qt_include(options.qt_include)
