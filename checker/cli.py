@@ -14,7 +14,7 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
-from . import factcache, files, isolate, outputs as outputs_mod, parallel, preamble
+from . import compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
 from . import facts_unparsed
 from .claims import load_claims_file
@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-rules", action="store_true",
                    help="list the rules: id, severity, on/off (claims: claims only), title; also --format json")
     p.add_argument("--explain", metavar="RULE", help="print what a rule finds, why, an example and the fix")
-    p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR", help="folder holding compile_commands.json")
+    p.add_argument("-p", dest="build_dir", metavar="BUILD_DIR",
+                   help="folder holding compile_commands.json (default: the config's compile-database, else one "
+                        "found in the file's folders or their build/ subfolders, as clangd finds it)")
     p.add_argument("--qt-include", metavar="DIR", help="Qt 6 include folder (default: found by qmake6/pkg-config)")
     p.add_argument("--no-qt", action="store_true",
                    help="parse without Qt headers (degraded: claims needing Qt semantics are unverifiable)")
@@ -112,26 +114,98 @@ def read_source(path: Path, max_bytes: int) -> str:
         raise QtcheckError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
-def expand(paths: list[str], unreadable: list[tuple[str, str]] | None = None) -> list[Path]:
+def expand(paths: list[str], unreadable: list[tuple[str, str]] | None = None,
+           database_for=None, notices: list[str] | None = None) -> list[Path]:
     """The files named and the C++ files under the folders named; a folder that cannot be listed is added to
-    unreadable as (folder, why): its files are not checked, and the report says so."""
+    unreadable as (folder, why): its files are not checked, and the report says so.
+
+    database_for(folder) gives the compile database that applies to a folder (-p, the config's, or one found
+    as clangd finds it), or None: with one, a folder yields the database's own files under it (as run-clang-tidy
+    checks them), never CMake's files or generated code; without one, or when it lists none there, the folder
+    is searched, leaving out CMakeFiles/, *_autogen/, build folders (a CMakeCache.txt) and moc/rcc/uic output."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            database = database_for(path) if database_for else None
+            if database is not None:
+                listed, missing = compdb.files_under(database, path, CPP_SUFFIXES)
+                if missing and notices is not None:
+                    notices.append(f"{len(missing)} file(s) under {path} listed in {compdb.shown(database.path)} are "
+                                   f"no longer there (first: {compdb.shown(missing[0])}): not checked")
+                if listed:
+                    out += listed
+                    continue
+                if notices is not None:
+                    notices.append(f"{compdb.shown(database.path)} lists no C++ file under {path}: checked the C++ "
+                                   f"files found in it instead")
             found: list[Path] = []
 
             def skipped(error: OSError) -> None:
                 if unreadable is not None:
                     unreadable.append((str(error.filename), error.strerror or str(error)))
 
-            for folder, _dirs, names in os.walk(path, onerror=skipped):  # symlinked folders not followed, as rglob
+            for folder, dirs, names in os.walk(path, onerror=skipped):  # symlinked folders not followed, as rglob
+                dirs[:] = [d for d in dirs if not compdb.GENERATED_DIR_RE.match(d)
+                           and not os.path.isfile(os.path.join(folder, d, "CMakeCache.txt"))]
                 found += [p for p in (Path(folder) / n for n in names)
-                          if p.suffix.lower() in CPP_SUFFIXES and p.is_file()]
+                          if p.suffix.lower() in CPP_SUFFIXES and not compdb.GENERATED_NAME_RE.match(p.name)
+                          and p.is_file()]
             out += sorted(found)
         else:
             out.append(path)
     return out
+
+
+def _database_for_folder(folder: Path, args, finder):
+    """The compile database that applies to a folder argument: -p, the folder's config's compile-database,
+    or one found as for a file in it (unless --qt-include or --no-qt say to use qtcheck's own flags)."""
+    if args.build_dir:
+        return compdb.load(args.build_dir)
+    config = finder.for_folder(folder)
+    if config is not None and config.compile_database:
+        return compdb.load(config.compile_database, "compile-database")
+    if args.qt_include or (config is not None and config.qt_include) or args.no_qt:
+        return None
+    found = compdb.find_for(folder / "x")
+    if found is None:
+        return None
+    try:
+        return compdb.load(found)
+    except QtcheckError:
+        return None  # named in a notice when its files are checked
+
+
+def _found_databases(files: list[Path], settings: dict, args, notices: list[str]) -> None:
+    """Without -p (or a config's compile-database, --qt-include, --no-qt): each file's compile_commands.json as
+    clangd finds it, in the file's folder or one above, or in a build/ subfolder of one. The report says which
+    database was used; one that cannot be used is named in a notice and the file gets qtcheck's own flags, as
+    clang-tidy runs without flags when the database it found cannot be loaded."""
+    import dataclasses
+
+    for path in files:
+        chosen = settings[str(path)]
+        if chosen.build_dir or chosen.qt_include or args.no_qt:
+            continue
+        folder = compdb.find_for(path)
+        if folder is None:
+            continue
+        folder = Path(compdb.shown(folder))  # as notices and refusals name it: relative when under the current folder
+        db_file = compdb.shown(folder / compdb.DB_NAME)
+        try:
+            database = compdb.load(folder)
+            if not database.entries:
+                raise QtcheckError(f"{folder / compdb.DB_NAME}: no entry in it")
+        except QtcheckError as exc:
+            notice = f"{exc}: not used; parsed with qtcheck's own flags"
+            if notice not in notices:
+                notices.append(notice)
+            continue
+        notice = (f"compile arguments from {db_file}, found by looking in the checked files' folders and their "
+                  f"build/ subfolders (no -p given)")
+        if notice not in notices:
+            notices.append(notice)
+        settings[str(path)] = dataclasses.replace(chosen, build_dir=str(folder))
 
 
 def _parse_and_collect(target: Path, text: str, options: frontend.Options):
@@ -150,6 +224,9 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
     # a relative name starting with '-' would read as an option to clang: give it as an absolute path
     target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
     facts, entry, notices = None, None, []
+    command = frontend.compile_command(target, options)
+    if command is not None and command.inferred:  # a header, a file the build does not compile: say whose flags
+        notices.append(command.notice(path))
     compile_args = frontend.compile_args(target, text, options)[0]
     frontend.check_includes(target, text, compile_args, args.max_bytes)  # no #include of a FIFO or a device
     if options.cache_dir:
@@ -314,8 +391,10 @@ def run(argv: list[str]) -> int:
             raise QtcheckError(f"--fail-on: {exc}") from None
     pairs = outputs(args)
     unreadable: list[tuple[str, str]] = []
-    found = expand(args.files, unreadable)
+    compdb.reset()
     finder = config_mod.Finder(args.config, args.no_config)
+    db_notices: list[str] = []
+    found = expand(args.files, unreadable, lambda folder: _database_for_folder(folder, args, finder), db_notices)
     configs = {path: finder.for_file(path) for path in found}
     files = [path for path in found if not (configs[path] and configs[path].excludes(path))]
     excluded = len(found) - len(files)
@@ -329,6 +408,7 @@ def run(argv: list[str]) -> int:
         settings[str(path)] = by_config[id(cfg)]
     if args.checks and not files:  # a bad --checks is refused even when every file is excluded
         config_mod.resolve(None, args, rules, args.rules)
+    _found_databases(files, settings, args, db_notices)
     build_dirs = sorted({s.build_dir for s in settings.values() if s.build_dir})
     outputs_mod.check_targets([o for _, o in pairs if o is not None],
                               outputs_mod.input_paths(files, args.review, args.claims, args.rules
@@ -338,6 +418,7 @@ def run(argv: list[str]) -> int:
                               + [c.path for c in finder.configs()])
     claims, review_files = _claims_and_their_files(args.claims, rules)
     review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
+    notices = db_notices + notices
     claims += review_claims
     for location in args.review:  # read again to place claims without evidence at their line of the review
         if location != "-":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import files, preamble, qt_discovery, toolchain
+from . import compdb, files, preamble, qt_discovery, toolchain
 from .errors import QtcheckError
 
 # signals:/slots:/Q_INVOKABLE become annotate attributes the facts layer can see (clazy uses the same hook).
@@ -18,9 +17,8 @@ ANNOTATE_DEFINES = [
     "-DQT_ANNOTATE_FUNCTION(a)=__attribute__((annotate(#a)))",
 ]
 GENERATED_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+\.moc|moc_[^"]+\.cpp)"', re.MULTILINE)
-DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "--output"}
 NO_QT_VERSION = "none (--no-qt)"
-DROP_FLAGS = {"-c", "-MD", "-MMD", "-Winvalid-pch"}
+HEADER_SUFFIXES = {".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 
 
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
@@ -95,88 +93,34 @@ class Parsed:
         return source_lines(text)
 
 
-def _from_compile_commands(path: Path, build_dir: str) -> list[str]:
-    db_file = Path(build_dir) / "compile_commands.json"
-    if db_file.is_dir():
-        raise QtcheckError(f"{db_file}: a folder, not a compile database")
-    if not db_file.is_file():
-        raise QtcheckError(f"{db_file}: no compile_commands.json in the build dir given with -p")
-    try:
-        raw = db_file.read_bytes()
-    except OSError as exc:
-        raise QtcheckError(f"{db_file}: cannot read ({exc.strerror or exc})") from None
-    try:
-        entries = json.loads(raw.decode("utf-8"))
-        if not isinstance(entries, list):
-            raise ValueError("top level is not a list")
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise QtcheckError(f"{db_file}: not a valid compile database ({exc})") from None
-    target = path.resolve()
-    for number, entry in enumerate(entries, 1):
-        where = f"{db_file}: entry {number}"
-        if not isinstance(entry, dict):
-            raise QtcheckError(f"{where} is not an object")
-        if "file" not in entry:
-            raise QtcheckError(f"{where} has no 'file' key")
-        for key in ("file", "directory"):
-            if key in entry and not isinstance(entry[key], str):
-                raise QtcheckError(f"{where}: '{key}' is not a string")
-        directory = Path(entry.get("directory", "."))
-        file = Path(entry["file"])
-        if not file.is_absolute():
-            file = directory / file
-        try:
-            if file.resolve() != target:
-                continue
-        except (OSError, ValueError) as exc:  # a name with a NUL byte, a symlink loop
-            raise QtcheckError(f"{where}: 'file' cannot be resolved ({exc})") from None
-        if "arguments" in entry:
-            argv = entry["arguments"]
-            if not isinstance(argv, list) or not all(isinstance(a, str) for a in argv):
-                raise QtcheckError(f"{where}: 'arguments' is not a list of strings")
-        elif "command" in entry:
-            import shlex
-
-            if not isinstance(entry["command"], str):
-                raise QtcheckError(f"{where}: 'command' is not a string")
-            try:
-                argv = shlex.split(entry["command"])
-            except ValueError as exc:  # "No closing quotation"
-                raise QtcheckError(f"{where}: 'command' cannot be split into arguments ({exc})") from None
-        else:
-            raise QtcheckError(f"{db_file}: the entry for {path} has neither 'arguments' nor 'command'")
-        if any("\0" in a for a in argv):
-            raise QtcheckError(f"{where}: an argument holds a NUL character")
-        return _clean_compile_args(argv[1:], file, directory)
-    raise QtcheckError(f"{db_file}: no entry for {path}")
+def compile_command(path: Path, options: Options) -> compdb.Command | None:
+    """The compile database's command for path (its own entry, or the closest one's); None without a database."""
+    if not options.build_dir:
+        return None
+    return compdb.command_for(compdb.load(options.build_dir), path)
 
 
-def _clean_compile_args(argv: list[str], file: Path, directory: Path) -> list[str]:
-    out: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg in DROP_WITH_VALUE:
-            skip = True
-            continue
-        if arg in DROP_FLAGS or arg.startswith("-o"):
-            continue
-        if Path(arg).name == file.name and (directory / arg).resolve() == file.resolve():
-            continue
-        if arg.startswith("-I") and len(arg) > 2 and not Path(arg[2:]).is_absolute():
-            arg = "-I" + str(directory / arg[2:])
-        out.append(arg)
-    return out
+def qt_in(args: list[str]) -> Path | None:
+    """The Qt include folder a compile database's arguments name (the folder holding QtCore/, or found
+    above a module folder such as .../qt6/QtCore), for the Qt version the report and the rules use."""
+    quote, both = _include_dirs(args)
+    for folder in both + quote:
+        for root in (folder, folder.parent):
+            if (root / "QtCore" / "qglobal.h").is_file():
+                return root
+    return None
 
 
 def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Path | None]:
     """The arguments for libclang, and the Qt include dir they use (None from a compile database)."""
     resource = toolchain.resource_dir(options.resource_dir)
-    base = ["-x", "c++", "-resource-dir", str(resource), *ANNOTATE_DEFINES]
-    if options.build_dir:
-        return base + _from_compile_commands(path, options.build_dir) + options.extra_args, None
+    # a header is parsed as one (clang's interpolation gives headers -x c++-header): no "#pragma once in main file"
+    language = "c++-header" if path.suffix.lower() in HEADER_SUFFIXES else "c++"
+    base = ["-x", language, "-resource-dir", str(resource), *ANNOTATE_DEFINES]
+    command = compile_command(path, options)
+    if command is not None:
+        # CMake's precompiled header is GCC's .gch beside an -include'd header: clang skips it, and says so
+        return base + list(command.args) + ["-Wno-ignored-gch"] + options.extra_args, None
     if options.no_qt:
         return base + ["-std=c++17", "-fPIC"] + options.extra_args, None
     qt = qt_discovery.find_qt_include(options.qt_include)
@@ -194,7 +138,8 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
 
 def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
     """Empty stand-ins for moc output the file includes (tst_foo.moc, moc_foo.cpp)."""
-    return [(str(path.parent / name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
+    folder = os.path.dirname(str(path)) or "."  # as clang spells the includer's folder: "." for a name in the current one
+    return [(os.path.join(folder, name), "") for name in GENERATED_INCLUDE_RE.findall(text)]
 
 
 INCLUDE_LINE_RE = re.compile(r'^[ \t]*#[ \t]*(?:include|include_next|import)[ \t]*([<"])([^>"\n]+)[>"]', re.MULTILINE)
@@ -299,7 +244,10 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
         diagnostics.append(Diagnostic(severity, name, loc.line, column, diag.spelling))
     if options.no_qt and not options.build_dir:
         version = NO_QT_VERSION
+    elif qt:
+        version = qt_discovery.qt_version(qt)
     else:
-        version = qt_discovery.qt_version(qt) if qt else "from compile database"
+        named = qt_in(args)
+        version = f"{qt_discovery.qt_version(named)} (from compile database)" if named else "from compile database"
     return Parsed(path, text, tu, args, qt, version, diagnostics, degraded=options.no_qt and not options.build_dir,
                   preamble_includes=pre.include_edges if pre else [], notices=notices)

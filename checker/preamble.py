@@ -191,6 +191,8 @@ def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: 
     edges: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
     for inc in tu.get_includes():
+        if inc.source is None:  # a file named by -include on the command line (a compile database's): no includer
+            continue
         edges.append((inc.source.name, inc.include.name, inc.location.line))
         seen.add((inc.source.name, inc.include.name))
     for c in tu.cursor.get_children():  # the directives an include guard skipped

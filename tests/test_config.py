@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from checker.qt_discovery import find_qt_include
+from checker.qt_discovery import find_qt_include, qt_version
 from conftest import ROOT, run_cli
 from test_robustness import refused
 
@@ -138,15 +138,16 @@ def test_qt_include_and_compile_database_are_relative_to_the_config(tmp_path):
                "command": f"/usr/bin/c++ {define}-DQT_CORE_LIB -I{qt} -I{qt}/QtCore -fPIC -std=gnu++17 -c work.cpp"}]
         write(tmp_path / build / "compile_commands.json", json.dumps(db))
     write(tmp_path / ".qtcheck.yaml", "qt-include: qt\n")
-    assert json_report(str(src))["files"][0]["qt_version"] == json_report(str(src), "--no-config")["files"][0][
-        "qt_version"] != "from compile database"
+    # (--qt-include: without it, --no-config would find build/compile_commands.json as clangd does)
+    assert json_report(str(src))["files"][0]["qt_version"] == json_report(
+        str(src), "--no-config", "--qt-include", str(qt))["files"][0]["qt_version"] == qt_version(qt)
     (tmp_path / "no-qt").mkdir()  # a folder without Qt: the key is used, and read from the config's folder
     write(tmp_path / ".qtcheck.yaml", "qt-include: no-qt\n")
     refused = run_cli(str(src), cwd=ROOT)
     assert refused.returncode == 2 and str(tmp_path / "no-qt") in refused.stderr, refused.stderr
     write(tmp_path / ".qtcheck.yaml", "compile-database: build\n")
     data = json_report(str(src))
-    assert data["files"][0]["qt_version"] == "from compile database"
+    assert data["files"][0]["qt_version"] == f"{qt_version(qt)} (from compile database)"
     assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [8]
     overridden = json_report(str(src), "-p", str(tmp_path / "plain-build"))  # -p wins over the config
     assert overridden["findings"] == []

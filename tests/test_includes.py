@@ -34,3 +34,19 @@ def test_every_installed_module_folder_is_on_the_path_but_only_used_modules_are_
     folders = {a[2:] for a in args if a.startswith("-I")}
     assert {str(qt / m) for m in qt_discovery.installed_modules(qt)} <= folders
     assert "-DQT_NETWORK_LIB" in args and "-DQT_WIDGETS_LIB" not in args
+
+
+def test_the_moc_stand_in_is_found_from_the_files_own_folder(tmp_path):
+    """`cd tests/foo && qtcheck tst_foo.cpp`: clang looks for "tst_foo.moc" as ./tst_foo.moc, and the empty
+    stand-in must be given under that name (it was given as tst_foo.moc and never matched)."""
+    import json
+    import shutil
+
+    from conftest import run_cli
+
+    src = FIXTURES / "revision" / "tst_localsocket_bench_fixed.cpp"
+    shutil.copy(src, tmp_path / src.name)
+    for name, cwd in ((src.name, tmp_path), (f"./{src.name}", tmp_path), (f"{tmp_path.name}/{src.name}", tmp_path.parent)):
+        result = run_cli(name, "--format", "json", "--no-cache", "--no-config", cwd=cwd)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["files"][0]["diagnostics"] == [], name
