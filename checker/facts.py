@@ -1444,6 +1444,8 @@ class _Collector:
         for source, included, line in getattr(self.parsed, "preamble_includes", ()):  # hidden inside a PCH
             graph.add_edge(source, included, line=line)
         for inc in self.parsed.tu.get_includes():
+            if inc.source is None:  # `-include x.h` on the command line (CMake's precompiled header): no includer
+                continue
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         # get_includes() lists each file once, under its first includer; the #include directives of every
         # file also give the edges an include guard skipped, so a header brings what it brings on its own.

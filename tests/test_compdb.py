@@ -347,10 +347,6 @@ def test_a_folder_with_the_configs_compile_database_checks_its_files(cmake_proje
         (cmake_project / "out").unlink()
 
 
-@pytest.mark.xfail(reason="checker/facts.py _include_graph reads inc.source.name, and a file named by -include "
-                          "(CMake's precompiled header cmake_pch.hxx) has no includer: an internal error. The fix, "
-                          "skipping includes whose source is None, belongs to the facts work (#12 items 2-3)",
-                   strict=False)
 def test_a_forced_include_from_the_database_is_parsed(tmp_path):
     qt = find_qt_include()
     (tmp_path / "pre.h").write_text("#pragma once\n#include <QFile>\n")
