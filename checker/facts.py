@@ -820,7 +820,8 @@ class _Collector:
         ref = c.referenced
         spelling = c.spelling
         if ref is not None and ref.kind == K.CONSTRUCTOR and any(  # QSignalSpy spy(&p, SIGNAL(readyRead()))
-                "SIGNAL" in self.text(a.extent) or "SLOT" in self.text(a.extent) for a in c.get_arguments()):
+                self._macros_by_name.between(name, c.extent.start.line, c.extent.end.line) for name in ("SIGNAL", "SLOT")):
+            # (asked of the macro index, not of every constructor argument's text: this runs for every object made)
             self.on_string_member(c, None, [self.describe_arg(a) for a in c.get_arguments()], ref.spelling)
         if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
             return

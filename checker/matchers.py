@@ -805,11 +805,13 @@ def literal_numbers(facts: Facts, params: dict) -> list[Site]:
         by_name.setdefault((var.function, var.name), var)
     sites = []
     for call in facts.calls:
+        where = None  # built for a call that has a site, not for every argument of every call
         for arg in call.args:
             text = arg.text.strip()
-            # "the timeout passed to waitForReadyRead()" and "the numbers in rgbFromWaveLength()" both ask here
-            where = _merge({"callee": [call.qualified, call.name], "function": [call.name]},
-                           _where(facts, call.function, call.lambda_id))
+            if where is None and (arg.kind in ("var", "member") or NUMBER_EXPR.fullmatch(text)):
+                # "the timeout passed to waitForReadyRead()" and "the numbers in rgbFromWaveLength()" both ask here
+                where = _merge({"callee": [call.qualified, call.name], "function": [call.name]},
+                               _where(facts, call.function, call.lambda_id))
             if NUMBER_EXPR.fullmatch(text) and text not in trivial:
                 sites.append(Site(call.line, call.col, True, f"{call.name}() is given the bare number {text}",
                                   where, {"literal": True, "value": text}))
@@ -840,9 +842,10 @@ def literal_address_compare(facts: Facts, params: dict) -> list[Site]:
     sites = []
     for comp in facts.comparisons:
         texts = [t.strip() for t, _, _ in comp.operands]
-        if len(texts) != 2 or not any(t.startswith(('"', 'u8"', 'L"', 'u"')) for t in texts):
+        literal = ('"', 'u8"', 'L"', 'u"')
+        if len(texts) != 2 or not any(t.startswith(literal) for t in texts):
             continue
-        lit, other = (0, 1) if texts[0].startswith('"') or texts[0][:2] in ('u8', 'L"', 'u"') else (1, 0)
+        lit, other = (0, 1) if texts[0].startswith(literal) else (1, 0)
         otype = comp.operands[other][2]
         chars = bool(re.search(r"\bchar\b.*(?:\*|\[)", otype)) or "char16_t" in otype
         message = (f"{texts[0]} {comp.op} {texts[1]} compares the address of the literal {texts[lit]} with "
@@ -869,10 +872,10 @@ def shadowing(facts: Facts, params: dict) -> list[Site]:
             continue
         cls, short = var.function.rsplit("::", 1)
         member = fields.get(cls, {}).get(var.name)
-        what = "parameter" if var.is_param else "local variable"
-        where = _merge({"variable": [var.name], "function": [short, var.function]}, {"class": [cls]})
         if member is None:
             continue
+        what = "parameter" if var.is_param else "local variable"
+        where = _merge({"variable": [var.name], "function": [short, var.function]}, {"class": [cls]})
         at = f"{member.file}:{member.line}" if member.file else f"line {member.line}"
         sites.append(Site(var.line, var.col, True, f"the {what} {var.name} of {short}() has the name of the member "
                           f"{cls}::{var.name} ({at}): inside {short}() {var.name} is the {what}, the member only "
@@ -1298,18 +1301,19 @@ def naming(facts: Facts, params: dict) -> list[Site]:
         if "_" not in name.strip("_"):
             continue
         rule = next((p.pattern for p in exempt if p.fullmatch(name)), None)
-        if rule is None and name in tests:
+        by_test = rule is None and name in tests
+        if by_test:
             rule = tests[name]
         flagged = rule is None and has_camel
         message = (f"{kind} {name} is {_style(name)} while the file names others in camelCase"
                    if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
-                   if rule in ("a test class", "a test function") else f"{kind} {name} is exempt (it matches {rule})"
+                   if by_test else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
         # a test class or function does mix the styles, named for QtTest's output: a claim that it does is left
         # undecided rather than refuted (a name the rule's own patterns exempt is answered as before)
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
                           {"style": _style(name), "exempt": rule,
-                           **({"undecided": True} if rule in ("a test class", "a test function") else {})}))
+                           **({"undecided": True} if by_test else {})}))
     if not sites:
         total = len(names)
         sites.append(Site(1, 1, False, f"all {total} names declared in the file follow one convention "

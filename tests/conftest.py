@@ -68,3 +68,21 @@ def run_cli(*args: str, input: str | None = None, cwd: Path = ROOT) -> subproces
 @pytest.fixture(scope="session")
 def example():
     return analyze(EXAMPLE)
+
+
+def read_terminal(main: int, proc) -> str:
+    """Everything a child wrote to the pseudo-terminal whose controlling side is `main`, once it has exited
+    (asserting it exited 0); line ends as a pipe would give them."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait()
+    os.close(main)
+    assert proc.returncode == 0, proc.stderr.read()
+    return b"".join(chunks).decode().replace("\r\n", "\n")

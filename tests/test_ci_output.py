@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from checker.reports import github
-from conftest import BAD, EXAMPLE, ROOT, SEEDS, run_cli
+from conftest import BAD, EXAMPLE, ROOT, SEEDS, read_terminal, run_cli
 
 REL = str(EXAMPLE.relative_to(ROOT))
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -116,19 +116,7 @@ def _on_a_terminal(*args: str, columns: int, **env: str | None) -> str:
     exe = Path(sys.executable).parent / "qtcheck"
     proc = subprocess.Popen([str(exe), *args], stdout=child, stderr=subprocess.PIPE, cwd=ROOT, env=_env(**env))
     os.close(child)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait()
-    os.close(main)
-    assert proc.returncode == 0, proc.stderr.read()
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    return read_terminal(main, proc)
 
 
 def test_text_wraps_with_a_hanging_indent_on_a_terminal_only():

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from checker.reports import text as text_report
-from conftest import EXAMPLE, ROOT, SEEDS, run_cli
+from conftest import EXAMPLE, ROOT, SEEDS, read_terminal, run_cli
 
 REL = str(EXAMPLE.relative_to(ROOT))
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -188,19 +188,7 @@ def _run_on_a_tty(*args: str, no_color: bool) -> str:
     exe = Path(sys.executable).parent / "qtcheck"
     proc = subprocess.Popen([str(exe), *args], stdout=child, stderr=subprocess.PIPE, cwd=ROOT, env=env)
     os.close(child)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait()
-    os.close(main)
-    assert proc.returncode == 0, proc.stderr.read()
-    return b"".join(chunks).decode()
+    return read_terminal(main, proc)
 
 
 def test_cli_colours_only_on_a_terminal_without_no_color():
