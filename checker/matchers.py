@@ -1240,7 +1240,8 @@ def doc_comment(facts: Facts, params: dict) -> list[Site]:
         for cls in facts.classes:
             sites.append(Site(cls.line, 1, not cls.doc, f"class {cls.name} has no documentation comment"
                               if not cls.doc else f"class {cls.name} is documented",
-                              {"class": [cls.name]}, {"documented": bool(cls.doc)}))
+                              {"class": [cls.name]}, {"documented": bool(cls.doc),
+                                                      "explained": None if cls.doc else False}))
     if "function" in kinds:
         documented = {f.qualified for f in facts.functions if f.doc}
         seen = set()
@@ -1252,7 +1253,8 @@ def doc_comment(facts: Facts, params: dict) -> list[Site]:
             sites.append(Site(fn.line, fn.col, not doc,
                               f"{fn.qualified}() has no documentation comment" if not doc
                               else f"{fn.qualified}() is documented",
-                              _where(facts, fn.qualified), {"documented": doc}, end_line=fn.line))
+                              _where(facts, fn.qualified), {"documented": doc, "explained": None if doc else False},
+                              end_line=fn.line))
     return sites
 
 
@@ -1310,10 +1312,12 @@ def naming(facts: Facts, params: dict) -> list[Site]:
                    if by_test else f"{kind} {name} is exempt (it matches {rule})"
                    if rule else f"{kind} {name} is {_style(name)}")
         # a test class or function does mix the styles, named for QtTest's output: a claim that it does is left
-        # undecided rather than refuted (a name the rule's own patterns exempt is answered as before)
+        # undecided rather than refuted. A name the rule's own patterns exempt (tst_QProcess, pingPong_data) does
+        # mix them too, by convention: a claim naming it is undecided; one about the file's names in general is
+        # answered by the convention (refuted when every underscore name follows one)
         sites.append(Site(line, col, flagged, message, {"symbol": [name]},
                           {"style": _style(name), "exempt": rule,
-                           **({"undecided": True} if by_test else {})}))
+                           **({"undecided": True} if by_test else {"undecided_if_named": True} if rule else {})}))
     if not sites:
         total = len(names)
         sites.append(Site(1, 1, False, f"all {total} names declared in the file follow one convention "

@@ -43,6 +43,7 @@ class PartVerdict:
     reading: dict = field(default_factory=dict)  # how the claim's part was read (reports show it)
     misread: bool = False  # the reader took a name for another kind of thing than the file shows it is
     idle: bool = False  # the name the claim denies is indeed absent, and this question asks nothing more of it
+    opinion: bool = False  # a judgement or advice: no code fact decides it
 
 
 @dataclass
@@ -283,7 +284,7 @@ class Judge:
     def _decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
         if part.opinion:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "a matter of opinion: no code fact decides it",
-                               [])
+                               [], opinion=True)
         if part.polarity == "unsure":
             return PartVerdict(part.says, UNVERIFIABLE, f"qtcheck could not tell whether the review says the code "
                                f"has this problem or that it is fine: {part.reading}", part.rules)
@@ -406,11 +407,13 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE,
                                f"clang could not parse the code this depends on (error at line {line})",
                                rule_ids, self.evidence_for(relevant), relevant)
-        undecided = [s for s in clean if s.attrs.get("undecided")]  # e.g. a thread the file does not show
+        def undecided_site(s: Site) -> bool:  # e.g. a thread the file does not show
+            return bool(s.attrs.get("undecided") or (s.attrs.get("undecided_if_named") and part.subjects))
+        undecided = [s for s in clean if undecided_site(s)]
         if undecided and not any(s.flagged for s in clean):
             return PartVerdict(part.says, UNVERIFIABLE, undecided[0].message, rule_ids,
                                self.evidence_for(undecided), undecided)
-        clean = [s for s in clean if not s.attrs.get("undecided")]
+        clean = [s for s in clean if not undecided_site(s)]
         if part.expects:
             return self.decide_expectation(part, clean, rule_ids)
         flagged = [s for s in clean if s.flagged]
@@ -477,6 +480,10 @@ class Judge:
         bad = [s for s in sites if not holds(s)]
         want = f"'{part.words or part.says}'"  # the review's words, or the claims YAML's sentence
         keys = list(part.expects)
+        if good and not bad and unknown:  # the claim speaks of all of them: the undecided ones decide it
+            return PartVerdict(part.says, UNVERIFIABLE, f"{good[0].message}" + (
+                f" (and {len(good) - 1} more)" if len(good) > 1 else "") + f"; but not decidable from the code: "
+                f"{unknown[0].message}", rule_ids, self.evidence_for(good + unknown, keys), good + unknown)
         if good and not bad:
             more = f" (and {len(good) - 1} more)" if len(good) > 1 else ""
             return PartVerdict(part.says, CONFIRMED, good[0].message + more, rule_ids, self.evidence_for(good, keys),
@@ -587,7 +594,11 @@ class Judge:
 
 
 def combine(parts: list[PartVerdict]) -> tuple[str, str]:
-    """A claim is a conjunction: one refuted part refutes it unless another part is confirmed."""
+    """A claim is a conjunction: one refuted part refutes it unless another part is confirmed.
+
+    Confirmed parts beside a statement of fact the code does not decide leave the claim undecided: its truth
+    hangs on that statement. Beside an opinion only ("... which is not useful") the facts it states hold, the
+    judgement is the reader's: partly."""
     kinds = [p.verdict for p in parts]
     decided = [k for k in kinds if k != UNVERIFIABLE]
     if len(parts) == 1:
@@ -597,6 +608,9 @@ def combine(parts: list[PartVerdict]) -> tuple[str, str]:
         return UNVERIFIABLE, summary
     if all(k == CONFIRMED for k in kinds):
         return CONFIRMED, summary
+    if REFUTED not in kinds and PARTLY not in kinds and \
+            not all(p.opinion for p in parts if p.verdict == UNVERIFIABLE):
+        return UNVERIFIABLE, summary
     if all(k == REFUTED for k in decided) and CONFIRMED not in kinds and PARTLY not in kinds:
         return REFUTED, summary
     return PARTLY, summary

@@ -142,7 +142,7 @@ def test_verdicts_of_the_own_reviews_on_the_example():
         ("hallucinated.txt", "1"): ("unverifiable", []),
         ("hallucinated.txt", "2"): ("unverifiable", []),
         # ServerThread::buffer is touched before start() and then in run() only: not shared; no lock is taken
-        ("hallucinated.txt", "3"): ("partly", [31, 40, 41, 62, 68, 72, 75]),
+        ("hallucinated.txt", "3"): ("refuted", [31, 40, 41, 62, 68, 72, 75]),  # not shared: the worker owns it
         ("hallucinated.txt", "4"): ("unverifiable", []),
         ("wrong_lines.md", "0"): ("unverifiable", [44]),
         ("wrong_lines.md", "1"): ("unverifiable", [44]),
@@ -224,3 +224,23 @@ def test_cli_review_matches_cli_claims_on_the_seeds():
         'CWE-703 (Improper Check or Handling of Exceptional Conditions): There is no check for the success of the '
         'server->listen("foo") call')
     assert ROOT.joinpath("seeds").is_dir()
+
+
+# ---- how the parts of one claim combine
+
+def _part(verdict, opinion=False):
+    return verdicts.PartVerdict("a part", verdict, "why", [], opinion=opinion)
+
+
+@pytest.mark.parametrize("kinds, opinions, want", [
+    (["confirmed", "confirmed"], [False, False], "confirmed"),
+    (["confirmed", "refuted"], [False, False], "partly"),
+    (["refuted", "unverifiable"], [False, False], "refuted"),        # one false statement makes the claim false
+    (["confirmed", "unverifiable"], [False, False], "unverifiable"),  # its truth hangs on what the code leaves open
+    (["confirmed", "unverifiable"], [False, True], "partly"),         # the facts hold; the judgement is the reader's
+    (["unverifiable", "unverifiable"], [False, True], "unverifiable"),
+])
+def test_parts_of_a_claim_combine_as_a_conjunction(kinds, opinions, want):
+    got, summary = verdicts.combine([_part(k, o) for k, o in zip(kinds, opinions)])
+    assert got == want
+    assert summary.count("a part: ") == len(kinds)
