@@ -15,11 +15,12 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_members, facts_names, facts_unparsed, toolchain
+from . import facts_members, facts_names, facts_switches, facts_unparsed, toolchain
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
+    SwitchFact,
     CtorFact,
     FieldFact,
     ArgFact,
@@ -107,6 +108,7 @@ class Facts:
     macro_classes: list[MacroClass] = field(default_factory=list)  # classes the project's macros define: not analysed
     not_analysed: list[str] = field(default_factory=list)  # code the facts pass skipped, and why (a notice each)
     unparsed: list[UnparsedRegion] = field(default_factory=list)  # code clang did not fully parse: no findings there
+    switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -425,6 +427,8 @@ class _Collector:
             self.on_binary(c, parents, function, lambda_id)
         elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
             self.on_exit(c, function, lambda_id)
+        elif kind == K.SWITCH_STMT and function is not None:
+            facts_switches.on_switch(self, c, function, lambda_id)
         elif kind == K.TYPE_REF:
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,

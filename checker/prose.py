@@ -36,6 +36,9 @@ ABBREVIATIONS = ["e.g.", "i.e.", "etc.", "vs.", "cf."]
 # its sign-off. Quoted prose ("> The socket leaks.") stays: it is a claim the reply discusses.
 QUOTED_DIFF = re.compile(r"^\s*>+\s?(?:\+|@@|-(?!\s)|-\s+(?:#|.*[;{}]\s*$))")
 ATTRIBUTION = re.compile(r"^\s*On\s.{4,120}\swrote:\s*$")
+# a chat log's line: "[09:12] anna: ...", "09:12 <anna> ...", "<anna> ...": each message is a unit of its own
+CHAT = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s*(?:<[\w.@-]{1,32}>|[\w.@-]{1,32}:)"
+                  r"|<[\w.@-]{1,32}>)\s+")
 SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|cheers|regards|best regards|best|kind regards|br)\s*[,.!]?\s*$", re.I)
 SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
 # An inline review comment's location: L45:, Line 45 -, lines 45-50:, file.cpp:45 -, file.cpp:45:, `file.cpp` (45), file.cpp, line 45:
@@ -194,6 +197,11 @@ def split_units(text: str) -> list[Unit]:
             continue
         if QUOTED_DIFF.match(line) or ATTRIBUTION.match(line) or line == "-- ":
             continue  # a mail reply's quoted patch lines, its "On <date>, <name> wrote:", a signature's start
+        chat = CHAT.match(line)
+        if chat:  # a new message: what came before is closed, and the speaker's name is no part of it
+            close_paragraph()
+            current, previous_blank, table = None, True, None
+            line = line[chat.end():]
         if SIGN_OFF.match(line):
             close_paragraph()
             signed = True

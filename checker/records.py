@@ -313,3 +313,29 @@ class UnparsedRegion:
     end_line: int
     at: int  # the line of the first thing clang could not parse in it
     why: str  # a plain sentence: what clang could not parse there
+
+
+@dataclass
+class CaseGroupFact:
+    """The labels of a switch that share one body (`case A: case B: ...`), and how that body ends."""
+
+    labels: list[str]  # the enumerators or values the labels name (`PeerClosedError`, `3`), `default` for default:
+    line: int  # of the first label
+    end_line: int  # of the body's last statement (the first label's line for an empty body)
+    acts: bool  # the body does something besides `break;`
+    ends: str  # break, return, continue, goto, throw, noreturn (qFatal, abort ...), fallthrough ([[fallthrough]],
+    #            Q_FALLTHROUGH()), none (control runs on past its last statement), unknown (ends in an if, loop ...)
+
+
+@dataclass
+class SwitchFact:
+    """One switch statement of a function defined in the main file."""
+
+    line: int
+    end_line: int
+    function: str | None
+    lambda_id: int | None
+    subject: str  # the condition as written
+    enum: str | None  # the condition's enumeration type, qualified (QLocalSocket::LocalSocketError)
+    enumerators: list[str]  # every enumerator of that type
+    groups: list[CaseGroupFact]

@@ -44,6 +44,7 @@ class PartVerdict:
     misread: bool = False  # the reader took a name for another kind of thing than the file shows it is
     idle: bool = False  # the name the claim denies is indeed absent, and this question asks nothing more of it
     opinion: bool = False  # a judgement or advice: no code fact decides it
+    unexamined: bool = False  # the names are in the file, but this question does not look at them
 
 
 @dataclass
@@ -368,7 +369,7 @@ class Judge:
             if present and not missing and not exhaustive:  # in the file, but these rules do not look at it
                 shown = "; ".join(f"{name} at line(s) {', '.join(map(str, lines[:4]))}" for name, lines in present[:2])
                 return PartVerdict(part.says, UNVERIFIABLE, f"the file has {shown}, but {names} does not examine it: "
-                                   f"nothing qtcheck asks decides this claim about it", rule_ids)
+                                   f"nothing qtcheck asks decides this claim about it", rule_ids, unexamined=True)
             if part.asserts == "absent" and not missing:
                 if self.errors:
                     return PartVerdict(part.says, UNVERIFIABLE, f"clang reported errors at line "
@@ -547,12 +548,24 @@ class Judge:
         return {"says": says, "from": part.reading, "names": names, "asks": self.rules_of(part),
                 **({"expects": {k: v for k, v in part.expects.items()}} if part.expects else {})}
 
+    @staticmethod
+    def _part_names(verdict: PartVerdict, parts_all: list[PartVerdict], claim: Claim) -> set[str]:
+        part = claim.parts[next(i for i, p in enumerate(parts_all) if p is verdict)]
+        return {n for k, v in part.subjects.items() if k not in ("function", "class", "context") for n in v}
+
     def decide(self, claim: Claim) -> Verdict:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
+        parts_all = list(parts)
         for verdict, part in zip(parts, claim.parts):
             verdict.reading = self.reading(self.resolved(part))
         if any(p.verdict != UNVERIFIABLE for p in parts):  # a part the reader made of a misread name says nothing,
             parts = [p for p in parts if not p.misread and not p.idle]  # nor one that has nothing to ask
+            # the words brought up two questions and only one looks at the names: the other's part is the reader's
+            # doubt, not a statement of the claim ("PeerClosedError is silently ignored": a switch's case, no result)
+            decided = {n for p, cp in zip(parts_all, claim.parts) if p.verdict != UNVERIFIABLE
+                       for v in cp.subjects.values() for n in v}
+            parts = [p for p in parts if not (p.unexamined and (names := self._part_names(p, parts_all, claim))
+                                                and names <= decided)]
         verdict, reason = combine(parts)
         evidence = []
         seen = set()

@@ -190,6 +190,18 @@ EXPECTED = {
         ("SLOT(pong()) on line 23: Pinger has no pong() slot", "confirmed", [23], STATES + "member_found False"),
         ("The pointer-to-member connect on line 26 is string-based", "unverifiable", [], PROBLEM),  # none there
     ],
+    "31_chat_transcript.md": [  # a chat log: "[09:12] anna: ..." lines, each message its own claim
+        ("looked at errors.cpp, a few things", "unverifiable", [], NOTHING),
+        ("errors.cpp:15 - ServerNotFoundError has no break and falls through", "confirmed", [15, 18],
+         STATES + "falls_through True"),
+        ("ok", "unverifiable", [], NOTHING),
+        ("PeerClosedError is silently ignored in displayError()", "confirmed", [21], STATES + "handled False"),
+        ("errors.cpp:23 - the default branch is missing its break", "refuted", [23, 25], STATES + "falls_through True"),
+        ("the last label cannot fall into anything", "unverifiable", [], NOTHING),
+        ("right, my bad.", "unverifiable", [], NOTHING),
+        ("And ConnectionRefusedError is not handled at all", "refuted", [18], STATES + "handled False"),
+        ("thanks, will fix the first one", "unverifiable", [], NOTHING),
+    ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
         ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
@@ -229,6 +241,7 @@ SINGLE = FIXTURES / "rules" / "thread-of" / "single.cpp"
 MEMBERS = FIXTURES / "rules" / "member-init" / "members.cpp"
 LIFETIMES = FIXTURES / "rules" / "unowned-qobject-allocation" / "lifetimes.cpp"
 DELIVERIES = FIXTURES / "rules" / "metatype-registration" / "deliveries.cpp"
+ERRORS = FIXTURES / "reviews" / "errors.cpp"
 
 
 def decided(review: str):
@@ -238,7 +251,8 @@ def decided(review: str):
               else LOCKS if "locks" in review else SINGLE if "threads" in review
               else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
-              else STRINGS if "task_list" in review else PASTED if "tool_output" in review else EXAMPLE)
+              else STRINGS if "task_list" in review else PASTED if "tool_output" in review
+              else ERRORS if "chat" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
