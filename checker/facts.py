@@ -15,11 +15,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_members, facts_names, facts_switches, facts_unparsed, toolchain
+from . import facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
+    CalleeDecl,
+    EnumDecl,
     SwitchFact,
     CtorFact,
     FieldFact,
@@ -109,6 +111,8 @@ class Facts:
     not_analysed: list[str] = field(default_factory=list)  # code the facts pass skipped, and why (a notice each)
     unparsed: list[UnparsedRegion] = field(default_factory=list)  # code clang did not fully parse: no findings there
     switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
+    callee_decls: list[CalleeDecl] = field(default_factory=list)  # how each function the file calls is declared
+    enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -174,6 +178,7 @@ class _Collector:
         self._is_main = fn
         self._project_files: dict[str, bool] = {}
         self._fields_seen: set[str] = set()
+        self._decls_seen: set[tuple] = set()  # declarations facts_decls recorded
         self._ascii = [line.isascii() for line in self.facts.lines]
         self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
         self._macro_spans: Spans[MacroUse] = Spans([], None, None, True)  # built once the macro uses are read
@@ -430,6 +435,8 @@ class _Collector:
         elif kind == K.SWITCH_STMT and function is not None:
             facts_switches.on_switch(self, c, function, lambda_id)
         elif kind == K.TYPE_REF:
+            if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
+                facts_decls.note_enum(self, c.referenced)
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
                                                 self.col(c.location), function, lambda_id))
@@ -868,6 +875,7 @@ class _Collector:
             signal=ref.kind == K.CXX_METHOD and self._is_signal(ref),
         )
         self.facts.calls.append(call)
+        facts_decls.note_callee(self, ref, qualified)
         call.conditional = not self._unconditional(parents, c)
         if qualified in NORETURN and call.stmt is not None and not call.conditional:
             self.facts.stmts[call.stmt].noreturn = True
@@ -1104,6 +1112,8 @@ class _Collector:
         if ref.kind in (self.K.FUNCTION_DECL, self.K.CXX_METHOD) and c.spelling:
             self.facts.symbols.append(SymbolUse(c.spelling, self.qualified(ref), "ref", c.location.line,
                                                 self.col(c.location), function, lambda_id))
+        if ref.kind == self.K.ENUM_CONSTANT_DECL and ref.semantic_parent is not None:
+            facts_decls.note_enum(self, ref.semantic_parent)
         if ref.kind != self.K.VAR_DECL:
             return
         loc = ref.location

@@ -18,7 +18,17 @@ from .rules import Rule
 
 DATA_FILE = Path(__file__).resolve().parent / "prose.yaml"
 # a list item; a task list's box ("- [x] ...") is not part of what it says
-ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022])\s+(?:\[[ xX]\]\s+)?(?P<text>.*)$")
+# type names a review may write without marking them as code ("returns a quint16")
+BUILTIN_TYPES = {"void", "bool", "char", "short", "int", "long", "unsigned", "float", "double", "size_t", "ssize_t",
+                 "qint8", "qint16", "qint32", "qint64", "quint8", "quint16", "quint32", "quint64", "qsizetype",
+                 "qreal", "uchar", "ushort", "uint", "ulong", "qlonglong", "qulonglong", "qintptr", "quintptr",
+                 "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t"}
+# a list item: numbered, bulleted, or led by a status mark (a check mark, a cross, a warning sign, a coloured
+# circle or square), as review bots and checklists write them
+MARKS = "\u2705\u2714\u2713\u2611\u274c\u274e\u2716\u2717\u2718\u26a0\u2757\u2753\u2b55\u2610" \
+        "\U0001f534\U0001f7e0\U0001f7e1\U0001f7e2\U0001f535\U0001f7e5\U0001f7e7\U0001f7e8\U0001f7e9\U0001f6a8"
+ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022]|[" + MARKS + r"]\ufe0f?)\s+(?:\[[ xX]\]\s+)?"
+                  r"(?P<text>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 LEAD_IN = re.compile(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*:?\s*(?P<rest>.*)$")
 COLON_TITLE = re.compile(r"^(?P<title>[^.:`]{2,80}):\s*(?P<rest>.*)$")
@@ -542,7 +552,11 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
             return any(t.segment == m.segment and t.start >= m.end
                        and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", plain(segments[m.segment][m.end:t.start]))
                        for t in tokens)
-        found = [m for m in found if m.rule not in wants_object or m.topic or has_object(m)]
+        def asks_object(m: Match) -> bool:  # the rule's own phrase, or an attribute that takes the name
+            if m.attr is None:
+                return True
+            return bool(wants_object[m.rule].claims["attributes"][m.attr].get("object_is_subject"))
+        found = [m for m in found if m.rule not in wants_object or m.topic or not asks_object(m) or has_object(m)]
     # an attribute phrase counts only for a rule the claim brings up ("is redundant" is no include's when no
     # include is spoken of), and a longer phrase of another rule wins over the shorter one it overlaps
     spoken = {m.rule for m in found if m.attr is None}
@@ -752,10 +766,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if gap is not None and t.start >= m.end and (
                     (valued or not direct) and re.fullmatch(r"\s*(?:(?:in|by|from|into|through|via)\s+(?:the\s+)?|the\s+)"
                                                             r"(?:\w+\s+){0,3}", plain(gap))
-                    or direct and re.fullmatch(r"\s*", plain(gap))):
+                    or direct and re.fullmatch(r"\s*(?:an?\s+)?", plain(gap))):
                 via.setdefault((m.rule, m.attr), t.name)
                 consumed.add(ti)
                 break
+        if (m.rule, m.attr) not in via and attr.get("takes_type"):  # "returns a quint16": a type in plain words
+            word = re.match(r"\s*(?:an?\s+)?([A-Za-z_]\w*(?:::\w+)*)\b", plain(segments[m.segment][m.end:]))
+            if word and (word.group(1) in BUILTIN_TYPES or re.fullmatch(r"Q[A-Z]\w*(?:::\w+)*", word.group(1))):
+                via[(m.rule, m.attr)] = word.group(1)
 
     def own_tokens(rid: str, only: list[Match] | None = None, strict: bool = False) -> list[Token]:
         """The code named in the clauses where the rule's phrases stand; else in their sentences; else in the
@@ -892,6 +910,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             negated = [m for m in mine if m.attr == ai and polarity.negated(plain(segments[m.segment][:m.start]))]
             first = min((m for m in mine if m.attr == ai), key=lambda m: (m.segment, m.start))
             words = plain(segments[first.segment][first.start:first.end])
+            if "$via" in attr["expects"].values():  # "returns quint16": the value is part of what it says
+                words += " " + " ".join(str(expects[k]) for k, v in attr["expects"].items() if v == "$via")
             if key_of:  # the names this attribute speaks of: those in its own clause, when it names any
                 own = [m for m in mine if m.attr == ai]
                 clause_names = own_tokens(rid, own, strict=bool(alternatives))

@@ -339,3 +339,30 @@ class SwitchFact:
     enum: str | None  # the condition's enumeration type, qualified (QLocalSocket::LocalSocketError)
     enumerators: list[str]  # every enumerator of that type
     groups: list[CaseGroupFact]
+
+
+@dataclass
+class CalleeDecl:
+    """The declaration of a function the file calls, as its header (or the file) writes it."""
+
+    name: str
+    qualified: str
+    signature: str  # `static bool removeServer(const QString &name)`, rebuilt from the declaration
+    returns: list[str]  # the return type as written and its canonical spelling (`quint16`, `unsigned short`)
+    static: bool
+    const: bool
+    virtual: bool
+    declared_at: str  # qlocalserver.h:55, or the main file's line
+    enum: str | None = None  # the enumeration it returns, qualified
+    scoped_enum: bool | None = None  # that enumeration is an `enum class`
+
+
+@dataclass
+class EnumDecl:
+    """An enumeration the file names (its type, or one of its enumerators)."""
+
+    name: str
+    qualified: str
+    scoped: bool
+    underlying: str
+    declared_at: str

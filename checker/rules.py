@@ -13,7 +13,7 @@ from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
-from . import matchers_members, matchers_switches, matchers_threads  # noqa: F401  (register their matchers)
+from . import matchers_decls, matchers_members, matchers_switches, matchers_threads  # noqa: F401  (register their matchers)
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
@@ -65,6 +65,7 @@ RULE_SCHEMA = {
                             "expects": {"type": "object"},
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
+                            "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
                             "subject_is_object": {"type": "boolean"},
                             "object_is_subject": {"enum": [True, False, "before"]},
                         },

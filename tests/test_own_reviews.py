@@ -202,6 +202,13 @@ EXPECTED = {
         ("And ConnectionRefusedError is not handled at all", "refuted", [18], STATES + "handled False"),
         ("thanks, will fix the first one", "unverifiable", [], NOTHING),
     ],
+    "32_emoji_checklist.md": [  # a bot's checklist: each line led by a status mark (check mark, cross, warning)
+        ("removeServer() is a static member function", "confirmed", [13], STATES + "static True"),
+        ("decls.cpp:15 - socket->error() returns a scoped enum class", "refuted", [15], STATES + "scoped_enum True"),
+        ("datagram.senderPort() returns a quint16", "refuted", [16], STATES + "returns quint16"),
+        ("Mode is an enum class.", "confirmed", [11, 9], STATES + "scoped_enum True"),
+        ("QString::arg() is static.", "refuted", [18], STATES + "static True"),
+    ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
         ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
@@ -242,6 +249,7 @@ MEMBERS = FIXTURES / "rules" / "member-init" / "members.cpp"
 LIFETIMES = FIXTURES / "rules" / "unowned-qobject-allocation" / "lifetimes.cpp"
 DELIVERIES = FIXTURES / "rules" / "metatype-registration" / "deliveries.cpp"
 ERRORS = FIXTURES / "reviews" / "errors.cpp"
+DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 
 
 def decided(review: str):
@@ -252,7 +260,7 @@ def decided(review: str):
               else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
               else STRINGS if "task_list" in review else PASTED if "tool_output" in review
-              else ERRORS if "chat" in review else EXAMPLE)
+              else ERRORS if "chat" in review else DECLS if "emoji" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
