@@ -37,7 +37,7 @@ def _inert(text: str, limit: int | None = None) -> str:
         if not i % 2:
             piece = html.escape(piece, quote=False)
             piece = re.sub(r"([@#])(?=[\w-])", "\\1\u200b", piece)
-            piece = re.sub(r"(?<![\w\\])([*_~\[\]])", r"\\\1", piece)  # no emphasis or links made of their words
+            piece = re.sub(r"([\\*_~\[\]])", r"\\\1", piece)  # no emphasis or links made of their words
         out.append(piece)
     return "`".join(out).replace("|", "\\|")
 
