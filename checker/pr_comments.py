@@ -91,6 +91,8 @@ def _values(text: str, name: str) -> list:
                                f"(expected the review comments of `gh api repos/OWNER/REPO/pulls/N/comments`)") from None
         except RecursionError:
             raise QtcheckError(f"{name}: JSON nested too deeply to be review comments") from None
+        except ValueError as exc:  # an integer of thousands of digits (Python's limit on converting them)
+            raise QtcheckError(f"{name}: not valid review comments: {short(str(exc))}") from None
         values.append(value)
 
 
@@ -160,12 +162,15 @@ def load(text: str, name: str, root: Path, read: Callable[[Path], str], is_cpp: 
     texts: dict[str, list[str] | str] = {}  # path -> the file's lines, or why it is not checked
     for comment, item in zip(comments, items):
         place = item
-        if item.get("in_reply_to_id") in by_id:  # a reply belongs to its thread's file and line
+        if by_id.get(item.get("in_reply_to_id"), n) != n:  # a reply belongs to its thread's file and line
             comment.reply_to = by_id[item["in_reply_to_id"]]
             place = items[comment.reply_to - 1]
             comment.path = place["path"]
         if comment.path not in texts:
-            texts[comment.path] = _file_of(comment.path, root, read, is_cpp, excluded)
+            try:
+                texts[comment.path] = _file_of(comment.path, root, read, is_cpp, excluded)
+            except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+                texts[comment.path] = f"{short(comment.path)} cannot be read ({getattr(exc, 'strerror', None) or exc})"
         held = texts[comment.path]
         if isinstance(held, str):
             comment.skipped = held

@@ -96,13 +96,16 @@ def test_paths_outside_the_repository_are_not_checked(tmp_path):
     (tmp_path / "outside.cpp").write_text("int x;\n")
     (tmp_path / "repo" / "link.cpp").symlink_to(tmp_path / "outside.cpp")
     base = dict(COMMENTS[0])
-    comments = _load([dict(base, path=p) for p in ("../outside.cpp", "/etc/hosts", "link.cpp", "src")],
-                     tmp_path / "repo")
-    assert [c.skipped for c in comments] == [
+    (tmp_path / "repo" / "loop.cpp").symlink_to(tmp_path / "repo" / "loop.cpp")
+    comments = _load([dict(base, path=p) for p in ("../outside.cpp", "/etc/hosts", "link.cpp", "src", "x" * 5000 + ".cpp",
+                                                   "loop.cpp")], tmp_path / "repo")
+    assert [c.skipped for c in comments[:5]] == [
         "the path ../outside.cpp is not relative to the repository",
         "the path /etc/hosts is not relative to the repository",
         "link.cpp leads out of the repository (a symbolic link)",
-        "src is not a C++ file"]
+        "src is not a C++ file",
+        "x" * 117 + "... cannot be read (File name too long)"]
+    assert comments[5].skipped.startswith("loop.cpp is not in the checkout")  # a loop of links: no file
 
 
 def test_pages_slurped_pages_and_one_comment_are_read():
@@ -132,6 +135,7 @@ def test_only_json_is_taken_for_comments():
     ('[{"path": "a.cpp", "body": "x", "side": "MIDDLE"}]', "bad.json: comment 1: key 'side': 'MIDDLE' is not one of"),
     ('[{"path": "a.cpp", "body": "x"}, 3]', "bad.json: comment 2 is not a JSON object"),
     ("[" * 100000, "bad.json: JSON nested too deeply to be review comments"),
+    ('[{"path": "a.cpp", "body": "x", "line": 1' + "0" * 5000 + "}]", "bad.json: not valid review comments: Exceeds"),
 ])
 def test_malformed_comments_are_refused_with_one_line(tmp_path, text, message):
     (tmp_path / "bad.json").write_text(text)
@@ -220,14 +224,18 @@ def test_the_summary_quotes_comments_inert(tmp_path):
     shutil.copytree(PR / "src", tmp_path / "src")
     hostile = dict(COMMENTS[0], body="@octocat see #12 | <img src=x onerror=alert(1)> [click](https://evil.example) "
                                      + "x" * 300)
-    (tmp_path / "c.json").write_text(json.dumps([hostile]))
+    suggestion = dict(COMMENTS[2], body="```suggestion\n    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))\n```")
+    (tmp_path / "c.json").write_text(json.dumps([hostile, suggestion]))
     done = _run(tmp_path, "--review", "c.json", "--format", "pr-comment")
-    row = next(line for line in done.stdout.splitlines() if line.startswith("| [#"))
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| [#\u200b1]"))
     assert "@\u200bocto" in row and "#\u200b12" in row and "@octocat" not in row
     assert "&lt;img" in row and "<img" not in row and "\\| &lt;" in row
     assert "\\[click\\](https://evil.example)" in row  # no link made of the comment's words
     assert "x" * 60 in row and "x" * 120 not in row and "…”" in row  # cut at 160 characters
     assert row.count(" | ") == 3  # four cells: the pipe in the comment broke none
+    # a comment that is only a suggestion block states nothing to check: listed, not judged
+    assert "### ⏭️ Not checked: 1" in done.stdout
+    assert "| it states nothing qtcheck reads as a claim about the code |" in done.stdout
 
 
 def test_a_pinned_claim_without_evidence_stands_at_its_comments_line_in_sarif(checkout):
