@@ -84,6 +84,8 @@ class Claim:
     quote: str
     lines: list[int]
     parts: list[Part]
+    # a pull request comment's claim: judged on that file only ({path: absolute, file: as shown, line, comment: N})
+    pin: dict = field(default_factory=dict)
 
 
 def _part(data: dict) -> Part:

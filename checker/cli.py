@@ -11,14 +11,14 @@ from pathlib import Path
 
 from . import __version__, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, verdicts
 from .claims import load_claims
-from .prose import claims_from_reviews
+from .prose import claims_from_texts, read_reviews
+from . import pr_comments
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
 from . import compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
 from . import facts_unparsed
 from .claims import load_claims_file
-from .review_input import read_review
 from .errors import QtcheckError, short
 from .reports import RENDERERS, text as text_report
 
@@ -39,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="claims YAML file or folder of them (repeatable)")
     p.add_argument("--review", action="append", default=[], metavar="REVIEW",
                    help="a review as text or Markdown; its claims are read from the prose (repeatable; - is stdin)")
+    p.add_argument("--github-repo", metavar="OWNER/REPO",
+                   help="review comments (--review with GitHub's JSON): the repository the summary's links point to "
+                        "(default: from the comments' links, else GITHUB_REPOSITORY)")
+    p.add_argument("--head-sha", metavar="SHA",
+                   help="review comments: the pull request's head commit, which the summary's evidence links show "
+                        "(default: the Actions event's pull_request.head.sha, else the commit the comments are on)")
     p.add_argument("--max-review-bytes", type=int, default=DEFAULT_MAX_REVIEW_BYTES, metavar="N",
                    help="refuse review files larger than this (default 1 MiB)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rules folder (repeatable)")
@@ -218,6 +224,9 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
     """One file: its facts, every rule's sites, the claims' verdicts, and the findings its settings select, less
     those a NOLINT comment suppresses."""
     text = read_source(path, args.max_bytes)
+    if any(c.pin for c in claims):  # a pull request comment's claims are about its own file only
+        here = str(path.resolve())
+        claims = [c for c in claims if not c.pin or c.pin["path"] == here]
     options = frontend.Options(qt_include=chosen.qt_include, build_dir=chosen.build_dir,
                                resource_dir=args.resource_dir, no_qt=args.no_qt,
                                cache_dir=None if args.no_cache else str(args.cache_dir))
@@ -368,6 +377,34 @@ def _glued(argv: list[str]) -> list[str]:
     return out
 
 
+def _comment_sets(texts: list[tuple[str, str]], args, finder) -> list:
+    """The review comments of each GitHub JSON --review, placed on the files of the checkout: paths are relative to
+    the source root (the top of the git work tree of the current folder, else the current folder)."""
+    if not texts:
+        return []
+    root = baseline_mod.source_root()
+
+    def excluded(path: Path) -> str:
+        config = finder.for_file(path)
+        return f"{path.relative_to(root)} is excluded by {config.path}" if config and config.excludes(path) else ""
+
+    return [pr_comments.load(text, name, root, lambda p: read_source(p, args.max_bytes),
+                             lambda p: p.suffix.lower() in CPP_SUFFIXES and p.is_file(), excluded)
+            for name, text in texts]
+
+
+def _commented_files(comment_sets: list, found: list[Path]) -> list[Path]:
+    """The files the checked comments are on that the files named do not already hold, in the comments' order."""
+    have = {str(p.resolve()) for p in found}
+    out = []
+    for comment_set in comment_sets:
+        for comment in comment_set.comments:
+            if comment.resolved and comment.resolved not in have:
+                have.add(comment.resolved)
+                out.append(Path(comment.file))
+    return out
+
+
 def run(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(_glued(argv))
@@ -379,9 +416,18 @@ def run(argv: list[str]) -> int:
         raise
     if args.list_rules or args.explain is not None:
         return rules_command(args)
-    if not args.files:
-        raise QtcheckError("no FILE given: name the C++ files or folders to check "
-                           "(or --list-rules, --explain RULE; see qtcheck --help)")
+    if args.github_repo is not None:
+        pr_comments.check_repository(args.github_repo)
+    if args.head_sha is not None:
+        args.head_sha = pr_comments.check_sha(args.head_sha)
+    reviews = read_reviews(args.review, args.max_review_bytes)
+    comment_texts = [(name, text) for _, name, text in reviews if pr_comments.looks_like_comments(text)]
+    if not args.files and not comment_texts:
+        raise QtcheckError("no FILE given: name the C++ files or folders to check, or give GitHub review comments "
+                           "with --review (or --list-rules, --explain RULE; see qtcheck --help)")
+    if "pr-comment" in (args.format or []) and not comment_texts:
+        raise QtcheckError("--format pr-comment summarizes a pull request's review comments: give their JSON with "
+                           "--review (gh api repos/OWNER/REPO/pulls/N/comments > comments.json)")
     if sys.stdout is None and any(target is None for _, target in outputs(args)):
         raise QtcheckError("standard output is closed: give --output FILE for the report")
     if args.fail_on is not None:
@@ -395,6 +441,8 @@ def run(argv: list[str]) -> int:
     finder = config_mod.Finder(args.config, args.no_config)
     db_notices: list[str] = []
     found = expand(args.files, unreadable, lambda folder: _database_for_folder(folder, args, finder), db_notices)
+    comment_sets = _comment_sets(comment_texts, args, finder)
+    found += _commented_files(comment_sets, found)
     configs = {path: finder.for_file(path) for path in found}
     files = [path for path in found if not (configs[path] and configs[path].excludes(path))]
     excluded = len(found) - len(files)
@@ -417,19 +465,23 @@ def run(argv: list[str]) -> int:
                               + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
     claims, review_files = _claims_and_their_files(args.claims, rules)
-    review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
+    review_claims, notices = claims_from_texts([(name, text) for _, name, text in reviews
+                                                if not pr_comments.looks_like_comments(text)], rules)
     notices = db_notices + notices
     claims += review_claims
-    for location in args.review:  # read again to place claims without evidence at their line of the review
-        if location != "-":
-            name, text = read_review(location, args.max_review_bytes)
+    for comment_set in comment_sets:
+        claims += pr_comments.claims_of(comment_set, rules)
+        if not comment_set.comments:
+            notices.append(f"{comment_set.review}: no review comments in it: nothing to check")
+    for location, name, text in reviews:  # to place claims without evidence at their line of the review
+        if location != "-" and not pr_comments.looks_like_comments(text):
             review_files[name] = (location, text)
     known = baseline_mod.load(args.baseline) if args.baseline is not None else None
     changed = baseline_mod.changed_lines(files, args.diff_base) if args.diff_base is not None else None
     if not files and excluded:  # every file is excluded: nothing to check is no error (a pre-commit run)
         notices.append(f"all {excluded} C++ file(s) given are excluded by the exclude globs of their "
                        f".qtcheck.yaml: nothing to check")
-    elif not files:
+    elif not files and not comment_sets:
         more = f" and {len(unreadable) - 1} more folder(s)" if len(unreadable) > 1 else ""
         why = f" (could not read {unreadable[0][0]}: {unreadable[0][1]}{more})" if unreadable else ""
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
@@ -448,7 +500,10 @@ def run(argv: list[str]) -> int:
     notices += hidden
     for line in hidden:  # also when every report goes to a file: the person running it learns what was left out
         print(f"qtcheck: {line}", file=sys.stderr)
-    report = report_mod.build(results, rules, notices, review_files)
+    pull = None
+    if comment_sets:
+        pull = {"sets": comment_sets, **pr_comments.link_target(comment_sets, args.github_repo, args.head_sha)}
+    report = report_mod.build(results, rules, notices, review_files, pull)
     on_tty = sys.stdout is not None and sys.stdout.isatty()
     width = text_report.terminal_width(sys.stdout) if on_tty else None
     rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and on_tty,

@@ -1066,23 +1066,36 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
     return claims
 
 
-def claims_from_reviews(locations: list[str], rules: list[Rule], max_bytes: int) -> tuple[list[Claim], list[str]]:
-    """The claims of every --review, and a notice for each review that holds none."""
+def read_reviews(locations: list[str], max_bytes: int) -> list[tuple[str, str, str]]:
+    """(location, name, text) of every --review, each read once (standard input can be read only once)."""
     if max_bytes <= 0:
         raise QtcheckError(f"--max-review-bytes must be a positive number of bytes, not {max_bytes}")
     if locations.count("-") > 1:
         raise QtcheckError("--review -: standard input can be read only once")
-    claims: list[Claim] = []
-    notices: list[str] = []
+    out: list[tuple[str, str, str]] = []
     names: set[str] = set()
     for location in locations:
         name, text = read_review(location, max_bytes)
         if name in names:
             raise QtcheckError(f"{location}: two reviews named {name}; rename one (reports name reviews by file name)")
         names.add(name)
+        out.append((location, name, text))
+    return out
+
+
+def claims_from_texts(reviews: list[tuple[str, str]], rules: list[Rule]) -> tuple[list[Claim], list[str]]:
+    """The claims of each (name, text) review, and a notice for each review that holds none."""
+    claims: list[Claim] = []
+    notices: list[str] = []
+    for name, text in reviews:
         found = claims_from_text(text, name, rules)
         if not found:
             notices.append(f"{name}: {'empty review' if not text.strip() else 'no claims found in the review'}: "
                            f"nothing to check")
         claims += found
     return claims, notices
+
+
+def claims_from_reviews(locations: list[str], rules: list[Rule], max_bytes: int) -> tuple[list[Claim], list[str]]:
+    """The claims of every --review, and a notice for each review that holds none."""
+    return claims_from_texts([(name, text) for _, name, text in read_reviews(locations, max_bytes)], rules)

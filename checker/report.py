@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from . import __version__, baseline
+from . import __version__, baseline, pr_comments
 from .facts import Facts
 from .matchers import Site
 from .rules import Rule
@@ -35,6 +35,8 @@ def _finding(facts: Facts, site: Site, rules: dict[str, Rule], claimed: set, sev
 
 def _claim(verdict: Verdict) -> dict:
     claim = verdict.claim
+    pinned = {"comment": {"number": claim.pin["comment"], "file": claim.pin["file"], "line": claim.pin["line"]}} \
+        if claim.pin else {}
     return {
         "id": claim.id,
         "quote": claim.quote,
@@ -49,6 +51,7 @@ def _claim(verdict: Verdict) -> dict:
              "evidence": [asdict(e) for e in p.evidence], "reading": p.reading}
             for p in verdict.parts
         ],
+        **pinned,
     }
 
 
@@ -79,11 +82,49 @@ def quote_line(text: str, quote: str) -> int | None:
     return None
 
 
+def _pull_request(pull: dict, reviews: list[dict], root) -> dict:
+    """Each review comment with the verdicts of its claims, for the summary posted back on the pull request."""
+    claims = {(r["review"], c["id"]): c for r in reviews for c in r["claims"]}
+    out = []
+    for comment_set in pull["sets"]:
+        for comment in comment_set.comments:
+            mine = [claims[(comment_set.review, i)] for i in comment.claim_ids if (comment_set.review, i) in claims]
+            entry = {"number": comment.index, "id": comment.id, "review": comment_set.review, "url": comment.url,
+                     "path": comment.path, "line": comment.line, "lines": comment.lines, "note": comment.note,
+                     "reply_to": comment.reply_to, "body": comment.body}
+            if comment.skipped:
+                entry.update(status="not checked", why=comment.skipped)
+            elif not mine:
+                entry.update(status="no claim", why="it states nothing qtcheck reads as a claim about the code")
+            else:
+                evidence = []
+                for claim in mine:
+                    evidence += [{**e, "path": baseline.relative(e["file"], root)} for e in claim["evidence"]]
+                seen = set()
+                evidence = [e for e in evidence if (e["path"], e["line"]) not in seen
+                            and not seen.add((e["path"], e["line"]))]
+                entry.update(status="checked", file=comment.file,
+                             verdict=pr_comments.overall([c["verdict"] for c in mine]),
+                             reason=mine[0]["reason"] if len(mine) == 1 else
+                             "; ".join(f"claim {c['id']}: {c['verdict']}" for c in mine),
+                             # a note that cited lines miss is noise when the evidence lies within the comment's lines
+                             line_note="" if any(e["line"] in comment.lines for e in evidence) else
+                             " ".join(c["line_note"] for c in mine if c["line_note"]),
+                             claims=[{"id": c["id"], "quote": c["quote"], "verdict": c["verdict"],
+                                      "reason": c["reason"]} for c in mine],
+                             evidence=evidence)
+            out.append(entry)
+    return {"repository": pull.get("repository"), "head": pull.get("head"), "server": pull.get("server"),
+            "links_from": pull.get("from", []), "comments": out}
+
+
 def build(results: list[dict], rules: list[Rule], notices: list[str] | None = None,
-          review_files: dict[str, tuple[str, str]] | None = None) -> dict:
+          review_files: dict[str, tuple[str, str]] | None = None, pull: dict | None = None) -> dict:
     """results: per file {facts, sites, findings, verdicts (list of Verdict)}, and optionally suppressed
     ((site, directive, line) for each finding a NOLINT silenced) and severity (the config's overrides).
-    review_files: review name -> (the file it was read from, its text), to place claims without evidence."""
+    review_files: review name -> (the file it was read from, its text), to place claims without evidence.
+    pull: a pull request's review comments ({sets: [CommentSet], server, repository, head}), summarized under
+    pr_comments."""
     by_id = {r.id: r for r in rules}
     root = baseline.source_root()
     review_files = review_files or {}
@@ -118,4 +159,6 @@ def build(results: list[dict], rules: list[Rule], notices: list[str] | None = No
         report["suppressed"] += [{**_finding(facts, s, by_id, claimed, severity, rel),
                                   "suppressed_by": {"line": line, "directive": directive}}
                                  for s, directive, line in result.get("suppressed", [])]
+    if pull is not None:
+        report["pr_comments"] = _pull_request(pull, report["reviews"], root)
     return report

@@ -146,7 +146,7 @@ def test_text_colours_and_links_on_a_terminal_unless_no_color(reports, monkeypat
 def test_unknown_format_and_two_formats_on_stdout_exit_2():
     bad = run_cli(REL, "--format", "html")
     assert (bad.returncode, bad.stderr) == (2, "qtcheck: unknown format 'html' (choose from text, json, markdown, sarif, "
-                                               "github)\n")
+                                               "github, pr-comment)\n")
     both = run_cli(REL, "--format", "sarif", "--format", "markdown")
     assert both.returncode == 2 and both.stderr.startswith("qtcheck: several formats would all go to stdout")
 

@@ -50,6 +50,9 @@ def render(report: dict, **_options) -> str:
             if claim["evidence"]:
                 first = claim["evidence"][0]
                 place = {"file": where(first["file"]), "line": first["line"], "col": first["column"]}
+            elif claim.get("comment"):  # a pull request comment's claim: at the comment's line
+                place = {"file": where(review["file"]),
+                         **({"line": claim["comment"]["line"]} if claim["comment"]["line"] else {})}
             elif review.get("path"):  # no evidence line: the claim's place in the review
                 place = {"file": where(review["path"]), "line": claim.get("review_line") or 1}
             else:

@@ -96,6 +96,8 @@ def _claim_location(review: dict, claim: dict) -> dict:
     if claim["evidence"]:
         first = claim["evidence"][0]
         return _location(first["file"], first["line"], first["column"])
+    if claim.get("comment"):  # a pull request comment's claim: at the comment's line of its file
+        return _location(review["file"], claim["comment"]["line"], None)
     if review.get("path"):
         return _location(review["path"], claim.get("review_line") or 1, None)
     return _location(review["file"], None, None)
