@@ -351,12 +351,42 @@ def expand_response_files(argv: list[str], directory: str, where: str, depth: in
 
 # ---------- arguments for libclang ----------
 
+PLUGIN_PREFIXES = ("-fplugin=", "-fplugin-arg-", "-fpass-plugin=")
+PLUGIN_CC1 = ("-load", "-plugin", "-add-plugin", "-plugin-arg-")
+
+
+def without_plugins(argv: list[str]) -> list[str]:
+    """The arguments without the ones that make clang load code: `-fplugin=lib.so`, `-fpass-plugin=`,
+    `-Xclang -load -Xclang lib.so`, `-Xclang -plugin ...`. A compile database comes with the code being checked
+    (a pull request's); parsing it must never run a library it names."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith(PLUGIN_PREFIXES) or arg.startswith(PLUGIN_CC1):
+            i += 1
+            if arg in ("-load", "-plugin", "-add-plugin") and i < len(argv):
+                i += 1  # its value
+            continue
+        if arg == "-Xclang" and i + 1 < len(argv) and argv[i + 1].startswith(PLUGIN_CC1):
+            i += 2
+            takes = argv[i - 1] in ("-load", "-plugin", "-add-plugin") or argv[i - 1].startswith("-plugin-arg-")
+            if takes and i + 1 < len(argv) and argv[i] == "-Xclang":
+                i += 2  # -Xclang VALUE
+            continue
+        out.append(arg)
+        i += 1
+    return out
+
+
 def clean(argv: list[str], entry: Entry, language_changes: bool = False) -> list[str]:
     """The compiler arguments without the input, the output and dependency files, and -x (qtcheck says
-    the language); relative paths of include flags made absolute from the entry's directory."""
+    the language), and without anything that loads a plugin; relative paths of include flags made absolute
+    from the entry's directory."""
     out: list[str] = []
     skip = False
     directory = entry.directory
+    argv = without_plugins(argv)
     for index, arg in enumerate(argv):
         if skip:
             skip = False

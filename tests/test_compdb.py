@@ -356,3 +356,19 @@ def test_a_forced_include_from_the_database_is_parsed(tmp_path):
     data = report("a.cpp", "-p", ".", cwd=tmp_path)
     assert data["files"][0]["diagnostics"] == []
     assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [5]
+
+
+def test_flags_that_load_a_plugin_are_dropped(tmp_path):
+    """A compile database comes with the code under review: its flags must never make the parse run a library."""
+    (tmp_path / "a.cpp").write_text(QT_FILE)
+    evil = str(tmp_path / "evil.so")
+    qt = find_qt_include()
+    db = database(tmp_path, [entry(tmp_path, "a.cpp", f"-I{qt}", f"-I{qt}/QtCore", "-DKEEP", f"-fplugin={evil}", "-Xclang", "-load", "-Xclang",
+                                   evil, f"-fpass-plugin={evil}", "-Xclang", "-add-plugin", "-Xclang", "x",
+                                   "-fplugin-arg-x-y", "-Xclang", "-plugin-arg-x", "-Xclang", "y", "-DAFTER")])
+    args = compdb.command_for(db, tmp_path / "a.cpp").args
+    assert "-DKEEP" in args and "-DAFTER" in args
+    assert not [a for a in args if "plugin" in a or a in ("-load", evil, "x", "y") or "evil" in a]
+    data = report(str(tmp_path / "a.cpp"), "-p", str(tmp_path), cwd=tmp_path)
+    assert data["files"][0]["diagnostics"] == []  # clang never tried to load evil.so (it does not exist)
+    assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [6]
