@@ -549,9 +549,9 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
             if _object_before(wants_object[m.rule], m, segments):  # "app.exec() is never called"
                 return any(t.segment == m.segment and t.end <= m.start
                            and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start])) for t in tokens)
+            lead = _object_lead(wants_object[m.rule], m, segments)
             return any(t.segment == m.segment and t.start >= m.end
-                       and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", plain(segments[m.segment][m.end:t.start]))
-                       for t in tokens)
+                       and re.fullmatch(lead, plain(segments[m.segment][m.end:t.start])) for t in tokens)
         def asks_object(m: Match) -> bool:  # the rule's own phrase, or an attribute that takes the name
             if m.attr is None:
                 return True
@@ -582,6 +582,41 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
         k.attr is not None and k.attr != m.attr and k.rule == m.rule and k.segment == m.segment
         and k.start < m.end and m.start < k.end and (k.start, -(k.end - k.start)) < (m.start, -(m.end - m.start))
         for k in kept)]
+
+
+OBJECT_LEAD = r"\s*(?:(?:the|its|their|a|an)\s+)?"
+# "never given a version with `setVersion()`": a few words, then the call that does it
+OBJECT_WITH_LEAD = r"\s*(?:(?:the|its|their|a|an)\s+)?(?:[\w-]+\s+){0,3}?(?:with|using|via|by calling|through)\s+" \
+                   r"(?:(?:the|its|a|an)\s+)?"
+
+
+REASON = re.compile(r"\b(?:since|because|given that|seeing that)\b|,\s*as\s", re.I)
+
+
+def _in_reason(segment: str, start: int) -> bool:
+    """Whether the words at start stand in a clause giving the claim's reason ("... is redundant: qlocalserver.h
+    already includes it, since nextPendingConnection() returns a QLocalSocket *")."""
+    before = plain(segment[:start])
+    clause = re.split(r"[.;:!?\u2014]\s", before)[-1]
+    found = list(REASON.finditer(clause))
+    if not found:
+        return False
+    last = found[-1]
+    # "Because run() copies them first, the frame is computed from ...": a leading reason ends at its comma
+    return not (not clause[:last.start()].strip() and "," in clause[last.end():])
+
+
+def _object_lead(rule: Rule, m: Match, segments: list[str] | None = None) -> str:
+    """What may stand between an attribute's words (or the rule's own phrase, as an attribute also says it)
+    and the name they ask about."""
+    attrs = rule.claims.get("attributes", [])
+    if m.attr is not None:
+        how = attrs[m.attr].get("object_is_subject")
+    else:
+        said = plain(segments[m.segment][m.start:m.end]).lower() if segments else ""
+        how = next((a.get("object_is_subject") for a in attrs if a.get("object_is_subject") == "with"
+                    and any(phrase_pattern(p).fullmatch(said) for p in a["phrases"])), None)
+    return OBJECT_WITH_LEAD if how == "with" else OBJECT_LEAD
 
 
 def _object_before(rule: Rule, m: Match, segments: list[str]) -> bool:
@@ -828,7 +863,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             for t in sorted((t for t in tokens if t.segment == m.segment and t.start >= m.end), key=lambda t: t.start):
                 gap = plain(segments[m.segment][end:t.start])
                 # "X(), Y() or Z()"; not ", and image.scanLine() then returns ...": a new clause
-                if not taken and re.fullmatch(r"\s*(?:(?:the|its|their|a|an)\s+)?", gap) or taken and re.fullmatch(
+                if not taken and re.fullmatch(_object_lead(rule, m), gap) or taken and re.fullmatch(
                         r"\s*(?:,|or|and|nor)\s*(?:(?:the|its|their)\s+)?", gap):
                     out.append(t)
                     end, taken = t.end, taken + 1
@@ -894,8 +929,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             # `nextPendingConnection()` leaks"): the part is about something the rule cannot place
             unplaced = [] if subjects or not rule.claims.get("exhaustive") or asserts == "absent" else list(
                 dict.fromkeys(t.name for t in own_tokens(rid) if "callee" in t.kinds))
+            said = [m for m in mine if m.attr is None and not m.topic]
+            premise = bool(said) and all(_in_reason(segments[m.segment], m.start) for m in said)
             parts += [Part(_says(rule, s), rules=[rid], subjects=s, asserts=asserts, unplaced=unplaced,
-                           polarity=reading.polarity, reading=reading.why,
+                           polarity=reading.polarity, reading=reading.why, premise=premise,
                            denied=[n for n in denied if any(n in v for v in s.values())]) for s in splits]
         for ai in attrs:
             attr = rule.claims["attributes"][ai]
@@ -932,8 +969,9 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "
                                              f"the opposite of what qtcheck can ask") if negated
                             else polarity.Reading(polarity.DEFECT, f"'{attr['phrases'][0]}'"))
+            premise = all(_in_reason(segments[m.segment], m.start) for m in mine if m.attr == ai)
             parts += [Part(_says(rule, s, words), rules=[rid], subjects=s, expects=expects, asserts=asserts,
-                           polarity=attr_reading.polarity, reading=attr_reading.why, words=words,
+                           polarity=attr_reading.polarity, reading=attr_reading.why, words=words, premise=premise,
                            denied=[n for n in denied if any(n in v for v in s.values())])
                       for s in attr_splits]
 

@@ -67,7 +67,7 @@ RULE_SCHEMA = {
                             "takes_object": {"type": "boolean"},
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
                             "subject_is_object": {"type": "boolean"},
-                            "object_is_subject": {"enum": [True, False, "before"]},
+                            "object_is_subject": {"enum": [True, False, "before", "with"]},
                         },
                     },
                 },

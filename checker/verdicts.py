@@ -45,6 +45,7 @@ class PartVerdict:
     idle: bool = False  # the name the claim denies is indeed absent, and this question asks nothing more of it
     opinion: bool = False  # a judgement or advice: no code fact decides it
     unexamined: bool = False  # the names are in the file, but this question does not look at them
+    premise: bool = False  # the claim's reason ("since ..."), not what it states
 
 
 @dataclass
@@ -555,6 +556,8 @@ class Judge:
 
     def decide(self, claim: Claim) -> Verdict:
         parts = [self.degrade(self.decide_part(p, claim.lines)) for p in claim.parts]
+        for verdict, part in zip(parts, claim.parts):
+            verdict.premise = part.premise
         parts_all = list(parts)
         for verdict, part in zip(parts, claim.parts):
             verdict.reading = self.reading(self.resolved(part))
@@ -617,6 +620,13 @@ def combine(parts: list[PartVerdict]) -> tuple[str, str]:
     if len(parts) == 1:
         return kinds[0], parts[0].reason
     summary = "; ".join(f"{p.says}: {p.verdict}" for p in parts)
+    stated = [p for p in parts if not p.premise]
+    if stated and len(stated) < len(parts) and any(p.verdict != UNVERIFIABLE for p in stated):
+        # what the claim states decides it; its reason ("since ...") only takes away from a confirmed statement
+        verdict, _ = combine(stated)
+        if verdict == CONFIRMED and any(p.verdict in (REFUTED, PARTLY) for p in parts if p.premise):
+            return PARTLY, summary
+        return verdict, summary
     if not decided:
         return UNVERIFIABLE, summary
     if all(k == CONFIRMED for k in kinds):

@@ -244,3 +244,29 @@ def test_parts_of_a_claim_combine_as_a_conjunction(kinds, opinions, want):
     got, summary = verdicts.combine([_part(k, o) for k, o in zip(kinds, opinions)])
     assert got == want
     assert summary.count("a part: ") == len(kinds)
+
+
+def _premise(verdict):
+    return verdicts.PartVerdict("a reason", verdict, "why", [], premise=True)
+
+
+@pytest.mark.parametrize("stated, reasons, want", [
+    ("refuted", ["confirmed"], "refuted"),        # "X is redundant, since Y returns Z": true reason, false statement
+    ("confirmed", ["refuted"], "partly"),         # a true statement for a false reason
+    ("confirmed", ["unverifiable"], "confirmed"),  # the statement holds; its reason is the review's own
+    ("unverifiable", ["refuted"], "refuted"),     # nothing stated is decided: its false reason refutes it
+])
+def test_a_reason_given_with_since_or_because_does_not_decide_the_claim(stated, reasons, want):
+    got, _ = verdicts.combine([_part(stated)] + [_premise(r) for r in reasons])
+    assert got == want
+
+
+@pytest.mark.parametrize("text, word, want", [
+    ("qlocalsocket.h is redundant, since nextPendingConnection() returns a QLocalSocket *", "returns", True),
+    ("it is redundant because qlocalserver.h includes it", "includes", True),
+    ("Because run() copies them first, the frame is computed from indeterminate values", "computed", False),
+    ("Because run() copies them first the frame is wrong", "copies", True),
+    ("the stream is never given a version. It is fine", "fine", False),
+])
+def test_the_clause_that_gives_a_reason(text, word, want):
+    assert prose._in_reason(text, text.index(word)) is want
