@@ -113,6 +113,7 @@ class Facts:
     switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
     callee_decls: list[CalleeDecl] = field(default_factory=list)  # how each function the file calls is declared
     enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
+    fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
@@ -163,7 +164,8 @@ class _Collector:
         self.parsed = parsed
         self.main = str(parsed.path)
         self.facts = Facts(parsed.path, source_lines(parsed.text), parsed.qt_version, parsed.diagnostics,
-                           degraded=getattr(parsed, "degraded", False))
+                           degraded=getattr(parsed, "degraded", False),
+                           fact_warnings="-w" not in parsed.args and "--no-warnings" not in parsed.args)
         self._ancestry_cache: dict[str, list[str]] = {}
         self._qualified_cache: dict[str, str] = {}
         self._var_index: dict[tuple[int, int], VariableFact] = {}

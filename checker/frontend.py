@@ -55,6 +55,7 @@ class Diagnostic:
     line: int
     column: int
     message: str
+    option: str = ""  # the warning flag that reports it (-Wshorten-64-to-32), when clang names one
 
 
 @dataclass
@@ -111,6 +112,11 @@ def qt_in(args: list[str]) -> Path | None:
     return None
 
 
+# Warnings qtcheck turns on to answer claims (narrowing, a stray semicolon); the report does not list them, they are
+# facts for questions (rules/narrowing-conversion.yaml, rules/extra-semicolon.yaml)
+FACT_WARNINGS = ["-Wextra-semi", "-Wshorten-64-to-32", "-Wimplicit-int-conversion"]
+
+
 def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Path | None]:
     """The arguments for libclang, and the Qt include dir they use (None from a compile database)."""
     resource = toolchain.resource_dir(options.resource_dir)
@@ -120,9 +126,9 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
     command = compile_command(path, options)
     if command is not None:
         # CMake's precompiled header is GCC's .gch beside an -include'd header: clang skips it, and says so
-        return base + list(command.args) + ["-Wno-ignored-gch"] + options.extra_args, None
+        return base + list(command.args) + ["-Wno-ignored-gch"] + FACT_WARNINGS + options.extra_args, None
     if options.no_qt:
-        return base + ["-std=c++17", "-fPIC"] + options.extra_args, None
+        return base + ["-std=c++17", "-fPIC"] + FACT_WARNINGS + options.extra_args, None
     qt = qt_discovery.find_qt_include(options.qt_include)
     args = base + ["-std=c++17", "-fPIC", f"-I{qt}"]
     used = qt_discovery.modules_for(text, qt, path)
@@ -133,7 +139,7 @@ def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Pa
             args.append(f"-D{define}")
     # every other installed module's folder too, as a build linking it passes: "qlocalserver.h" is found
     args += [f"-I{qt / module}" for module in qt_discovery.installed_modules(qt) if module not in used]
-    return args + options.extra_args, qt
+    return args + FACT_WARNINGS + options.extra_args, qt
 
 
 def generated_includes(path: Path, text: str) -> list[tuple[str, str]]:
@@ -241,7 +247,7 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
         column = loc.column
         if name == str(path) and 1 <= loc.line <= len(lines):
             column = char_column(lines[loc.line - 1], column)
-        diagnostics.append(Diagnostic(severity, name, loc.line, column, diag.spelling))
+        diagnostics.append(Diagnostic(severity, name, loc.line, column, diag.spelling, diag.option or ""))
     if options.no_qt and not options.build_dir:
         version = NO_QT_VERSION
     elif qt:

@@ -151,6 +151,36 @@ def location(text: str) -> tuple[str, list[int], str] | None:
     return text[:m.start("rest")].strip(), lines, m.group("rest")
 
 
+# a block of "Key: value" lines, as issue trackers and analysis tools print a finding:
+#   Issue: int count = names.count() narrows ...
+#   Location: narrow.cpp:8
+#   Severity: Minor
+FIELD = re.compile(r"^\s*(?:\*\*)?(?P<key>[A-Za-z][A-Za-z ]{1,20}?)(?:\*\*)?\s*:(?:\*\*)?\s+(?P<value>\S.*)$")
+TEXT_KEYS = {"issue", "description", "message", "problem", "finding", "summary", "comment", "details", "title",
+             "claim", "observation", "note", "remark", "explanation", "impact"}
+LOCATION_KEYS = {"location", "file", "where", "line", "lines", "position", "source"}
+DROPPED_KEYS = {"severity", "priority", "rule", "category", "confidence", "type", "id", "status", "cwe",
+                "tags", "effort", "owner", "assignee", "reporter", "component"}
+
+
+def field_block(lines: list[str]) -> Unit | None:
+    """One claim from a block of Key: value lines with a text field and a location field; None otherwise."""
+    fields = [FIELD.match(line) for line in lines]
+    if len(lines) < 2 or not all(fields):
+        return None
+    keys = [f.group("key").strip().lower() for f in fields]
+    if not any(k in TEXT_KEYS for k in keys) or not any(k in LOCATION_KEYS for k in keys) or not all(
+            k in TEXT_KEYS | LOCATION_KEYS | DROPPED_KEYS for k in keys):
+        return None
+    text = " ".join(f.group("value").strip() for f, k in zip(fields, keys) if k in TEXT_KEYS)
+    where = " ".join(f.group("value").strip() for f, k in zip(fields, keys) if k in LOCATION_KEYS)
+    located = location(where + " - x")
+    if located is None and re.fullmatch(r"\d+(?:\s*-\s*\d+)?", where):
+        located = location(f"line {where} - x")
+    prefix, cited = (located[0], located[1]) if located else (where, cited_lines(where))
+    return Unit(None, "", [text], item=True, prefix=prefix, lines=cited)
+
+
 def _cells(line: str) -> list[str]:
     m = TABLE_ROW.match(line)
     return [c.strip() for c in re.split(r"(?<!\\)\|", m.group("cells"))] if m else []
@@ -181,6 +211,11 @@ def split_units(text: str) -> list[Unit]:
     def close_paragraph():
         nonlocal paragraph, advice_list
         if not paragraph:
+            return
+        block = field_block(paragraph)
+        if block is not None:
+            paragraph = []
+            units.append(block)
             return
         joined = " ".join(p.strip() for p in paragraph)
         paragraph = []
@@ -892,7 +927,12 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
 
     # a rule brought up by a topic alone ("slot", "#include") and none of its attributes says nothing: it takes
     # no names from the rules the claim does speak to
-    selected = [rid for rid in selected if any(m.rule == rid and (m.attr is not None or not m.topic) for m in matches)
+    def says_something(m: Match) -> bool:  # an attribute whose value the claim does not give ("returns" and no
+        if m.attr is None:                  # type after it) makes no part, and takes no names from the others
+            return not m.topic
+        attr = by_id[m.rule].claims["attributes"][m.attr]
+        return "$via" not in (attr.get("expects") or {}).values() or (m.rule, m.attr) in via
+    selected = [rid for rid in selected if any(m.rule == rid and says_something(m) for m in matches)
                 or rid in covering_cwe]
     chosen = {rid: subjects_for(by_id[rid]) for rid in selected}
     selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)

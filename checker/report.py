@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict
 
 from . import __version__, baseline, pr_comments
+from .frontend import FACT_WARNINGS
 from .facts import Facts
 from .matchers import Site
 from .rules import Rule
@@ -137,8 +138,9 @@ def build(results: list[dict], rules: list[Rule], notices: list[str] | None = No
             "path": str(facts.path),
             "qt_version": facts.qt_version,
             "lines": len(facts.lines),
-            "diagnostics": [asdict(d) for d in facts.diagnostics if d.file == str(facts.path)
-                            or d.severity == "fatal"],
+            "diagnostics": [{k: v for k, v in asdict(d).items() if k != "option"} for d in facts.diagnostics
+                            if (d.file == str(facts.path) or d.severity == "fatal")
+                            and not (d.severity == "warning" and d.option in FACT_WARNINGS)],
         })
         claimed = {(s.rule, s.line) for v in verdicts for p in v.parts for s in p.sites if s.flagged}
         reviews: dict[str, list[dict]] = {}

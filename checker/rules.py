@@ -13,7 +13,7 @@ from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
-from . import matchers_decls, matchers_members, matchers_switches, matchers_threads  # noqa: F401  (register their matchers)
+from . import matchers_decls, matchers_members, matchers_switches, matchers_threads, matchers_warnings  # noqa: F401,E501
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}

@@ -212,6 +212,11 @@ EXPECTED = {
          STATES + "called False"),
         ("It is never given a byte order with setByteOrder() either.", "confirmed", [], STATES + "called False"),
     ],
+    "33_issue_tracker_fields.md": [  # an issue tracker's blocks: Issue / Location / Severity lines, one claim per block
+        ("narrow.cpp:8 - int count = names.count() narrows", "confirmed", [8], STATES + "warned True"),
+        ("narrow.cpp:9 - total is truncated to int.", "refuted", [9], STATES + "warned True"),
+        ("narrow.cpp:10 - the cast of sizeof(quint32) to int truncates", "unverifiable", [10], STATES + "warned True"),
+    ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
         ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
@@ -253,6 +258,7 @@ LIFETIMES = FIXTURES / "rules" / "unowned-qobject-allocation" / "lifetimes.cpp"
 DELIVERIES = FIXTURES / "rules" / "metatype-registration" / "deliveries.cpp"
 ERRORS = FIXTURES / "reviews" / "errors.cpp"
 DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
+NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
 
 
 def decided(review: str):
@@ -263,7 +269,8 @@ def decided(review: str):
               else MEMBERS if "members" in review else LIFETIMES if "lifetimes" in review
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
               else STRINGS if "task_list" in review else PASTED if "tool_output" in review
-              else ERRORS if "chat" in review else DECLS if "emoji" in review else EXAMPLE)
+              else ERRORS if "chat" in review else DECLS if "emoji" in review
+              else NARROW if "issue_tracker" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
