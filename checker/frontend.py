@@ -114,7 +114,8 @@ def qt_in(args: list[str]) -> Path | None:
 
 # Warnings qtcheck turns on to answer claims (narrowing, a stray semicolon); the report does not list them, they are
 # facts for questions (rules/narrowing-conversion.yaml, rules/extra-semicolon.yaml)
-FACT_WARNINGS = ["-Wextra-semi", "-Wshorten-64-to-32", "-Wimplicit-int-conversion"]
+FACT_WARNINGS = ["-Wextra-semi", "-Wshorten-64-to-32", "-Wimplicit-int-conversion", "-Wformat", "-Wformat-security",
+                 "-Wformat-nonliteral"]
 
 
 def compile_args(path: Path, text: str, options: Options) -> tuple[list[str], Path | None]:

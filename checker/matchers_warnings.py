@@ -24,9 +24,10 @@ def _warnings(facts: Facts, options: list[str]) -> list:
 
 @matcher("clang-warning", options=STR_LIST, per={"enum": ["variable", "warning"]})
 def clang_warning(facts: Facts, params: dict) -> list[Site]:
-    """One site per warning clang gave under the listed options; with per: variable, also one per integer
-    local variable the file initializes, warned about or not (so a claim about a variable is answered both
-    ways). Claims only: clang's warnings are the compiler's to report."""
+    """One site per warning clang gave under the listed options (flagged; the rules that use this matcher answer
+    claims only: clang's warnings are the compiler's to report); with per: variable, also one per integer local variable the file initializes,
+    warned about or not, so a claim about a variable is answered both ways. With no warning, one site says so:
+    "there is no format-string problem" is confirmed by it."""
     options = params.get("options", [])
     undecided = not facts.fact_warnings  # built with -w: clang said nothing, which proves nothing
     warned = _warnings(facts, options)
@@ -51,18 +52,18 @@ def clang_warning(facts: Facts, params: dict) -> list[Site]:
             else:
                 message = (f"`{var.type} {var.name}` at line {var.line}: clang reports no narrowing conversion "
                            f"there ({', '.join(options)})")
-            sites.append(Site(var.line, var.col, False, message, {"variable": [var.name], **_where(
+            sites.append(Site(var.line, var.col, bool(on), message, {"variable": [var.name], **_where(
                 facts, var.function, var.lambda_id)}, {"warned": None if (undecided or cast) and not on else bool(on)},
-                reported=False))
+                reported=bool(on)))  # a variable clang says nothing of answers only claims that name it
     for line, diags in sorted(by_line.items()):
         if line in taken:
             continue
         d = diags[0]
-        sites.append(Site(line, d.column, False, f"clang warns at line {line}: {d.message} ({d.option})", {},
-                          {"warned": True}, reported=False))
+        sites.append(Site(line, d.column, True, f"clang warns at line {line}: {d.message} ({d.option})", {},
+                          {"warned": True}))
     if not sites:
         sites.append(Site(1, 1, False, "clang reports nothing of this kind anywhere in the file ("
                           + ", ".join(options) + ")" if not undecided else
                           "the build turns clang's warnings off (-w): whether clang would report this is not known",
-                          {}, {"warned": None if undecided else False}, reported=False))
+                          {}, {"warned": None if undecided else False}))
     return sites

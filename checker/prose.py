@@ -938,7 +938,21 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     selected = [rid for rid in selected if not _names_only_taken(rid, matches, segments, chosen)
                 and not (len(selected) > 1 and _named_as_purpose(rid, matches, segments))]
     fits = {rid: _fits(by_id[rid], chosen[rid]) for rid in selected}
-    final = [rid for rid in selected if fits[rid] or (
+    # "there are no format-string vulnerabilities (all qDebug() output uses fixed strings)": the absence is said of
+    # what the phrase names; a question brought up only by naming code (qDebug) is an illustration here
+    token_names = {t.name for t in tokens}
+
+    def names_only(rid: str) -> bool:
+        said = [plain(segments[m.segment][m.start:m.end]) for m in matches if m.rule == rid and m.attr is None
+                and not m.topic]
+        return bool(said) and all(BARE_CODE.fullmatch(x) or normalize(x) in token_names for x in said)
+    if absent and any(not names_only(rid) and any(m.rule == rid and m.attr is None and not m.topic for m in matches)
+                      for rid in selected):
+        selected = [rid for rid in selected if not names_only(rid)]
+    # a question about the whole file (no subjects: "no format-string vulnerabilities") takes no names, so names
+    # another question takes do not make it someone else's claim
+    final = [rid for rid in selected if fits[rid] or not (by_id[rid].claims or {}).get("subjects") and any(
+        m.rule == rid and m.attr is None and not m.topic for m in matches) or (
         not (by_id[rid].claims or {}).get("needs_subjects") and not _others_take(rid, own_tokens(rid), chosen))]
 
     parts: list[Part] = []

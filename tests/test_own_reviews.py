@@ -217,6 +217,11 @@ EXPECTED = {
         ("narrow.cpp:9 - total is truncated to int.", "refuted", [9], STATES + "warned True"),
         ("narrow.cpp:10 - the cast of sizeof(quint32) to int truncates", "unverifiable", [10], STATES + "warned True"),
     ],
+    "34_format_strings.md": [  # prose on a file clang finds three format-string faults in
+        ("Second pass over formats.cpp.", "unverifiable", [], NOTHING),
+        ("There are no format-string vulnerabilities in it.", "refuted", [8, 9, 10], FINE),
+        ("The call at line 12 passes a literal format", "unverifiable", [], NOTHING),
+    ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
         ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
@@ -259,6 +264,7 @@ DELIVERIES = FIXTURES / "rules" / "metatype-registration" / "deliveries.cpp"
 ERRORS = FIXTURES / "reviews" / "errors.cpp"
 DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
+FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 
 
 def decided(review: str):
@@ -270,7 +276,7 @@ def decided(review: str):
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
               else STRINGS if "task_list" in review else PASTED if "tool_output" in review
               else ERRORS if "chat" in review else DECLS if "emoji" in review
-              else NARROW if "issue_tracker" in review else EXAMPLE)
+              else NARROW if "issue_tracker" in review else FORMATS if "format_strings" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))
