@@ -134,7 +134,7 @@ def expand(paths: list[str], unreadable: list[tuple[str, str]] | None = None,
         path = Path(raw)
         if path.is_dir():
             database = database_for(path) if database_for else None
-            if database is not None:
+            if database is not None and database.fixed is None:  # a compile_flags.txt lists no files: search
                 listed, missing = compdb.files_under(database, path, CPP_SUFFIXES)
                 if missing and notices is not None:
                     notices.append(f"{len(missing)} file(s) under {path} listed in {compdb.shown(database.path)} are "
@@ -183,10 +183,10 @@ def _database_for_folder(folder: Path, args, finder):
 
 
 def _found_databases(files: list[Path], settings: dict, args, notices: list[str]) -> None:
-    """Without -p (or a config's compile-database, --qt-include, --no-qt): each file's compile_commands.json as
-    clangd finds it, in the file's folder or one above, or in a build/ subfolder of one. The report says which
-    database was used; one that cannot be used is named in a notice and the file gets qtcheck's own flags, as
-    clang-tidy runs without flags when the database it found cannot be loaded."""
+    """Without -p (or a config's compile-database, --qt-include, --no-qt): each file's database as clangd finds
+    it, in the file's folder or one above: compile_commands.json, build/compile_commands.json, compile_flags.txt.
+    The report says which was used; one that cannot be used is named in a notice and the file gets qtcheck's own
+    flags, as clang-tidy runs without flags when the database it found cannot be loaded."""
     import dataclasses
 
     for path in files:
@@ -197,21 +197,44 @@ def _found_databases(files: list[Path], settings: dict, args, notices: list[str]
         if folder is None:
             continue
         folder = Path(compdb.shown(folder))  # as notices and refusals name it: relative when under the current folder
-        db_file = compdb.shown(folder / compdb.DB_NAME)
         try:
             database = compdb.load(folder)
-            if not database.entries:
+            if not database.entries and database.fixed is None:
                 raise QtcheckError(f"{folder / compdb.DB_NAME}: no entry in it")
         except QtcheckError as exc:
             notice = f"{exc}: not used; parsed with qtcheck's own flags"
             if notice not in notices:
                 notices.append(notice)
             continue
-        notice = (f"compile arguments from {db_file}, found by looking in the checked files' folders and their "
-                  f"build/ subfolders (no -p given)")
+        if database.fixed is not None:
+            notice = (f"compile arguments from {compdb.shown(database.path)} (one flag a line, for every file under "
+                      f"its folder), found by looking in the checked files' folders and the folders above (no -p given)")
+        else:
+            notice = (f"compile arguments from {compdb.shown(database.path)}, found by looking in the checked files' "
+                      f"folders and their build/ subfolders (no -p given)")
         if notice not in notices:
             notices.append(notice)
         settings[str(path)] = dataclasses.replace(chosen, build_dir=str(folder))
+
+
+def _database_inputs(files: list[Path], settings: dict) -> list[Path]:
+    """The compile databases (compile_commands.json, compile_flags.txt) and the response files the run reads for
+    files: inputs that no --output may overwrite. Computed before any work, so a response file that cannot be
+    read is refused here too."""
+    out: list[Path] = []
+    seen: set[str] = set()
+    for path in files:
+        build_dir = settings[str(path)].build_dir
+        if not build_dir:
+            continue
+        database = compdb.load(build_dir)
+        target = path.resolve() if path.is_absolute() or str(path).startswith("-") else path
+        names = [str(database.path)] + list(compdb.command_for(database, target).responses)
+        for name in names:
+            if name not in seen:
+                seen.add(name)
+                out.append(Path(name))
+    return out
 
 
 def _parse_and_collect(target: Path, text: str, options: frontend.Options):
@@ -236,6 +259,8 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
     command = frontend.compile_command(target, options)
     if command is not None and command.inferred:  # a header, a file the build does not compile: say whose flags
         notices.append(command.notice(path))
+    if command is not None and command.msvc:
+        notices.append(command.msvc_notice())
     compile_args = frontend.compile_args(target, text, options)[0]
     frontend.check_includes(target, text, compile_args, args.max_bytes)  # no #include of a FIFO or a device
     if options.cache_dir:
@@ -462,6 +487,7 @@ def run(argv: list[str]) -> int:
                               outputs_mod.input_paths(files, args.review, args.claims, args.rules
                                                       + [str(d) for c in finder.configs() for d in c.rules], None)
                               + [Path(d) / "compile_commands.json" for d in build_dirs]
+                              + _database_inputs(files, settings)
                               + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
     claims, review_files = _claims_and_their_files(args.claims, rules)

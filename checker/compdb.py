@@ -8,8 +8,13 @@
 - `@file` response files are expanded (GNU quoting, relative to the entry's `directory`, nested ones too),
   as clang-tidy's database does before it interpolates.
 - Relative paths in include and sysroot flags are resolved against the entry's `directory`.
-- Without -p, a database is looked for as clangd does: compile_commands.json in the file's folder and
-  each folder above it, and in a `build/` subfolder of each.
+- Without -p, a database is looked for as clangd does: in the file's folder and each folder above it,
+  compile_commands.json, then build/compile_commands.json, then compile_flags.txt (the nearest folder wins).
+- compile_flags.txt (clang's "fixed" database): one argument a line, the same for every file; relative paths
+  are taken from its folder. `-p DIR` and the config's compile-database may name a folder holding one.
+- An entry of clang-cl or MSVC's cl (`cl.exe`, `clang-cl`, `--driver-mode=cl`, `/I`, `/D`, `/std:c++17`) has its
+  include folders, defines, forced includes and standard translated to clang's GNU spelling, with
+  -fms-extensions: parsed for this machine's target, as a Windows target has no C++ library here.
 
 Bad input (not JSON, an entry of the wrong shape, a response file that is not there) is one line, exit 2.
 """
@@ -27,6 +32,8 @@ from . import files
 from .errors import QtcheckError
 
 DB_NAME = "compile_commands.json"
+FLAGS_NAME = "compile_flags.txt"
+MAX_FLAGS_BYTES = 1024 * 1024
 DROP_WITH_VALUE = {"-o", "-MF", "-MT", "-MQ", "--output", "-x"}
 DROP_FLAGS = {"-c", "-MD", "-MMD", "-M", "-MM", "-MG", "-MP", "-Winvalid-pch", "--"}
 # flags whose value is a path, resolved against the entry's directory when relative (longest spellings first)
@@ -51,9 +58,15 @@ class Entry:
 
 @dataclass
 class Database:
-    path: Path                 # the compile_commands.json
+    path: Path                 # the compile_commands.json, or the compile_flags.txt
     entries: list[Entry]
     by_file: dict[str, Entry]  # first entry of each file
+    fixed: tuple[str, ...] | None = None  # compile_flags.txt: the arguments of every file
+
+    @property
+    def kind(self) -> str:
+        """How reports name where flags came from."""
+        return FLAGS_NAME if self.fixed is not None else "compile database"
 
     @property
     def folder(self) -> Path:
@@ -68,12 +81,22 @@ class Command:
     database: Path
     entry_file: str   # the file whose entry gave the arguments
     inferred: bool    # the closest entry's, the file having none of its own
+    responses: tuple[str, ...] = ()  # the response files read for them (inputs no --output may overwrite)
+    msvc: bool = False  # translated from clang-cl / cl.exe spelling
 
     def notice(self, path) -> str | None:
         if not self.inferred:
             return None
         return (f"{path}: no entry of its own in {shown(self.database)}: parsed with the flags of the closest "
                 f"entry {shown(self.entry_file)}")
+
+    def msvc_notice(self) -> str | None:
+        """Said once per database: what a clang-cl / cl.exe command line became."""
+        if not self.msvc:
+            return None
+        return (f"{shown(self.database)}: clang-cl / cl.exe flags (/I, /D, /std:) read as clang's -I, -D, -std= with "
+                f"-fms-extensions and this machine's target: code under _MSC_VER or Q_OS_WIN is not parsed, as "
+                f"MSVC's headers are not here")
 
 
 def shown(path) -> str:
@@ -93,9 +116,20 @@ def _norm(path: str) -> str:
 _LOADED: dict[tuple, Database] = {}
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False
+
+
 def load(build_dir: str | Path, given_with: str = "-p") -> Database:
-    """The database in build_dir; read once per process while the file is unchanged."""
+    """The database in build_dir: its compile_commands.json, else its compile_flags.txt (as clang's
+    loadFromDirectory tries the JSON database first, then the fixed one); read once per process while the file
+    is unchanged."""
     db_file = Path(build_dir) / DB_NAME
+    if not _exists(db_file) and _exists(Path(build_dir) / FLAGS_NAME):
+        return load_flags(Path(build_dir) / FLAGS_NAME)
     if db_file.is_dir():
         raise QtcheckError(f"{db_file}: a folder, not a compile database")
     try:
@@ -103,7 +137,7 @@ def load(build_dir: str | Path, given_with: str = "-p") -> Database:
     except (OSError, ValueError):
         info = None
     if info is None or not db_file.is_file():
-        raise QtcheckError(f"{db_file}: no compile_commands.json in the build dir given with {given_with}")
+        raise QtcheckError(f"{db_file}: no {DB_NAME} (nor {FLAGS_NAME}) in the build dir given with {given_with}")
     key = (_norm(str(db_file)), info.st_mtime_ns, info.st_size)
     if key in _LOADED:
         return _LOADED[key]
@@ -143,6 +177,28 @@ def load(build_dir: str | Path, given_with: str = "-p") -> Database:
     return database
 
 
+def load_flags(flags_file: Path) -> Database:
+    """A compile_flags.txt as clang's FixedCompilationDatabase reads it: each line one argument, blanks around it
+    trimmed, empty lines skipped; no quoting, so a line may hold spaces. Refused in one line when it is not a
+    regular file, cannot be read, is over 1 MiB, holds a NUL byte or is not UTF-8."""
+    try:
+        data = files.read_bounded(flags_file, MAX_FLAGS_BYTES)
+    except files.NotRegular as exc:
+        raise QtcheckError(f"{flags_file}: {exc.kind}, not a regular file") from None
+    except OSError as exc:
+        raise QtcheckError(f"{flags_file}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_FLAGS_BYTES:
+        raise QtcheckError(f"{flags_file}: over {MAX_FLAGS_BYTES} bytes; a compile_flags.txt holds one flag a line")
+    if b"\0" in data:
+        raise QtcheckError(f"{flags_file}: holds a NUL byte; a compile_flags.txt is text, one flag a line")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QtcheckError(f"{flags_file}: not UTF-8 (byte {exc.start})") from None
+    args = tuple(line.strip() for line in text.split("\n") if line.strip())
+    return Database(flags_file, [], {}, fixed=args)
+
+
 # ---------- finding a database without -p ----------
 
 _FOUND: dict[str, Path | None] = {}
@@ -154,8 +210,9 @@ def reset() -> None:
 
 
 def find_for(path: Path) -> Path | None:
-    """The folder whose compile_commands.json clangd would use for path: the file's folder and each one above
-    it, in each first the folder itself, then its build/ subfolder. None when there is none."""
+    """The folder whose database clangd would use for path: the file's folder and each one above it, in each
+    first its compile_commands.json, then build/compile_commands.json, then its compile_flags.txt (load() of
+    the folder returned reads the right one). None when there is none."""
     folder = _norm(str(path if path.is_dir() else path.parent))
     visited = []
     found = None
@@ -164,8 +221,8 @@ def find_for(path: Path) -> Path | None:
             found = _FOUND[folder]
             break
         visited.append(folder)
-        for candidate in (folder, os.path.join(folder, "build")):
-            if os.path.isfile(os.path.join(candidate, DB_NAME)):
+        for candidate, name in ((folder, DB_NAME), (os.path.join(folder, "build"), DB_NAME), (folder, FLAGS_NAME)):
+            if os.path.isfile(os.path.join(candidate, name)):
                 found = Path(candidate)
                 break
         if found is not None:
@@ -235,10 +292,21 @@ def closest(database: Database, target: str) -> Entry:
 
 
 def command_for(database: Database, path: Path) -> Command:
-    """The arguments for path: its own entry's, else the closest entry's."""
+    """The arguments for path: its own entry's, else the closest entry's; a compile_flags.txt's for any file."""
+    target = _norm(str(path))
+    if database.fixed is not None:  # compile_flags.txt: relative paths are taken from its folder
+        folder = _norm(str(database.folder))
+        entry = Entry(0, target, folder, {})
+        read: list[str] = []
+        argv = list(database.fixed)
+        msvc = _cl_by_name(["clang-tool", *argv])
+        argv = expand_response_files(argv, folder, str(database.path), read=read, windows=msvc)
+        msvc = msvc or cl_style(argv)
+        if msvc:
+            argv = from_cl(argv, entry)
+        return Command(tuple(clean(argv, entry)), database.path, str(database.path), False, tuple(read), msvc)
     if not database.entries:
         raise QtcheckError(f"{database.path}: no entry for {path} (the database is empty)")
-    target = _norm(str(path))
     entry = database.by_file.get(target)
     if entry is None:
         real = os.path.realpath(target)
@@ -250,13 +318,17 @@ def command_for(database: Database, path: Path) -> Command:
     inferred = entry is None
     if inferred:
         entry = closest(database, target)
-    argv = _arguments(database, entry)
+    read = []
+    argv, msvc = _arguments(database, entry, read)
+    if msvc:
+        argv = argv[:1] + from_cl(argv[1:], entry)
     args = clean(argv[1:], entry, language_changes=inferred and _language(entry.file) == "c"
                  and _language(target) != "c")
-    return Command(tuple(args), database.path, entry.file, inferred)
+    return Command(tuple(args), database.path, entry.file, inferred, tuple(read), msvc)
 
 
-def _arguments(database: Database, entry: Entry) -> list[str]:
+def _arguments(database: Database, entry: Entry, read: list[str] | None = None) -> tuple[list[str], bool]:
+    """The entry's arguments with response files expanded, and whether they are clang-cl / cl.exe's."""
     where = f"{database.path}: entry {entry.number}"
     item = entry.raw
     if "arguments" in item:
@@ -274,7 +346,9 @@ def _arguments(database: Database, entry: Entry) -> list[str]:
         raise QtcheckError(f"{database.path}: the entry for {entry.file} has neither 'arguments' nor 'command'")
     if any("\0" in a for a in argv):
         raise QtcheckError(f"{where}: an argument holds a NUL character")
-    return expand_response_files(argv, entry.directory, where)
+    msvc = _cl_by_name(argv)  # cl's response files are split by Windows rules, as clang-cl splits them
+    argv = expand_response_files(argv, entry.directory, where, read=read, windows=msvc)
+    return argv, msvc or cl_style(argv[1:])
 
 
 # ---------- response files ----------
@@ -317,21 +391,71 @@ def tokenize_gnu(text: str) -> list[str]:
     return out
 
 
+def tokenize_windows(text: str) -> list[str]:
+    """Arguments of a response file as cl.exe and clang-cl split them (the Windows C runtime's rules): blanks
+    separate outside double quotes; 2n backslashes before a quote are n backslashes and the quote opens or closes,
+    2n+1 are n backslashes and a literal quote; other backslashes are literal (C:\\dir\\file)."""
+    out: list[str] = []
+    token: list[str] = []
+    in_token = quoted = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n" and not quoted:
+            if in_token:
+                out.append("".join(token))
+                token, in_token = [], False
+            i += 1
+            continue
+        in_token = True
+        if c == "\\":
+            j = i
+            while j < n and text[j] == "\\":
+                j += 1
+            count = j - i
+            if j < n and text[j] == '"':
+                token.append("\\" * (count // 2))
+                if count % 2:
+                    token.append('"')
+                    j += 1
+                i = j
+            else:
+                token.append("\\" * count)
+                i = j
+        elif c == '"':
+            if quoted and i + 1 < n and text[i + 1] == '"':  # "" inside quotes: a literal quote
+                token.append('"')
+                i += 2
+                continue
+            quoted = not quoted
+            i += 1
+        else:
+            token.append(c)
+            i += 1
+    if in_token:
+        out.append("".join(token))
+    return out
+
+
 def expand_response_files(argv: list[str], directory: str, where: str, depth: int = 0,
-                          chain: tuple[str, ...] = ()) -> list[str]:
-    """argv with each @file replaced by the arguments it holds (relative names from the entry's directory)."""
+                          chain: tuple[str, ...] = (), read: list[str] | None = None,
+                          windows: bool = False) -> list[str]:
+    """argv with each @file replaced by the arguments it holds (relative names from the entry's directory);
+    each file read is added to read."""
     out: list[str] = []
     for arg in argv:
         if not arg.startswith("@") or len(arg) == 1:
             out.append(arg)
             continue
         name = os.path.normpath(os.path.join(directory, arg[1:]))
+        if read is not None and name not in read:
+            read.append(name)
         if name in chain or depth >= MAX_RESPONSE_DEPTH:
             raise QtcheckError(f"{where}: response file {arg} includes itself (through {len(chain)} response file(s))")
         try:
             data = files.read_bounded(name, MAX_RESPONSE_BYTES)
         except files.NotRegular as exc:
-            raise QtcheckError(f"{where}: response file {arg} is {exc}, not a regular file ({name})") from None
+            raise QtcheckError(f"{where}: response file {arg} is {exc.kind}, not a regular file ({name})") from None
         except FileNotFoundError:
             raise QtcheckError(f"{where}: response file {arg} not found ({name}): build the project "
                                f"first, the build writes it") from None
@@ -345,7 +469,94 @@ def expand_response_files(argv: list[str], directory: str, where: str, depth: in
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise QtcheckError(f"{where}: response file {arg} is not UTF-8 (byte {exc.start})") from None
-        out += expand_response_files(tokenize_gnu(text), directory, where, depth + 1, chain + (name,))
+        tokens = tokenize_windows(text) if windows else tokenize_gnu(text)
+        out += expand_response_files(tokens, directory, where, depth + 1, chain + (name,), read, windows)
+    return out
+
+
+# ---------- clang-cl and cl.exe ----------
+
+CL_NAME_RE = re.compile(r"^(clang-cl|cl)(-[\d.]+)?(\.exe)?$", re.IGNORECASE)
+# spellings only cl.exe and clang-cl use (with / or -): one of them makes an entry cl's whatever its compiler
+CL_ONLY_RE = re.compile(r"^[/-](std:|Zc:|EH[a-z-]|nologo$|T[PC]$|Fo|Fd|Fp|FI|Yu|Yc|external:|permissive-?$|GR-?$"
+                        r"|Zi$|Z7$|RTC|bigobj$|showIncludes$|utf-8$|diagnostics:|imsvc)")
+# with / only: /I, /D, /U, /W4, /MD ... (with - they are GCC's too; -MD, -MT, -O2, -W mean other things there)
+CL_SLASH_RE = re.compile(r"^/(I|D|U|W[0-4]$|Wall$|WX-?$|M[DT]d?$|O[12bdgistxy]|wd\d|we\d|MP\d*$|FS$|c$)")
+CL_STD = {"c++14": "c++14", "c++17": "c++17", "c++20": "c++20", "c++latest": "c++23", "c++23preview": "c++23"}
+IDENTIFIER_RE = re.compile(r"^[A-Za-z_]\w*")
+
+
+def _cl_by_name(argv: list[str]) -> bool:
+    """The compiler is clang-cl or cl.exe (any folder, any version suffix), or --driver-mode=cl is given."""
+    if not argv:
+        return False
+    name = re.split(r"[\\/]", argv[0])[-1]
+    return bool(CL_NAME_RE.match(name)) or "--driver-mode=cl" in argv
+
+
+def cl_style(args: list[str]) -> bool:
+    """Arguments spelled for cl.exe: a flag only cl has (/std:c++17, /Zc:, /EHsc, /nologo ...), or /I, /D, /U
+    and cl's slash-only flags where the argument is no file or folder (an absolute path /Include/x would be)."""
+    for arg in args:
+        if CL_ONLY_RE.match(arg):
+            return True
+        if CL_SLASH_RE.match(arg) and not os.path.lexists(arg):
+            return True
+    return False
+
+
+def from_cl(args: list[str], entry: Entry) -> list[str]:
+    """cl.exe / clang-cl arguments in clang's GNU spelling, for a parse on this machine: /I, -I, /external:I and
+    /imsvc as -I / -isystem, /D and /U as -D and -U, /FI as -include, /std:c++17 as -std=c++17, /clang:X as X;
+    -fms-extensions (__int64, __declspec), which clang-cl turns on too. Everything else (optimisation, warnings,
+    outputs, /link and what follows, --target, -fmsc-version, which would make Qt's headers take MSVC's paths)
+    is dropped, and so are the input files. The target stays this machine's: a Windows target needs MSVC's C++
+    library, which is not here, so `#ifdef _MSC_VER` and `Q_OS_WIN` code is left out as in any Linux parse."""
+    out = ["-fms-extensions"]
+    i = 0
+    with_value = {"I": "-I", "D": "-D", "U": "-U", "FI": "-include", "external:I": "-isystem", "imsvc": "-isystem"}
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg in ("/link", "-link"):
+            break  # the rest goes to the linker
+        if arg.startswith("/clang:"):
+            out.append(arg[len("/clang:"):])
+            continue
+        if arg.startswith("--driver-mode=") or not arg.startswith(("/", "-")):
+            continue  # an input file (the entry's own, an object, a library)
+        if arg in ("-Xclang", "/Xclang", "-target", "--target") and i < len(args):
+            i += 1  # -Xclang X: cc1 flags for clang-cl's own target (a plugin too): not ours
+            continue
+        if arg.startswith("-std="):
+            out.append(arg)  # GNU's spelling of the standard, as /clang:-std= gives it
+            continue
+        if arg.startswith(("-isystem", "-iquote", "-idirafter", "-include", "-imacros")):  # GNU's, taken as they are
+            out.append(arg)
+            if arg in ("-isystem", "-iquote", "-idirafter", "-include", "-imacros") and i < len(args):
+                out.append(args[i])
+                i += 1
+            continue
+        if arg.startswith("/") and (_norm(arg) == entry.file or os.path.lexists(arg)):
+            continue  # an input named by its absolute path (/Users/me/a.cpp is no /U)
+        option = arg[1:]
+        if option.startswith("std:"):
+            if option[4:] in CL_STD:
+                out.append(f"-std={CL_STD[option[4:]]}")
+            continue  # /std:c11, /std:c17: a C standard, not for the C++ qtcheck parses
+        for name in ("external:I", "imsvc", "FI", "I", "D", "U"):
+            if not option.startswith(name):
+                continue
+            value = option[len(name):]
+            if not value and i < len(args):
+                value = args[i]
+                i += 1
+            if name in ("D", "U") and not IDENTIFIER_RE.match(value):
+                break  # not a macro name
+            flag = with_value[name]
+            if value:
+                out += [flag + value] if flag in ("-I", "-D", "-U") else [flag, value]
+            break
     return out
 
 

@@ -177,9 +177,10 @@ def load(path: Path) -> Config:
             raise _fail(path, "qt-include", f"folder {config.qt_include} not found")
     if "compile-database" in data:
         config.compile_database = str(folder / _string(path, "compile-database", data["compile-database"]))
-        if not (Path(config.compile_database) / "compile_commands.json").exists():
-            raise _fail(path, "compile-database", f"no compile_commands.json in {config.compile_database} "
-                                                  f"(give the build folder, as to -p)")
+        if not any((Path(config.compile_database) / name).exists() for name in ("compile_commands.json",
+                                                                                "compile_flags.txt")):
+            raise _fail(path, "compile-database", f"no compile_commands.json (nor compile_flags.txt) in "
+                                                  f"{config.compile_database} (give the build folder, as to -p)")
     return config
 
 

@@ -255,6 +255,7 @@ def parse(path: Path, text: str, options: Options) -> Parsed:
         version = qt_discovery.qt_version(qt)
     else:
         named = qt_in(args)
-        version = f"{qt_discovery.qt_version(named)} (from compile database)" if named else "from compile database"
+        source = compdb.load(options.build_dir).kind if options.build_dir else "compile database"
+        version = f"{qt_discovery.qt_version(named)} (from {source})" if named else f"from {source}"
     return Parsed(path, text, tu, args, qt, version, diagnostics, degraded=options.no_qt and not options.build_dir,
                   preamble_includes=pre.include_edges if pre else [], notices=notices)

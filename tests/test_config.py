@@ -178,7 +178,7 @@ def test_rules_listed_in_a_config_folder_follow_its_checks(tmp_path):
     ("rules: [[nested]]\n", ["key 'rules[0]': expected a non-empty string, got a list"]),
     ("exclude: 7\n", ["key 'exclude': expected a list of strings, got a number"]),
     ("qt-include: nowhere\n", ["key 'qt-include': folder", "nowhere not found"]),
-    ("compile-database: build\n", ["key 'compile-database': no compile_commands.json in", "(give the build folder"]),
+    ("compile-database: build\n", ["key 'compile-database': no compile_commands.json (nor compile_flags.txt) in", "(give the build folder"]),
     ("a: &a [*a]\n", ["holds itself through the alias"]),
 ])
 def test_a_malformed_config_is_one_line_naming_the_file_and_the_key(tmp_path, text, fragments):
