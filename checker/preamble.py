@@ -228,11 +228,22 @@ def _remove_leftovers(cache_dir: Path, key: str) -> None:
         _unlink(leftover)
 
 
+NEWER_THAN_17 = re.compile(r"^-std=(?:c|gnu)\+\+(?:2a|20|2b|23|2c|26)$")
+
+
+def pch_breaks(args: list[str]) -> bool:
+    """C++20 and later: clang 18 reports two false errors ("multiple overloads of '__va_list_tag' instantiate to
+    the same signature") in every file parsed with a precompiled header (llvm/llvm-project#61931, fixed in
+    clang 19); putting <stdarg.h> into the PCH does not avoid it here. Such files are parsed without one."""
+    std = [a for a in args if a.startswith("-std=")]
+    return bool(std) and bool(NEWER_THAN_17.match(std[-1]))
+
+
 def prepare(cache_dir: Path, text: str, args: list[str], main: str, notices: list[str] | None = None) -> Preamble | None:
     """A valid preamble for this file from the cache, built when missing, stale or corrupt; None without one.
     A cache folder that cannot take the entry (full, unwritable) adds a notice to notices."""
     block = include_block(text)
-    if not block:
+    if not block or pch_breaks(args):
         return None
     key = entry_key(block, args)
     try:

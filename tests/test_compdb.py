@@ -372,3 +372,17 @@ def test_flags_that_load_a_plugin_are_dropped(tmp_path):
     data = report(str(tmp_path / "a.cpp"), "-p", str(tmp_path), cwd=tmp_path)
     assert data["files"][0]["diagnostics"] == []  # clang never tried to load evil.so (it does not exist)
     assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [6]
+
+
+def test_a_cpp20_build_parses_without_the_false_errors_of_a_precompiled_preamble(tmp_path):
+    """clang 18 reports '__va_list_tag' overloads in every C++20 file parsed with a PCH (llvm#61931): such files
+    are parsed without one, cached run or not."""
+    (tmp_path / "a.cpp").write_text(QT_FILE)
+    qt = find_qt_include()
+    database(tmp_path, [entry(tmp_path, "a.cpp", f"-I{qt}", f"-I{qt}/QtCore", "-std=c++20")])
+    for _ in range(2):  # the second run would load the cached preamble
+        data = report(str(tmp_path / "a.cpp"), "-p", str(tmp_path), "--cache-dir", str(tmp_path / "cache"),
+                      cwd=tmp_path)
+        assert not [n for n in data["notices"] if "__va_list_tag" in n]
+        assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [6]
+    assert compdb and not list((tmp_path / "cache").glob("*.pch"))
