@@ -1040,6 +1040,17 @@ def _chain(graph, includes, first: str, inc) -> str:
     return ""
 
 
+def _chain_to(graph, includes, first: str, target: str) -> str:
+    """The same chain, to any header the first include reaches."""
+    import networkx as nx
+
+    source = next((o.file for o in includes if o.spelling == first and o.file and o.file in graph), None)
+    if source and target in graph and nx.has_path(graph, source, target):
+        path = nx.shortest_path(graph, source, target)
+        return f" ({' -> '.join(p.rsplit('/', 1)[-1] for p in path)})" if len(path) > 2 else ""
+    return ""
+
+
 def _forwarded(graph, file: str | None) -> str | None:
     """The header a Qt CamelCase header (QtCore/QObject) only forwards to (qobject.h), else the file itself."""
     if file is None or file not in graph or "." in file.rsplit("/", 1)[-1]:
@@ -1228,7 +1239,43 @@ def include_reachability(facts: Facts, params: dict) -> list[Site]:
              "needed": (bool(only_here) if inc.file is not None and not facts.parse_errors() else None),
              # the lines a claim about use or need is shown (verdicts adds them for a claim that asks)
              "evidence_for": {"used": use_lines[:3],
-                              "needed": sorted({ln for lines in only_here.values() for ln in lines})[:3]}}))
+                              "needed": sorted({ln for lines in only_here.values() for ln in lines})[:3]},
+             "included": True}))
+    sites += _used_not_included(facts, graph, reach)
+    return sites
+
+
+# C library headers and their C++ names: "printf without including <cstdio>" means stdio.h
+C_HEADERS = {"assert", "ctype", "errno", "float", "limits", "locale", "math", "setjmp", "signal", "stdarg", "stddef",
+             "stdint", "stdio", "stdlib", "string", "time", "wchar", "wctype", "inttypes", "fenv", "uchar"}
+
+
+def _used_not_included(facts: Facts, graph, reach: dict[str, set[str]]) -> list[Site]:
+    """A header the file uses (something it declares is used) but never names in an #include: reached only through
+    other headers. One site each, claims only: "strcmp is used without including <cstring>"."""
+    direct = {f for inc in facts.includes for f in (inc.file, _forwarded(graph, inc.file)) if f}
+    main = str(facts.path)
+    sites = []
+    for path, lines in sorted(facts.used_files.items()):
+        if path in direct or path == main or not lines:
+            continue
+        base = path.rsplit("/", 1)[-1]
+        names = [base]
+        if base.endswith(".h") and base[:-2] in C_HEADERS and "/" in path and "/bits/" not in path:
+            names.append("c" + base[:-2])  # <cstdio> is the C++ name of stdio.h
+            if any(inc.spelling.rsplit("/", 1)[-1] in names for inc in facts.includes):
+                continue  # `#include <cstdio>` includes it
+        via = [inc.spelling for inc in facts.includes if path in reach.get(inc.spelling, set())]
+        if not via:
+            continue
+        lines = sorted(set(lines))
+        used_at = ", ".join(map(str, lines[:4]))
+        sites.append(Site(lines[0], 1, False,
+                          f"{base} is not included by the file: it comes through {via[0]}"
+                          + _chain_to(graph, facts.includes, via[0], path)
+                          + f"; line(s) {used_at} use what it declares",
+                          {"header": names}, {"included": False, "used": True, "reached_from": via},
+                          evidence=lines[1:3], reported=False))
     return sites
 
 

@@ -288,8 +288,11 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, part.why or "a matter of opinion: no code fact decides it",
                                [], opinion=True)
         if part.polarity == "unsure":
+            # a question the claim brought up only by naming code ("calls printf ... and strcmp") says nothing the
+            # claim states: beside parts that decide, it is dropped like a misread name
             return PartVerdict(part.says, UNVERIFIABLE, f"qtcheck could not tell whether the review says the code "
-                               f"has this problem or that it is fine: {part.reading}", part.rules)
+                               f"has this problem or that it is fine: {part.reading}", part.rules,
+                               idle=part.reading.startswith("it names "))
         if part.cwe and not part.rules and not part.tags:
             return self.decide_cwe(part)
         rule_ids = self.rules_of(part)

@@ -221,6 +221,8 @@ EXPECTED = {
         ("Second pass over formats.cpp.", "unverifiable", [], NOTHING),
         ("There are no format-string vulnerabilities in it.", "refuted", [8, 9, 10], FINE),
         ("The call at line 12 passes a literal format", "unverifiable", [], NOTHING),
+        ("It calls printf without including <cstdio>.", "refuted", [4], STATES + "included False"),
+        ("And qWarning() is used without including <qlogging.h>.", "confirmed", [8, 12], STATES + "included False"),
     ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
