@@ -111,6 +111,11 @@ class Facts:
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
 
+    def __getstate__(self):
+        """Pickled (sent from a parse process or a -j worker) without what is kept beside the fields: the indexes
+        and control-flow graphs built from them are rebuilt when asked for."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def error_lines(self) -> list[Diagnostic]:
         main = str(self.path)
         return [d for d in self.diagnostics if d.severity in ("error", "fatal") and d.file == main]
