@@ -459,7 +459,8 @@ class _Collector:
         kind = c.kind.name if self._statement_kind(c.kind) else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
         macro = self.macro_at(*self.at(c.location))
-        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, cursors.line(c.extent.start), cursors.line(c.extent.end),
+        ext = c.extent
+        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, cursors.line(ext.start), cursors.line(ext.end),
                         function, lambda_id, macro.name if macro else None)
         if kind == "LABEL_STMT":
             stmt.label = c.spelling
@@ -579,8 +580,8 @@ class _Collector:
         marks = [m for name in ("Q_OBJECT", "Q_GADGET")  # the first of them in the file's order
                  for m in self._macros_by_name.between(name, cursors.line(ext.start), cursors.line(ext.end))]
         q_object = min(marks, key=self._macro_order).line if marks else None
-        cls = ClassFact(name, cursors.line(c.location), cursors.line(ext.end), [], ancestry[1:], "QObject" in ancestry, q_object,
-                        doc=c.raw_comment)
+        cls = ClassFact(name, cursors.line(c.location), cursors.line(ext.end), [], ancestry[1:], "QObject" in ancestry,
+                        q_object, doc=c.raw_comment)
         for child in cursors.children(c):
             if child.kind == K.CXX_BASE_SPECIFIER:
                 cls.bases.append(self.qualified(child.type.get_declaration()) or child.spelling)
@@ -600,7 +601,8 @@ class _Collector:
                     flags["slot"] = True
                 if "qt_invokable" in notes:
                     cls.invokables.append(entry)
-        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", cursors.line(ext.start), cursors.line(ext.end))]
+        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", cursors.line(ext.start),
+                                                                       cursors.line(ext.end))]
         self.facts.classes.append(cls)
         facts_members.note_class(self, c)
         return name
@@ -651,7 +653,8 @@ class _Collector:
         """A virtual function of a base with this method's name: the one it overrides when it is virtual, the one
         it hides when it is not (`incomingConnection(int)` beside `QLocalServer::incomingConnection(quintptr)`)."""
         definition = cls.get_definition() or cls
-        todo = [ch.type.get_declaration() for ch in cursors.children(definition) if ch.kind == self.K.CXX_BASE_SPECIFIER]
+        todo = [ch.type.get_declaration() for ch in cursors.children(definition)
+                if ch.kind == self.K.CXX_BASE_SPECIFIER]
         seen = set()
         while todo:
             base = todo.pop()
@@ -828,7 +831,8 @@ class _Collector:
         ref = c.referenced
         spelling = c.spelling
         if ref is not None and ref.kind == K.CONSTRUCTOR and any(  # QSignalSpy spy(&p, SIGNAL(readyRead()))
-                self._macros_by_name.between(name, cursors.line(c.extent.start), cursors.line(c.extent.end)) for name in ("SIGNAL", "SLOT")):
+                self._macros_by_name.between(name, cursors.line(c.extent.start), cursors.line(c.extent.end))
+                for name in ("SIGNAL", "SLOT")):
             # (asked of the macro index, not of every constructor argument's text: this runs for every object made)
             self.on_string_member(c, None, [self.describe_arg(a) for a in c.get_arguments()], ref.spelling)
         if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
@@ -1177,8 +1181,8 @@ class _Collector:
         if function is None or parent is None or parent.kind not in (self.K.TRANSLATION_UNIT, self.K.NAMESPACE):
             return
         write, via = self._access(c, parents)
-        self.facts.global_accesses.append(MemberAccess(self.qualified(ref), cursors.line(c.location), function, lambda_id,
-                                                       write, via))
+        self.facts.global_accesses.append(MemberAccess(self.qualified(ref), cursors.line(c.location), function,
+                                                       lambda_id, write, via))
 
     def _access(self, c, parents) -> tuple[bool, str]:
         """Whether an expression naming a variable writes it, and how (=, ++/--, a non-const method)."""
@@ -1304,8 +1308,8 @@ class _Collector:
             kind = "qtest" if macro.name.startswith(("QCOMPARE", "QVERIFY", "QFAIL", "QSKIP", "QTRY", "QFETCH",
                                                      "QEXPECT")) else "return"
         stmt = self.current_stmt(function, lambda_id)
-        self.facts.exits.append(ExitFact(cursors.line(c.location), kind, function, lambda_id, macro.name if macro else None,
-                                         stmt.id if stmt else None))
+        self.facts.exits.append(ExitFact(cursors.line(c.location), kind, function, lambda_id,
+                                         macro.name if macro else None, stmt.id if stmt else None))
         if kind == "throw" and stmt is not None:
             stmt.throws = True
         if kind == "return":  # `return timer;` hands the object it was made for to the caller
@@ -1314,7 +1318,8 @@ class _Collector:
             if value is not None and value.kind == K.DECL_REF_EXPR:
                 alloc = self._alloc_by_var.get((function, value.spelling))
                 if alloc is not None and alloc.owner == "raw" and alloc.lambda_id == lambda_id:
-                    alloc.owner, alloc.parent_arg = "transferred", f"returned to the caller at line {cursors.line(c.location)}"
+                    alloc.owner, alloc.parent_arg = ("transferred",
+                                                     f"returned to the caller at line {cursors.line(c.location)}")
 
     # ---- after the walk ----
     def _finish(self):
@@ -1455,7 +1460,7 @@ class _Collector:
         for inc in self.parsed.tu.get_includes():
             if inc.source is None:  # `-include x.h` on the command line (CMake's precompiled header): no includer
                 continue
-            # (inc.location is read from memory libclang has freed since: only its line, cached by the bindings, is safe)
+            # (inc.location lies in memory libclang has freed since: only its line, cached by the bindings, is safe)
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         # get_includes() lists each file once, under its first includer; the #include directives of every
         # file also give the edges an include guard skipped, so a header brings what it brings on its own.
