@@ -28,6 +28,7 @@ class Flow:
     stmts: dict[int, StmtFact]
     exit_kinds: dict[int, str]  # statement id -> return, throw, qtest, goto (from the exit facts)
     loose: list[int] = field(default_factory=list)  # lines of constructs modelled with more paths than exist
+    _rank: dict = field(default_factory=dict, repr=False, compare=False)  # node -> its place in the graph's order
 
     def line(self, node) -> int:
         if isinstance(node, tuple):
@@ -36,11 +37,88 @@ class Flow:
         return stmt.line if stmt else 0
 
     def path(self, sources, targets, blocked=()) -> list | None:
-        """The shortest path from a source to a target that steps on no blocked node (sources are not blocked)."""
+        """The shortest path from a source to a target that steps on no blocked node (sources are not blocked).
+
+        The path is the one networkx's bidirectional search finds on a copy of the graph without the blocked
+        nodes, a start node before the sources and an end node after the targets (what _path_on_copy does), found
+        here on the graph itself: a copy per question made a function's questions cost the square of its size."""
         sources, targets = set(sources), set(targets)
         blocked = set(blocked) - sources
         if not sources or not targets:
             return None
+        graph = self.graph
+        kept = len(graph) - sum(1 for n in blocked if n in graph)
+        if 2 * kept < len(graph):  # networkx then lists the copy's nodes in the order of a set: do as it does
+            return self._path_on_copy(sources, targets, blocked)
+        succ, pred = graph._succ, graph._pred
+        if not self._rank:
+            self._rank.update((n, i) for i, n in enumerate(graph))
+        rank = self._rank
+        start, end = ("start",), ("end",)
+        first = [s for s in sources if s in succ]  # the copy's edges start -> source, in this order
+        last = [t for t in targets if t in succ and t not in blocked]  # and target -> end
+        if not first or not last:
+            return None
+        firsts, lasts = set(first), set(last)
+
+        def successors(v):
+            if v == start:
+                return first
+            out = [w for w in succ[v] if w not in blocked]
+            return out + [end] if v in lasts else out
+
+        def predecessors(v):
+            if v == end:
+                return last
+            # the copy added its edges source by source in the order of the graph's nodes
+            out = sorted((u for u in pred[v] if u not in blocked), key=rank.__getitem__)
+            return out + [start] if v in firsts else out
+
+        # networkx's _bidirectional_pred_succ, step for step (the same fringes, the same order of neighbours)
+        before, after = {start: None}, {end: None}
+        forward, reverse = [start], [end]
+        meet = None
+        while forward and reverse and meet is None:
+            if len(forward) <= len(reverse):
+                level, forward = forward, []
+                for v in level:
+                    for w in successors(v):
+                        if w not in before:
+                            forward.append(w)
+                            before[w] = v
+                        if w in after:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+            else:
+                level, reverse = reverse, []
+                for v in level:
+                    for w in predecessors(v):
+                        if w not in after:
+                            after[w] = v
+                            reverse.append(w)
+                        if w in before:
+                            meet = w
+                            break
+                    if meet is not None:
+                        break
+        if meet is None:
+            return None
+        path = []
+        w = meet
+        while w is not None:
+            path.append(w)
+            w = before[w]
+        path.reverse()
+        w = after[path[-1]]
+        while w is not None:
+            path.append(w)
+            w = after[w]
+        return path[1:-1]
+
+    def _path_on_copy(self, sources: set, targets: set, blocked: set) -> list | None:
+        """path() as networkx answers it on a copy of the graph without the blocked nodes."""
         keep = [n for n in self.graph if n not in blocked]
         view = nx.DiGraph(self.graph.subgraph(keep))
         start, end = ("start",), ("end",)
@@ -298,3 +376,16 @@ class Flows:
         graph.add_edge(ENTRY, builder.lower(root, EXIT, {}))
         builder.finish()
         return flow
+
+
+def flows_of(facts) -> Flows:
+    """The graphs of a file, shared by every matcher and model that asks: each body's graph is built once per
+    check, not once per rule. Kept on the facts (not a field: never in the facts cache) while their statements
+    and exits are the ones it was made from."""
+    stamp = (len(facts.stmts), len(facts.exits))
+    known = facts.__dict__.get("_flows")
+    if known is None or known[0] != stamp:
+        known = (stamp, Flows(facts))
+        facts.__dict__["_flows"] = known
+    return known[1]
+

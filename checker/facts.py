@@ -15,7 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
+from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
@@ -118,6 +118,11 @@ class Facts:
     def source(self, line: int) -> str:
         return self.lines[line - 1].rstrip() if 0 < line <= len(self.lines) else ""
 
+    def __getstate__(self):
+        """Pickled (sent from a parse process or a -j worker) without what is kept beside the fields: the indexes
+        and control-flow graphs built from them are rebuilt when asked for."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def error_lines(self) -> list[Diagnostic]:
         main = str(self.path)
         return [d for d in self.diagnostics if d.severity in ("error", "fatal") and d.file == main]
@@ -202,37 +207,40 @@ class _Collector:
         self._defaults: dict[tuple[bytes, int], str | None] = {}  # (function, parameter index) -> its default
 
     # ---- helpers over source text ----
-    def col(self, loc) -> int:
-        """A location's column in characters of its line (clang counts UTF-8 bytes); see frontend.char_column."""
-        column = loc.column
-        line = loc.line
+    def at(self, loc) -> tuple[int, int]:
+        """A location's line, and its column in characters of that line (clang counts UTF-8 bytes); see
+        frontend.char_column."""
+        line, column = cursors.position(loc)
         if 1 <= line <= len(self._ascii) and not self._ascii[line - 1] and self._is_main(loc):
-            return char_column(self.facts.lines[line - 1], column)
-        return column
+            return line, char_column(self.facts.lines[line - 1], column)
+        return line, column
+
+    def col(self, loc) -> int:
+        """A location's column in characters of its line."""
+        return self.at(loc)[1]
 
     def text(self, extent) -> str:
-        start, end = extent.start, extent.end
+        start_line, first = self.at(extent.start)
+        end_line, last = self.at(extent.end)
         lines = self.facts.lines
-        if start.line < 1 or end.line > len(lines) or start.line > end.line:
+        if start_line < 1 or end_line > len(lines) or start_line > end_line:
             return ""
-        first, last = self.col(start), self.col(end)
-        if start.line == end.line:
-            return lines[start.line - 1][first - 1 : last - 1]
-        parts = [lines[start.line - 1][first - 1 :]]
-        parts += lines[start.line : end.line - 1]
-        parts.append(lines[end.line - 1][: last - 1])
+        if start_line == end_line:
+            return lines[start_line - 1][first - 1 : last - 1]
+        parts = [lines[start_line - 1][first - 1 :]]
+        parts += lines[start_line : end_line - 1]
+        parts.append(lines[end_line - 1][: last - 1])
         return "\n".join(parts)
 
     def between(self, a, b) -> str:
         """Source text between the end of cursor a and the start of cursor b (an operator)."""
-        ea, sb = a.extent.end, b.extent.start
-        after, before = self.col(ea), self.col(sb)
-        if (ea.line, after) >= (sb.line, before):
+        (ea_line, after), (sb_line, before) = self.at(a.extent.end), self.at(b.extent.start)
+        if (ea_line, after) >= (sb_line, before):
             return ""
         lines = self.facts.lines
-        if ea.line == sb.line:
-            return lines[ea.line - 1][after - 1 : before - 1].strip()
-        return (lines[ea.line - 1][after - 1 :] + " " + lines[sb.line - 1][: before - 1]).strip()
+        if ea_line == sb_line:
+            return lines[ea_line - 1][after - 1 : before - 1].strip()
+        return (lines[ea_line - 1][after - 1 :] + " " + lines[sb_line - 1][: before - 1]).strip()
 
     def _declaration_kind(self, kind) -> bool:
         """kind.is_declaration(), asked of libclang once per kind."""
@@ -299,7 +307,7 @@ class _Collector:
             return self._ancestry_cache[key]
         self._ancestry_cache[key] = []  # cycle guard
         out = [self.qualified(definition)]
-        for child in definition.get_children():
+        for child in cursors.children(definition):
             if child.kind == self.K.CXX_BASE_SPECIFIER:
                 base = child.type.get_declaration()
                 for name in self.ancestry(base):
@@ -329,7 +337,7 @@ class _Collector:
     def strip(cursor):
         """Skip implicit wrappers (casts, parens) down to the expression that matters."""
         while cursor.kind.name in ("UNEXPOSED_EXPR", "PAREN_EXPR"):
-            children = list(cursor.get_children())
+            children = cursors.children(cursor)
             if len(children) != 1:
                 break
             cursor = children[0]
@@ -370,7 +378,7 @@ class _Collector:
                 self._note_use(c)
                 ext = c.extent
                 self.facts.macros.append(
-                    MacroUse(c.spelling, ext.start.line, self.col(ext.start), ext.end.line, self.col(ext.end),
+                    MacroUse(c.spelling, *self.at(ext.start), *self.at(ext.end),
                              text=self.text(ext))
                 )
                 definition = c.referenced
@@ -379,7 +387,7 @@ class _Collector:
                     self._project_macros.add((self.facts.macros[-1].line, self.facts.macros[-1].col))
             elif c.kind == self.K.INCLUSION_DIRECTIVE:
                 inc = c.get_included_file()
-                self.facts.includes.append(IncludeFact(c.spelling, c.location.line, inc.name if inc else None))
+                self.facts.includes.append(IncludeFact(c.spelling, cursors.line(c.location), inc.name if inc else None))
         self._index_macros()
         for c in top:
             if c.kind not in (self.K.MACRO_INSTANTIATION, self.K.INCLUSION_DIRECTIVE, self.K.MACRO_DEFINITION):
@@ -387,7 +395,7 @@ class _Collector:
         if self._project_macros:  # a declaration a macro expands to is not written in the main file: not in top
             for c in elsewhere:
                 if c.is_definition() and c.location.file is not None and c.location.file.name == self.main:
-                    macro = self.macro_at(c.location.line, self.col(c.location))
+                    macro = self.macro_at(*self.at(c.location))
                     if macro:
                         self._macro_class(c, macro)
         self._finish()
@@ -403,7 +411,7 @@ class _Collector:
         if role is not None:
             self._enter_stmt(c, role, parents, function, lambda_id)
         if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
-            macro = self.macro_at(c.location.line, self.col(c.location))
+            macro = self.macro_at(*self.at(c.location))
             if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
                 self._macro_class(c, macro)
                 return self._leave_stmt(role)
@@ -424,7 +432,7 @@ class _Collector:
         elif kind == K.VAR_DECL and function is not None:
             self.on_var(c, parents, function, lambda_id)
         elif kind == K.PARM_DECL and function is not None and c.spelling:
-            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, c.location.line, self.col(c.location),
+            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, *self.at(c.location),
                                                       function, lambda_id, is_param=True))
         elif kind == K.DECL_REF_EXPR:
             self.on_ref(c, parents, function, lambda_id)
@@ -440,16 +448,16 @@ class _Collector:
             if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
                 facts_decls.note_enum(self, c.referenced)
             name = c.spelling.split(" ", 1)[-1]
-            self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", c.location.line,
+            self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", cursors.line(c.location),
                                                 self.col(c.location), function, lambda_id))
         if kind in self.reference_kinds:
             self._note_use(c)
         elif self._declaration_kind(kind) and c.spelling:
             self._note_declaration(c)
-        children = list(c.get_children())
+        children = cursors.children(c)
         if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
             if not any("(the nesting limit)" in n for n in self.facts.not_analysed):  # the first place says it
-                self.facts.not_analysed.append(f"line {c.location.line}: code nested more than {MAX_NESTING} "
+                self.facts.not_analysed.append(f"line {cursors.line(c.location)}: code nested more than {MAX_NESTING} "
                                                f"syntax levels deep was not analysed (the nesting limit)")
             return self._leave_stmt(role)
         roles = self._child_roles(c, children, role)
@@ -463,13 +471,14 @@ class _Collector:
     def _enter_stmt(self, c, role, parents, function, lambda_id):
         kind = c.kind.name if self._statement_kind(c.kind) else "THROW" if c.kind.name == "CXX_THROW_EXPR" else "EXPR"
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
-        macro = self.macro_at(c.location.line, self.col(c.location))
-        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, c.extent.start.line, c.extent.end.line,
+        macro = self.macro_at(*self.at(c.location))
+        ext = c.extent
+        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, cursors.line(ext.start), cursors.line(ext.end),
                         function, lambda_id, macro.name if macro else None)
         if kind == "LABEL_STMT":
             stmt.label = c.spelling
         elif kind == "GOTO_STMT":
-            stmt.label = next((ch.spelling for ch in c.get_children() if ch.kind == self.K.LABEL_REF), None)
+            stmt.label = next((ch.spelling for ch in cursors.children(c) if ch.kind == self.K.LABEL_REF), None)
         self.facts.stmts.append(stmt)
         self._stack.append((stmt.id, len(parents)))
 
@@ -513,7 +522,7 @@ class _Collector:
             return ["root" if ch.kind.name in ("COMPOUND_STMT", "CXX_TRY_STMT") else None for ch in children]
         if role is None or kind not in STRUCTURAL or n == 0:
             return [None] * n
-        in_macro = self.macro_at(c.location.line, self.col(c.location)) is not None
+        in_macro = self.macro_at(*self.at(c.location)) is not None
         if kind == "COMPOUND_STMT":
             return ["item"] * n
         if kind == "IF_STMT":
@@ -565,13 +574,13 @@ class _Collector:
                 if depth == 0:
                     break
             elif tok.spelling == ";" and depth == 1:
-                semis.append((tok.location.line, self.col(tok.location)))
+                semis.append(self.at(tok.location))
         if len(semis) != 2:
             self.facts.stmts[self._stack[-1][0]].loose = True
             return ["head"] * (n - 1) + ["body"]
         roles = []
         for ch in children[:-1]:
-            at = (ch.extent.start.line, self.col(ch.extent.start))
+            at = self.at(ch.extent.start)
             roles.append("init" if at < semis[0] else "cond" if at < semis[1] else "inc")
         return roles + ["body"]
 
@@ -582,44 +591,45 @@ class _Collector:
         ancestry = self.ancestry(c)
         ext = c.extent
         marks = [m for name in ("Q_OBJECT", "Q_GADGET")  # the first of them in the file's order
-                 for m in self._macros_by_name.between(name, ext.start.line, ext.end.line)]
+                 for m in self._macros_by_name.between(name, cursors.line(ext.start), cursors.line(ext.end))]
         q_object = min(marks, key=self._macro_order).line if marks else None
-        cls = ClassFact(name, c.location.line, ext.end.line, [], ancestry[1:], "QObject" in ancestry, q_object,
-                        doc=c.raw_comment)
-        for child in c.get_children():
+        cls = ClassFact(name, cursors.line(c.location), cursors.line(ext.end), [], ancestry[1:], "QObject" in ancestry,
+                        q_object, doc=c.raw_comment)
+        for child in cursors.children(c):
             if child.kind == K.CXX_BASE_SPECIFIER:
                 cls.bases.append(self.qualified(child.type.get_declaration()) or child.spelling)
             elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE):
-                if self.macro_at(child.location.line, self.col(child.location)):
+                if self.macro_at(*self.at(child.location)):
                     continue  # members Q_OBJECT itself declares
                 notes = self._notes(child)
-                entry = (child.spelling, child.location.line)
+                entry = (child.spelling, cursors.line(child.location))
                 flags = self._slot_flags.setdefault((name, child.spelling), {})
                 if "qt_signal" in notes:
                     cls.signals.append(entry)
                     flags["signal"] = True
                     for arg in child.get_arguments():
-                        cls.signal_params.append((child.spelling, arg.type.spelling, child.location.line))
+                        cls.signal_params.append((child.spelling, arg.type.spelling, cursors.line(child.location)))
                 if "qt_slot" in notes:
                     cls.slots.append(entry)
                     flags["slot"] = True
                 if "qt_invokable" in notes:
                     cls.invokables.append(entry)
-        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", ext.start.line, ext.end.line)]
+        cls.properties = [m.line for m in self._macros_by_name.between("Q_PROPERTY", cursors.line(ext.start),
+                                                                       cursors.line(ext.end))]
         self.facts.classes.append(cls)
         facts_members.note_class(self, c)
         return name
 
     def on_function(self, c) -> FunctionFact | None:
         K = self.K
-        if self.macro_at(c.location.line, self.col(c.location)):
+        if self.macro_at(*self.at(c.location)):
             return None  # declared by a macro (Q_OBJECT's metaObject, QTEST_MAIN's main)
         parent = c.semantic_parent
         class_name = self.qualified(parent) if parent is not None and parent.kind in (
             K.CLASS_DECL, K.STRUCT_DECL, K.CLASS_TEMPLATE) else None
         kind = {K.CONSTRUCTOR: "constructor", K.DESTRUCTOR: "destructor"}.get(
             c.kind, "method" if class_name else "function")
-        children = list(c.get_children())
+        children = cursors.children(c)
         is_override = any(ch.kind == K.CXX_OVERRIDE_ATTR for ch in children)
         flags = self._slot_flags.get((class_name, c.spelling), {}) if class_name else {}
         ancestry = self.ancestry(parent) if class_name else []
@@ -628,9 +638,9 @@ class _Collector:
             qualified=self.qualified(c),
             class_name=class_name,
             kind=kind,
-            line=c.location.line,
+            line=cursors.line(c.location),
             col=self.col(c.location),
-            end_line=c.extent.end.line,
+            end_line=cursors.line(c.extent.end),
             is_definition=c.is_definition(),
             is_slot=bool(flags.get("slot")),
             is_signal=bool(flags.get("signal")),
@@ -656,7 +666,8 @@ class _Collector:
         """A virtual function of a base with this method's name: the one it overrides when it is virtual, the one
         it hides when it is not (`incomingConnection(int)` beside `QLocalServer::incomingConnection(quintptr)`)."""
         definition = cls.get_definition() or cls
-        todo = [ch.type.get_declaration() for ch in definition.get_children() if ch.kind == self.K.CXX_BASE_SPECIFIER]
+        todo = [ch.type.get_declaration() for ch in cursors.children(definition)
+                if ch.kind == self.K.CXX_BASE_SPECIFIER]
         seen = set()
         while todo:
             base = todo.pop()
@@ -677,7 +688,7 @@ class _Collector:
         if key not in self._base_virtuals:
             virtuals: dict[str, str] = {}
             bases = []
-            for ch in base.get_children():
+            for ch in cursors.children(base):
                 if ch.kind == self.K.CXX_METHOD and ch.spelling not in virtuals and ch.is_virtual_method():
                     params = ", ".join(a.type.spelling for a in ch.get_arguments())
                     virtuals[ch.spelling] = f"{self.qualified(base)}::{ch.spelling}({params})"
@@ -690,7 +701,7 @@ class _Collector:
         text = self.text(c.extent)
         match = re.match(r"\[([^\]]*)\]", text)
         captures = [p.strip() for p in match.group(1).split(",") if p.strip()] if match else []
-        lam = LambdaFact(len(self.facts.lambdas), c.location.line, self.col(c.location), c.extent.end.line,
+        lam = LambdaFact(len(self.facts.lambdas), *self.at(c.location), cursors.line(c.extent.end),
                          function, parent_lambda, captures, stmt=self._stmt_id(function, parent_lambda))
         self.facts.lambdas.append(lam)
         return lam.id
@@ -712,7 +723,7 @@ class _Collector:
             if kind == K.COMPOUND_STMT:
                 return "discarded", None
             if kind in (K.IF_STMT, K.WHILE_STMT, K.DO_STMT, K.FOR_STMT, K.SWITCH_STMT):
-                children = list(parent.get_children())
+                children = cursors.children(parent)
                 if kind == K.DO_STMT:
                     is_cond = children and children[-1] == child
                 elif kind == K.FOR_STMT:
@@ -726,7 +737,7 @@ class _Collector:
                 return "returned", None
             if kind in (K.UNARY_OPERATOR, K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR):
                 if kind == K.BINARY_OPERATOR:
-                    ops = list(parent.get_children())
+                    ops = cursors.children(parent)
                     op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
                     if op == "=" and ops[1] == child:
                         target = self.strip(ops[0])
@@ -736,7 +747,7 @@ class _Collector:
                 return "tested", None
             if kind == K.CALL_EXPR:
                 if parent.spelling in ("qCompare", "qVerify") or (
-                    self.macro_at(parent.location.line, self.col(parent.location))
+                    self.macro_at(*self.at(parent.location))
                     and parent.spelling.startswith("q") and "QTest" in self.qualified(parent.referenced)
                 ):
                     return "qtest", None
@@ -812,7 +823,7 @@ class _Collector:
     def receiver_of(self, call) -> tuple[str | None, str, list[str]]:
         """(name, type, ancestry) of the object a member call is made on."""
         K = self.K
-        children = list(call.get_children())
+        children = cursors.children(call)
         if not children:
             return None, "", []
         callee = children[0]
@@ -820,7 +831,7 @@ class _Collector:
             callee = self.strip(callee)
             if callee.kind != K.MEMBER_REF_EXPR:
                 return None, "", []
-        inner = list(callee.get_children())
+        inner = cursors.children(callee)
         if not inner:
             parent = call.referenced.semantic_parent if call.referenced is not None else None
             return "this", parent.spelling if parent else "", self.ancestry(parent) if parent else []
@@ -833,7 +844,8 @@ class _Collector:
         ref = c.referenced
         spelling = c.spelling
         if ref is not None and ref.kind == K.CONSTRUCTOR and any(  # QSignalSpy spy(&p, SIGNAL(readyRead()))
-                self._macros_by_name.between(name, c.extent.start.line, c.extent.end.line) for name in ("SIGNAL", "SLOT")):
+                self._macros_by_name.between(name, cursors.line(c.extent.start), cursors.line(c.extent.end))
+                for name in ("SIGNAL", "SLOT")):
             # (asked of the macro index, not of every constructor argument's text: this runs for every object made)
             self.on_string_member(c, None, [self.describe_arg(a) for a in c.get_arguments()], ref.spelling)
         if ref is None or ref.kind in (K.CONSTRUCTOR, K.CONVERSION_FUNCTION) or not spelling:
@@ -851,7 +863,7 @@ class _Collector:
             candidates.append(qualified)
         result, assigned = self.classify_result(c, parents)
         loc = c.location
-        line, col = loc.line, self.col(loc)
+        line, col = self.at(loc)
         macro = self.macro_at(line, col)
         ctype = c.type
         call = CallFact(
@@ -863,7 +875,7 @@ class _Collector:
             receiver_type=receiver_type,
             line=line,
             col=col,
-            end_line=c.extent.end.line,
+            end_line=cursors.line(c.extent.end),
             function=function,
             lambda_id=lambda_id,
             result=result,
@@ -911,7 +923,7 @@ class _Collector:
                 rtype = rtype.get_pointee()
             decl = rtype.get_declaration()
             loc = args[i].location
-            fact = StringMemberFact(call_id, loc.line, self.col(loc), form, name, text, described[at].text,
+            fact = StringMemberFact(call_id, *self.at(loc), form, name, text, described[at].text,
                                     self.qualified(decl) if decl is not None and decl.spelling else "")
             if decl is not None and decl.spelling:
                 self._meta_lookup(decl, name, fact, set())
@@ -925,7 +937,7 @@ class _Collector:
         if key in seen:
             return
         seen.add(key)
-        for child in cls.get_children():
+        for child in cursors.children(cls):
             if child.kind == K.VAR_DECL and child.spelling == "staticMetaObject":
                 fact.class_has_meta = True
             elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE) and child.spelling == name:
@@ -935,7 +947,7 @@ class _Collector:
                 if kind not in fact.found:
                     fact.found.append(kind)
                 if not fact.declared_at and child.location.file is not None:
-                    fact.declared_at = f"{child.location.file.name.rsplit('/', 1)[-1]}:{child.location.line}"
+                    fact.declared_at = f"{child.location.file.name.rsplit('/', 1)[-1]}:{cursors.line(child.location)}"
             elif child.kind == K.CXX_BASE_SPECIFIER:
                 base = child.type.get_declaration()
                 if base is not None and base.spelling:
@@ -948,11 +960,11 @@ class _Collector:
         chain = parents[depth:] + [c]  # from the statement itself down to c
         for p, child in zip(chain, chain[1:]):
             if p.kind == self.K.CONDITIONAL_OPERATOR:
-                first = next(iter(p.get_children()), None)
+                first = next(iter(cursors.children(p)), None)
                 if first is None or child != first:
                     return False
             elif p.kind == self.K.BINARY_OPERATOR:
-                ops = list(p.get_children())
+                ops = cursors.children(p)
                 if len(ops) == 2 and child == ops[1] and self.between(ops[0], ops[1]) in ("&&", "||"):
                     return False
         return True
@@ -960,19 +972,19 @@ class _Collector:
     def on_connect(self, c, call: CallFact):
         K = self.K
         args = list(c.get_arguments())
-        explicit = [a for a in args if self._is_main(a.location) and a.extent.start.line > 0
-                    and (a.extent.start.line, self.col(a.extent.start)) != (a.extent.end.line, self.col(a.extent.end))]
+        explicit = [a for a in args if self._is_main(a.location) and cursors.line(a.extent.start) > 0
+                    and self.at(a.extent.start) != self.at(a.extent.end)]
         lam_index = next((i for i, a in enumerate(args) if self.strip(a).kind == K.LAMBDA_EXPR
                           or "(lambda at " in self.strip(a).type.get_canonical().spelling), None)  # or a stored one
         signal = None
         params = None
         if len(args) > 1:
-            for node in args[1].walk_preorder():
+            for node in cursors.preorder(args[1]):
                 if node.kind == K.DECL_REF_EXPR and node.referenced is not None:
                     signal = self.qualified(node.referenced)
                     if node.referenced.kind == K.CXX_METHOD:
                         params = [a.type.spelling for a in node.referenced.get_arguments()]
-                    self.facts.symbols.append(SymbolUse(node.spelling, signal, "signal", node.location.line,
+                    self.facts.symbols.append(SymbolUse(node.spelling, signal, "signal", cursors.line(node.location),
                                                         self.col(node.location), call.function, call.lambda_id))
                     break
         if lam_index is not None:
@@ -994,7 +1006,7 @@ class _Collector:
         known = self._notes_of.get(raw)
         if known is None:
             known = self._notes_of[raw] = frozenset(
-                a.spelling for a in method.get_children() if a.kind == self.K.ANNOTATE_ATTR)
+                a.spelling for a in cursors.children(method) if a.kind == self.K.ANNOTATE_ATTR)
         return known
 
     def _is_signal(self, method) -> bool:
@@ -1005,7 +1017,7 @@ class _Collector:
         K = self.K
         type_name = c.type.get_pointee().spelling if c.type.spelling.endswith("*") else c.type.spelling
         ancestry = self.type_ancestry(c.type)
-        ctor = next((ch for ch in c.get_children() if ch.kind == K.CALL_EXPR), None)
+        ctor = next((ch for ch in cursors.children(c) if ch.kind == K.CALL_EXPR), None)
         parent_arg = None
         if ctor is not None:
             for a in ctor.get_arguments():
@@ -1017,7 +1029,7 @@ class _Collector:
         var, owner = self._holder(c, parents)
         if parent_arg is not None:
             owner = "parent"
-        alloc = AllocationFact(c.location.line, self.col(c.location), type_name, "QObject" in ancestry, parent_arg,
+        alloc = AllocationFact(*self.at(c.location), type_name, "QObject" in ancestry, parent_arg,
                                var, owner, function, lambda_id, text=self.text(c.extent),
                                stmt=self._stmt_id(function, lambda_id))
         self.facts.allocations.append(alloc)
@@ -1052,7 +1064,7 @@ class _Collector:
                         s in parent.type.spelling for s in OWNING_SMART):
                     owner = "smart"
             elif kind == K.BINARY_OPERATOR:
-                ops = list(parent.get_children())
+                ops = cursors.children(parent)
                 var = self.strip(ops[0]).spelling if ops else None
                 if ops and any(s in ops[0].type.spelling for s in OWNING_SMART):
                     owner = "smart"
@@ -1068,7 +1080,7 @@ class _Collector:
                 owner = "transferred"
             elif kind == K.CONSTRUCTOR:  # `member(new T)` in the constructor's initializer list
                 before = None
-                for child in parent.get_children():
+                for child in cursors.children(parent):
                     if child.extent.start.offset <= c.extent.start.offset <= child.extent.end.offset \
                             and child.kind != K.MEMBER_REF:
                         break
@@ -1080,46 +1092,46 @@ class _Collector:
 
     def on_delete(self, c, function, lambda_id):
         var = None
-        for node in c.walk_preorder():
+        for node in cursors.preorder(c):
             if node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR):
                 var = node.spelling
                 break
-        self.facts.deletes.append(DeleteFact(c.location.line, self.col(c.location), var, function, lambda_id,
+        self.facts.deletes.append(DeleteFact(*self.at(c.location), var, function, lambda_id,
                                              self._stmt_id(function, lambda_id)))
 
     def on_var(self, c, parents, function, lambda_id):
-        if self.macro_at(c.location.line, self.col(c.location)):
+        if self.macro_at(*self.at(c.location)):
             return
-        var = VariableFact(c.spelling, c.type.spelling, c.location.line, self.col(c.location), function, lambda_id,
+        var = VariableFact(c.spelling, c.type.spelling, *self.at(c.location), function, lambda_id,
                            stmt=self._stmt_id(function, lambda_id))
         if c.type.get_canonical().kind == self.ci.TypeKind.RECORD and "QObject" in self.type_ancestry(c.type):
             var.qobject = True  # a QObject on the stack: destroyed at the end of its block
             block = next((p for p in reversed(parents) if p.kind == self.K.COMPOUND_STMT), None)
-            var.block_end = block.extent.end.line if block is not None else c.extent.end.line
+            var.block_end = cursors.line(block.extent.end) if block is not None else cursors.line(c.extent.end)
         var.marked_unused = any(ch.kind == self.K.UNEXPOSED_ATTR and "unused" in self.text(ch.extent).lower()
-                                for ch in c.get_children())
-        for node in c.walk_preorder():
+                                for ch in cursors.children(c))
+        for node in cursors.preorder(c):
             if node.kind == self.K.CALL_EXPR and node.spelling in MIN_FUNCTIONS:
                 var.bounded_by += self._size_receivers(node)
             elif node.kind in (self.K.DECL_REF_EXPR, self.K.MEMBER_REF_EXPR) and node.spelling \
                     and node.referenced is not None and node.referenced.kind in (self.K.VAR_DECL, self.K.FIELD_DECL):
                 var.inits.append(node.spelling)  # QMutexLocker locker(&mutex): the mutex it locks
         self.facts.variables.append(var)
-        self._var_index[(c.location.line, self.col(c.location))] = var
+        self._var_index[self.at(c.location)] = var
 
     def on_ref(self, c, parents, function, lambda_id):
         ref = c.referenced
         if ref is None:
             return
         if ref.kind in (self.K.FUNCTION_DECL, self.K.CXX_METHOD) and c.spelling:
-            self.facts.symbols.append(SymbolUse(c.spelling, self.qualified(ref), "ref", c.location.line,
+            self.facts.symbols.append(SymbolUse(c.spelling, self.qualified(ref), "ref", cursors.line(c.location),
                                                 self.col(c.location), function, lambda_id))
         if ref.kind == self.K.ENUM_CONSTANT_DECL and ref.semantic_parent is not None:
             facts_decls.note_enum(self, ref.semantic_parent)
         if ref.kind != self.K.VAR_DECL:
             return
         loc = ref.location
-        var = self._var_index.get((loc.line, self.col(loc))) if self._is_main(loc) else None
+        var = self._var_index.get(self.at(loc)) if self._is_main(loc) else None
         if var is None:
             if self._is_main(loc):
                 self.on_global(c, parents, function, lambda_id, ref)
@@ -1129,7 +1141,7 @@ class _Collector:
         if parents:
             up = parents[-1]
             if up.kind == self.K.BINARY_OPERATOR:
-                ops = list(up.get_children())
+                ops = cursors.children(up)
                 if len(ops) == 2 and ops[0] == c and self.between(ops[0], ops[1]) == "=":
                     write = True
                     rhs = self.strip(ops[1])
@@ -1138,14 +1150,14 @@ class _Collector:
                         or (rhs.kind == self.K.CALL_EXPR and rhs.spelling in MIN_FUNCTIONS | SIZE_METHODS)) else []
                     var.write_stmts.append((stmt, clamps, not clamps))
             elif up.kind == self.K.COMPOUND_ASSIGNMENT_OPERATOR:
-                ops = list(up.get_children())
+                ops = cursors.children(up)
                 if len(ops) == 2 and ops[0] == c:
                     var.write_stmts.append((stmt, [], self.between(ops[0], ops[1]) in GROWING))
             elif up.kind == self.K.UNARY_OPERATOR:
                 op = self.text(up.extent)
                 if op.startswith(("++", "&")) or op.endswith("++"):
                     var.write_stmts.append((stmt, [], True))  # ++n, or &n handed to code that may write it
-        (var.writes if write else var.reads).append(c.location.line)
+        (var.writes if write else var.reads).append(cursors.line(c.location))
         if not write:  # a read that may not run (the right of && or ||, a branch of ?:) is on no path for sure
             var.read_stmts.append(stmt if self._unconditional(parents, c) else None)
 
@@ -1153,7 +1165,7 @@ class _Collector:
         """A class a macro of the project defines: not analysed (code inside a macro expansion is not), so named
         for the report's notice. Qt's macros (Q_OBJECT's QPrivateSignal, Q_DECLARE_METATYPE) are not named."""
         if (macro.line, macro.col) in self._project_macros and c.spelling:
-            self.facts.macro_classes.append(MacroClass(self.qualified(c), c.location.line, macro.name))
+            self.facts.macro_classes.append(MacroClass(self.qualified(c), cursors.line(c.location), macro.name))
 
     def _project_file(self, name: str) -> bool:
         """The main file, or a file beside it or below its folder: the code under review, not Qt's or the system's."""
@@ -1177,7 +1189,7 @@ class _Collector:
         field_name = self.qualified(ref)
         self.facts.field_types.setdefault(field_name, ref.type.spelling)
         write, via = self._access(c, parents)
-        self.facts.members.append(MemberAccess(field_name, c.location.line, function, lambda_id, write, via))
+        self.facts.members.append(MemberAccess(field_name, cursors.line(c.location), function, lambda_id, write, via))
 
     def on_global(self, c, parents, function, lambda_id, ref):
         """A use of a variable declared at namespace scope in this file, inside a function or lambda."""
@@ -1185,8 +1197,8 @@ class _Collector:
         if function is None or parent is None or parent.kind not in (self.K.TRANSLATION_UNIT, self.K.NAMESPACE):
             return
         write, via = self._access(c, parents)
-        self.facts.global_accesses.append(MemberAccess(self.qualified(ref), c.location.line, function, lambda_id,
-                                                       write, via))
+        self.facts.global_accesses.append(MemberAccess(self.qualified(ref), cursors.line(c.location), function,
+                                                       lambda_id, write, via))
 
     def _access(self, c, parents) -> tuple[bool, str]:
         """Whether an expression naming a variable writes it, and how (=, ++/--, a non-const method)."""
@@ -1194,7 +1206,7 @@ class _Collector:
         child = c
         for parent in reversed(parents):
             if parent.kind in (self.K.UNEXPOSED_EXPR, self.K.PAREN_EXPR) or (
-                    parent.kind == self.K.ARRAY_SUBSCRIPT_EXPR and next(parent.get_children(), None) == child):
+                    parent.kind == self.K.ARRAY_SUBSCRIPT_EXPR and next(iter(cursors.children(parent)), None) == child):
                 child = parent  # buffer[i] = x writes buffer
                 continue
             if parent.kind == self.K.MEMBER_REF_EXPR:
@@ -1203,7 +1215,7 @@ class _Collector:
                     write = not method.is_const_method()
                     via = method.spelling
             elif parent.kind in (self.K.BINARY_OPERATOR, self.K.COMPOUND_ASSIGNMENT_OPERATOR):
-                ops = list(parent.get_children())
+                ops = cursors.children(parent)
                 op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
                 if ops and ops[0] == child and op in ASSIGNMENT:
                     write, via = True, op
@@ -1218,7 +1230,7 @@ class _Collector:
 
     def _size_receivers(self, node) -> list[str]:
         out = []
-        for n in node.walk_preorder():
+        for n in cursors.preorder(node):
             if n.kind == self.K.CALL_EXPR and n.spelling in SIZE_METHODS:
                 name, _t, _a = self.receiver_of(n)
                 if name:
@@ -1227,7 +1239,7 @@ class _Collector:
 
     def on_binary(self, c, parents, function, lambda_id):
         K = self.K
-        children = list(c.get_children())
+        children = cursors.children(c)
         if c.kind == K.BINARY_OPERATOR:
             if len(children) != 2:
                 return
@@ -1236,10 +1248,10 @@ class _Collector:
                 return
         else:
             op = "?:"
-        names = sorted({n.spelling for n in c.walk_preorder() if n.kind == K.DECL_REF_EXPR
+        names = sorted({n.spelling for n in cursors.preorder(c) if n.kind == K.DECL_REF_EXPR
                         and n.referenced is not None and n.referenced.kind == K.VAR_DECL})
         sizes = self._size_receivers(c)
-        macro = self.macro_at(c.location.line, self.col(c.location))
+        macro = self.macro_at(*self.at(c.location))
         if macro is not None and macro.name in ASSERT_MACROS:
             return  # recorded from the macro's text in _finish, as a debug-only bound
         in_bound, readable = self._in_bound_if_true(children, op)  # the comparison's own value
@@ -1263,14 +1275,14 @@ class _Collector:
                 inner = self._before_conversion(ch)
                 operands.append((self.text(ch.extent), inner.type.spelling, inner.type.get_canonical().spelling))
         self.facts.comparisons.append(Comparison(
-            c.location.line, function, lambda_id, op, names, sizes, context, stmt=stmt.id if stmt else None,
+            cursors.line(c.location), function, lambda_id, op, names, sizes, context, stmt=stmt.id if stmt else None,
             in_bound_when=in_bound if context == "condition" else None, readable=readable and context == "condition",
             operands=operands))
 
     def _before_conversion(self, c):
         """The operand as written: below the implicit conversions clang puts around it (UNEXPOSED_EXPR)."""
         while c.kind == self.K.UNEXPOSED_EXPR:
-            kids = list(c.get_children())
+            kids = cursors.children(c)
             if len(kids) != 1:
                 break
             c = kids[0]
@@ -1295,7 +1307,7 @@ class _Collector:
                 return None, False
             return (None if value is None else not value), readable
         if parent.kind == self.K.BINARY_OPERATOR:
-            ops = list(parent.get_children())
+            ops = cursors.children(parent)
             op = self.between(ops[0], ops[1]) if len(ops) == 2 else ""
             if op == "&&":
                 return (True if value is True else None), readable  # a && b true: each part true
@@ -1307,22 +1319,23 @@ class _Collector:
     def on_exit(self, c, function, lambda_id):
         K = self.K
         kind = {K.RETURN_STMT: "return", K.GOTO_STMT: "goto"}.get(c.kind, "throw")
-        macro = self.macro_at(c.location.line, self.col(c.location))
+        macro = self.macro_at(*self.at(c.location))
         if macro is not None and kind == "return":
             kind = "qtest" if macro.name.startswith(("QCOMPARE", "QVERIFY", "QFAIL", "QSKIP", "QTRY", "QFETCH",
                                                      "QEXPECT")) else "return"
         stmt = self.current_stmt(function, lambda_id)
-        self.facts.exits.append(ExitFact(c.location.line, kind, function, lambda_id, macro.name if macro else None,
-                                         stmt.id if stmt else None))
+        self.facts.exits.append(ExitFact(cursors.line(c.location), kind, function, lambda_id,
+                                         macro.name if macro else None, stmt.id if stmt else None))
         if kind == "throw" and stmt is not None:
             stmt.throws = True
         if kind == "return":  # `return timer;` hands the object it was made for to the caller
-            value = next(iter(c.get_children()), None)
+            value = next(iter(cursors.children(c)), None)
             value = self.strip(value) if value is not None else None
             if value is not None and value.kind == K.DECL_REF_EXPR:
                 alloc = self._alloc_by_var.get((function, value.spelling))
                 if alloc is not None and alloc.owner == "raw" and alloc.lambda_id == lambda_id:
-                    alloc.owner, alloc.parent_arg = "transferred", f"returned to the caller at line {c.location.line}"
+                    alloc.owner, alloc.parent_arg = ("transferred",
+                                                     f"returned to the caller at line {cursors.line(c.location)}")
 
     # ---- after the walk ----
     def _finish(self):
@@ -1423,9 +1436,9 @@ class _Collector:
     def _note_declaration(self, c):
         """Where the file declares a name, and whether its first declaration lives in another file (a header)."""
         lines = self.facts.declarations.setdefault(c.spelling, [])
-        if (c.spelling, c.location.line) not in self._declared_lines:
-            self._declared_lines.add((c.spelling, c.location.line))
-            lines.append(c.location.line)
+        if (c.spelling, cursors.line(c.location)) not in self._declared_lines:
+            self._declared_lines.add((c.spelling, cursors.line(c.location)))
+            lines.append(cursors.line(c.location))
         try:
             where = c.canonical.location.file
         except Exception:
@@ -1453,8 +1466,8 @@ class _Collector:
         if name is None:
             return
         lines = self.facts.used_files.setdefault(name, [])
-        if not lines or lines[-1] != c.location.line:
-            lines.append(c.location.line)
+        if not lines or lines[-1] != cursors.line(c.location):
+            lines.append(cursors.line(c.location))
 
     def _include_graph(self):
         graph = self.facts.include_graph
@@ -1463,6 +1476,7 @@ class _Collector:
         for inc in self.parsed.tu.get_includes():
             if inc.source is None:  # `-include x.h` on the command line (CMake's precompiled header): no includer
                 continue
+            # (inc.location lies in memory libclang has freed since: only its line, cached by the bindings, is safe)
             graph.add_edge(inc.source.name, inc.include.name, line=inc.location.line)
         # get_includes() lists each file once, under its first includer; the #include directives of every
         # file also give the edges an include guard skipped, so a header brings what it brings on its own.
@@ -1470,7 +1484,7 @@ class _Collector:
             if c.location.file is not None:
                 target = c.get_included_file()
                 if target is not None and not graph.has_edge(c.location.file.name, target.name):
-                    graph.add_edge(c.location.file.name, target.name, line=c.location.line)
+                    graph.add_edge(c.location.file.name, target.name, line=cursors.line(c.location))
         graph.add_node(self.main)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from . import cursors
 from .records import CtorFact, FieldFact
 
 
@@ -25,7 +26,7 @@ def _kind(ci, type_) -> str:
         return _kind(ci, t.element_type)
     if t.kind == TK.RECORD:
         decl = t.get_declaration()
-        has_ctor = any(ch.kind == ci.CursorKind.CONSTRUCTOR for ch in decl.get_children())
+        has_ctor = any(ch.kind == ci.CursorKind.CONSTRUCTOR for ch in cursors.children(decl))
         return "class" if has_ctor or not t.is_pod() else "scalar"
     return "scalar"
 
@@ -58,16 +59,16 @@ def note_class(collector, cls) -> None:
     facts = collector.facts
     path = cls.location.file.name if cls.location.file else ""
     file = "" if collector._is_main(cls.location) else os.path.basename(path)
-    for child in cls.get_children():
+    for child in cursors.children(cls):
         if child.kind == K.FIELD_DECL and child.spelling:
-            if collector.macro_at(child.location.line, collector.col(child.location)) and not file:
+            if collector.macro_at(*collector.at(child.location)) and not file:
                 continue  # members a macro declares (Q_OBJECT's)
             default_init = _has_initializer(child)
             facts.fields.append(FieldFact(
                 name, child.spelling, child.type.spelling, child.location.line, file, default_init,
                 _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type)))
         elif child.kind == K.CONSTRUCTOR:
-            if not file and collector.macro_at(child.location.line, collector.col(child.location)):
+            if not file and collector.macro_at(*collector.at(child.location)):
                 continue
             facts.ctors.append(CtorFact(
                 name, child.location.line, file,
@@ -81,7 +82,7 @@ def member_inits(collector, ctor) -> tuple[list[tuple[str, int]], bool]:
     K = collector.K
     inits, delegates = [], False
     cls = ctor.semantic_parent
-    for child in ctor.get_children():
+    for child in cursors.children(ctor):
         if child.kind == K.MEMBER_REF:
             inits.append((child.spelling, child.location.line))
         elif child.kind == K.TYPE_REF and cls is not None and child.referenced is not None \

@@ -16,6 +16,7 @@ import os
 from bisect import bisect_left, bisect_right
 from ctypes import POINTER, byref, c_uint, cast
 
+from . import cursors
 from .frontend import char_column
 from .records import UnparsedRegion
 
@@ -105,12 +106,12 @@ class _Finder:
                     found.append(dropped)
             if name in TEMPLATE_KINDS or (kind == K.LAMBDA_EXPR and self._generic_lambda(node)):
                 templ = True
-            stack.extend((child, templ) for child in node.get_children())
+            stack.extend((child, templ) for child in cursors.children(node))
         return min(found) if found else None
 
     def _generic_lambda(self, node) -> bool:
         K = self.ci.CursorKind
-        for child in node.get_children():
+        for child in cursors.children(node):
             if child.kind == K.TEMPLATE_TYPE_PARAMETER:
                 return True
             if child.kind == K.PARM_DECL and "auto" in child.type.spelling:
@@ -146,7 +147,7 @@ class _Finder:
         """A statement clang dropped from a block: code between the block's statements that none of them holds."""
         offsets, kept = tokens
         ext = block.extent
-        covered = sorted((ch.extent.start.offset, ch.extent.end.offset) for ch in block.get_children()
+        covered = sorted((ch.extent.start.offset, ch.extent.end.offset) for ch in cursors.children(block)
                          if ch.location.file is not None and ch.location.file.name == self.main)
         for at in range(bisect_left(offsets, ext.start.offset), bisect_left(offsets, ext.end.offset)):
             offset = offsets[at]
@@ -166,7 +167,7 @@ class _Finder:
     def _bases_missing(self, cursor) -> list[str]:
         """Bases written in the class head that clang did not make base classes (it did not know them)."""
         K = self.ci.CursorKind
-        parsed = [ch for ch in cursor.get_children() if ch.kind == K.CXX_BASE_SPECIFIER]
+        parsed = [ch for ch in cursors.children(cursor) if ch.kind == K.CXX_BASE_SPECIFIER]
         head: list[str] = []
         for token in self.tu.get_tokens(extent=cursor.extent):
             if token.spelling == "{":
@@ -200,7 +201,7 @@ class _Finder:
             name = cursor.kind.name
             templ = in_template or name in TEMPLATE_KINDS
             if name in SCOPE_KINDS:
-                self.scan(cursor.get_children(), scope, templ)
+                self.scan(cursors.children(cursor), scope, templ)
             elif name in CLASS_KINDS and cursor.is_definition():
                 self._class(cursor, templ)
             elif name in FUNCTION_KINDS and cursor.is_definition():
@@ -247,7 +248,7 @@ class _Finder:
                                            f"a header clang could not read, or misspelled)")
         members = []
         body = []
-        for child in cursor.get_children():
+        for child in cursors.children(cursor):
             if child.kind.name in FUNCTION_KINDS and child.is_definition():
                 members.append(child)
             elif child.kind.name in CLASS_KINDS and child.is_definition():

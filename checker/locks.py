@@ -56,7 +56,7 @@ class LockModel:
     def __init__(self, facts: Facts, lockers: tuple[str, ...] = LOCKERS, flows: cfg.Flows | None = None):
         self.facts = facts
         self.lockers = tuple(lockers)  # the types whose objects hold a lock for their scope (the rule's list)
-        self.flows = flows or cfg.Flows(facts)
+        self.flows = flows or cfg.flows_of(facts)
         self._bodies: dict = {}
         self.parent = {s.id: s.parent for s in facts.stmts}
         self._variables: dict = {}  # (function, lambda id) -> its variables, in order

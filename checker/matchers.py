@@ -253,7 +253,7 @@ def discarded_result(facts: Facts, params: dict) -> list[Site]:
     exempt_receivers = params.get("exempt_receivers", {})
     with_arguments = set(params.get("with_arguments", []))
     reads = {(v.function, v.name): v for v in facts.variables}
-    flows = cfg.Flows(facts)
+    flows = cfg.flows_of(facts)
     sites = []
     tests = None  # built when first needed
     on_receiver = None
@@ -435,7 +435,7 @@ def allocation(facts: Facts, params: dict) -> list[Site]:
     owners = set(params.get("owners", ["raw"]))
     factories = params.get("factories", {})
     every = params.get("all_objects", False)
-    flows = cfg.Flows(facts)
+    flows = cfg.flows_of(facts)
     exits_of = grouped(facts.exits, lambda e: e.function)
     sites = _lifetime_sites(facts) if every else []
     for alloc in facts.allocations:
@@ -612,7 +612,7 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
     wanted = set(params["callees"])
     buffer_methods = set(params["buffer_methods"])
     resize_methods = set(params.get("resize_methods", []))
-    flows = cfg.Flows(facts)
+    flows = cfg.flows_of(facts)
     comparisons_in = grouped(facts.comparisons, code_of)
     calls_in = grouped(facts.calls, code_of)
     variables_named = grouped(facts.variables, lambda v: (v.name, v.function))

@@ -35,6 +35,8 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
     by_field: dict[str, list] = {}
     for m in facts.members:
         by_field.setdefault(m.field, []).append(m)
+    # start() and wait() calls on a named object, by the code they stand in (asked per access of a thread's member)
+    starts_waits = grouped([c for c in facts.calls if c.name in ("start", "wait") and c.receiver], code_of)
     sites = []
     for name, accesses in by_field.items():
         cls, member = name.rsplit("::", 1) if "::" in name else ("", name)
@@ -46,7 +48,7 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             if fn and fn.kind == "constructor" and a.lambda_id is None and model.is_qthread(cls):
                 before_start.append(a)
                 continue
-            if model.is_qthread(cls) and _ordered_by_start_or_wait(facts, a, cls, member):
+            if model.is_qthread(cls) and _ordered_by_start_or_wait(facts, starts_waits, a, cls, member):
                 before_start.append(a)
                 ordered.append(a)
                 continue
@@ -104,13 +106,13 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
-def _ordered_by_start_or_wait(facts: Facts, access, cls: str, member: str) -> bool:
+def _ordered_by_start_or_wait(facts: Facts, starts_waits: dict, access, cls: str, member: str) -> bool:
     """Whether an access through a thread object (`worker.limit = n`, `worker.result`) happens before that
     object's start() or after its wait() with no time limit, in the same code: start() and a wait() that
-    returned order the access with everything run() does, so it cannot race with it."""
+    returned order the access with everything run() does, so it cannot race with it.
+    starts_waits: the calls of start() and wait() on a named receiver, grouped by code_of()."""
     text = facts.source(access.line)
-    calls = [c for c in facts.calls if c.function == access.function and c.lambda_id == access.lambda_id
-             and c.name in ("start", "wait") and c.receiver and f"{cls}::{c.name}" in c.candidates
+    calls = [c for c in starts_waits.get(code_of(access), []) if f"{cls}::{c.name}" in c.candidates
              and re.search(rf"\b{re.escape(c.receiver)}\s*(\.|->)\s*{re.escape(member)}\b", text)]
     if not calls:
         return False

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+import networkx as nx
+
 from checker import facts as facts_mod, frontend, rules as rules_mod
+from checker.cfg import ABORT, ENTRY, EXIT, Flow
 from conftest import builtin_rules
 
 LEAF = st.sampled_from([("delete",), ("delete",), ("return",), ("call",)])  # deletes often: paths that free
@@ -129,3 +132,31 @@ def test_leak_path_exists_exactly_when_some_run_leaks(body):
     says_leak = site.attrs["early_exit"] is True or bool(site.attrs["leak_path"])
     assert site.attrs["early_exit"] is not None, source
     assert says_leak == truth, f"{site.message}\n{source}"
+
+
+# ---- Flow.path: searched on the graph itself, the same path as networkx on a copy without the blocked nodes ----
+NODE = st.integers(0, 11) | st.tuples(st.integers(0, 11), st.booleans()) | st.sampled_from([ENTRY, EXIT, ABORT])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NODE, max_size=16), st.lists(st.tuples(NODE, NODE), max_size=40),
+       st.lists(NODE | st.none(), max_size=3), st.lists(NODE | st.none(), max_size=3), st.lists(NODE, max_size=20))
+# two shortest paths met by the backward search: the copy lists 3's predecessors in the graph's node order (1, 2),
+# not in the order the edges were added (2, 1)
+@example([1, 2, 3], [(2, 3), (1, 3)], [1, 2], [3], [])
+@example([1, 2, 3, 4], [(4, 1), (1, 3), (4, 2), (2, 3)], [4], [3], [ENTRY, EXIT, ABORT, 0])  # most nodes blocked
+def test_path_is_the_path_networkx_finds_on_a_copy(nodes, edges, sources, targets, blocked):
+    graph = nx.DiGraph()
+    graph.add_nodes_from((ENTRY, EXIT, ABORT))
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(edges)
+    flow = Flow((None, None), graph, {}, {})
+    expected = None
+    if sources and targets:  # what path() did before: a copy of the graph per question
+        expected = flow._path_on_copy(set(sources), set(targets), set(blocked) - set(sources))
+    found = flow.path(sources, targets, blocked)
+    assert found == expected
+    if found is not None:  # and it is a path: from a source to a target, on edges, around the blocked nodes
+        assert found[0] in sources and found[-1] in targets
+        assert all(graph.has_edge(a, b) for a, b in zip(found, found[1:]))
+        assert not set(found[1:]) & set(blocked)
