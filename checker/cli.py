@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import __version__, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, verdicts
 from .claims import load_claims
-from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
 from . import compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
@@ -436,7 +435,12 @@ def run(argv: list[str]) -> int:
                               + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
     claims, review_files = _claims_and_their_files(args.claims, rules)
-    review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
+    if args.review or args.max_review_bytes <= 0:  # the prose reader (50 ms of imports) only for a review
+        from .prose import claims_from_reviews
+
+        review_claims, notices = claims_from_reviews(args.review, rules, args.max_review_bytes)
+    else:
+        review_claims, notices = [], []
     notices = db_notices + notices
     claims += review_claims
     for location in args.review:  # read again to place claims without evidence at their line of the review
