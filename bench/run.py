@@ -49,12 +49,14 @@ def timed(cmd: list[str]) -> tuple[float, int]:
 def measure(cmd: list[str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system, of the command and the children it waited for: qtcheck's parse
     process) and peak RSS (MiB) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: clazy's warnings on many files fill a pipe
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}): {err.strip()[:300]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
