@@ -631,13 +631,13 @@ _real_load_rule = rules_mod.load_rule
 _builtin_rules: dict = {}
 
 
-def _cached_load_rule(path: Path):
+def _cached_load_rule(path: Path, validate: bool = True):
     """The built-in rule files never change during a run: load each once (the mutated one every time)."""
     if path.parent == rules_mod.builtin_rules_dir():
         if path not in _builtin_rules:
-            _builtin_rules[path] = _real_load_rule(path)
+            _builtin_rules[path] = _real_load_rule(path, validate=validate)
         return copy.deepcopy(_builtin_rules[path])
-    return _real_load_rule(path)
+    return _real_load_rule(path, validate=validate)
 
 
 def _cached_parse(target: Path, text: str, options) -> tuple:

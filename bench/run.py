@@ -1,8 +1,14 @@
-"""Benchmark: qtcheck cold and warm against a bare libclang parse (the floor) and clazy-standalone, per file.
+"""Benchmark: qtcheck in its four cache modes against clazy-standalone measured in the same run, for single files
+and for folders; a bare libclang parse (the floor) and the Python share for single files.
 
-Usage: .venv/bin/python bench/run.py [FOLDER_OR_FILE ...] [--repeat N] [--many N]
+Usage: .venv/bin/python bench/run.py [FILE_OR_FOLDER ...] [--repeat N] [--many N]
        .venv/bin/python bench/run.py --scale 1000,5000,20000,50000
-Prints a Markdown table of medians over N runs (wall seconds), ratios, the Python share and peak memory.
+Modes: no-cache (--no-cache), cold (an empty cache), edited (preambles cached, the file's text changed: a comment
+line with a counter appended before each run, so its facts are not cached), unchanged (preambles and facts cached).
+A folder is checked by one qtcheck -j 1 command and one clazy-standalone command over its files; edited changes
+every file. Targets are copied into a temporary folder first (a file with the C++ files beside it), never edited
+in place. Prints Markdown tables of medians over N runs: wall and CPU seconds (the command and its children) and
+each mode's ratio to clazy's; clazy-standalone missing (Debian: apt-get install clazy) leaves the ratios out.
 With --scale: the cost by the size of one file, on generated Qt files of about that many lines.
 """
 
@@ -27,42 +33,54 @@ from checker.claims import load_claims  # noqa: E402
 from checker.reports import RENDERERS  # noqa: E402
 
 QTCHECK = Path(sys.executable).parent / "qtcheck"
-DEFAULT_FILES = [ROOT / "fixtures" / "example" / "tst_localsocket_bench.cpp",
-                 *sorted((ROOT / "fixtures" / "rules").glob("*/*.cpp"))]
+# Timed commands run with byte-compiled modules, as an installed qtcheck has them: with PYTHONDONTWRITEBYTECODE set
+# every start would compile qtcheck's sources again (about 0.7 s of CPU).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# one file, and a folder of small files (every rule's fixtures)
+DEFAULT_TARGETS = [ROOT / "fixtures" / "example" / "tst_localsocket_bench.cpp", ROOT / "fixtures" / "rules"]
 
 
 def timed(cmd: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    wall, _cpu, mem = measure(cmd)
+    return wall, mem
+
+
+def measure(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system, of the command and the children it waited for: qtcheck's parse
+    process) and peak RSS (MiB) of one command."""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: clazy's warnings on many files fill a pipe
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        err = errors.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}): {err.strip()[:300]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
 def floor_parse(path: Path) -> float:
-    """A bare libclang parse with qtcheck's own arguments, in this process."""
+    """CPU seconds of a bare libclang parse with qtcheck's own arguments, in this process."""
     ci = toolchain.cindex()
     text = path.read_text(encoding="utf-8")
     args, _ = frontend.compile_args(path, text, frontend.Options())
-    start = time.perf_counter()
+    start = time.process_time()
     ci.Index.create().parse(str(path), args=args, unsaved_files=[(str(path), text),
                                                                  *frontend.generated_includes(path, text)],
                             options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def python_share(path: Path, cache: Path, rules: list, claims: list) -> tuple[float, float]:
-    """Seconds of the warm parse, and of everything after it (facts, rules, claims, reports), in this process."""
+    """CPU seconds of the warm parse, and of everything after it (facts, rules, claims, reports), in this process."""
     text = path.read_text(encoding="utf-8")
     frontend.parse(path, text, frontend.Options(cache_dir=str(cache)))  # make sure the entry exists
-    start = time.perf_counter()
+    start = time.process_time()
     parsed = frontend.parse(path, text, frontend.Options(cache_dir=str(cache)))
-    parsed_at = time.perf_counter()
+    parsed_at = time.process_time()
     facts = facts_mod.collect(parsed)
     sites = rules_mod.run(facts, rules)
     result = {"facts": facts, "sites": sites, "findings": rules_mod.findings(sites, rules),
@@ -70,44 +88,105 @@ def python_share(path: Path, cache: Path, rules: list, claims: list) -> tuple[fl
     report = report_mod.build([result], rules, [])
     for render in RENDERERS.values():
         render(report, rules=rules, to_terminal=False)
-    return parsed_at - start, time.perf_counter() - parsed_at
+    return parsed_at - start, time.process_time() - parsed_at
 
 
-def clazy(path: Path, work: Path) -> tuple[float, int] | None:
-    exe = shutil.which("clazy-standalone")
+def clazy_exe() -> str | None:
+    return shutil.which("clazy-standalone")
+
+
+def clazy_args(args: list[str]) -> list[str]:
+    """qtcheck's arguments without what belongs to its libclang: clang 18's builtin headers (clazy's clang has its
+    own, of another version, and crashes on these) and the annotation macros qtcheck defines as clazy does."""
+    out, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "-resource-dir":
+            skip = True
+        elif not arg.startswith("-DQT_ANNOTATE_"):
+            out.append(arg)
+    return out
+
+
+def clazy(files: list[Path], work: Path) -> tuple[float, float, int] | None:
+    """One clazy-standalone -checks=level1 command over the files, with qtcheck's own compile arguments in a
+    compile database; None when clazy is not installed."""
+    exe = clazy_exe()
     if not exe:
         return None
-    text = path.read_text(encoding="utf-8")
-    args, _ = frontend.compile_args(path, text, frontend.Options())
     db = work / "clazy-db"
     db.mkdir(exist_ok=True)
-    (db / "compile_commands.json").write_text(json.dumps(
-        [{"directory": str(path.parent), "file": str(path), "arguments": ["clang++", *args, "-c", str(path)]}]))
-    return timed([exe, "-checks=level1", "-p", str(db), str(path)])
+    entries = []
+    for path in files:
+        args, _ = frontend.compile_args(path, path.read_text(encoding="utf-8"), frontend.Options())
+        args = clazy_args(args)
+        entries.append({"directory": str(path.parent), "file": str(path),
+                        "arguments": ["clang++", *args, "-c", str(path)]})
+    (db / "compile_commands.json").write_text(json.dumps(entries))
+    return measure([exe, "-checks=level1", "-p", str(db), *map(str, files)])
 
 
 def med(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench_file(path: Path, repeat: int, work: Path, rules: list, claims: list, claims_dir: str) -> dict:
-    cmd = [str(QTCHECK), str(path), "--claims", claims_dir, "--format", "json", "-j", "1"]
-    floor, cold, warm, cold_mem, warm_mem, clazy_t, clazy_mem = [], [], [], [], [], [], []
-    warm_cache = work / "warm"
-    timed(cmd + ["--cache-dir", str(warm_cache)])  # fill the warm cache
+MODES = ("no-cache", "cold", "edited", "unchanged")
+CPP = {".cpp", ".cc", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx"}
+
+
+def work_copy(target: Path, work: Path, n: int) -> tuple[Path, list[Path]]:
+    """A copy of the target in work (a folder: its C++ files, at their places; a file: it and the C++ files beside
+    it, for its local includes), and the files qtcheck checks in it."""
+    dest = work / f"target-{n}"
+    if target.is_dir():
+        for path in sorted(target.rglob("*")):
+            if path.suffix.lower() in CPP and path.is_file():
+                (dest / path.relative_to(target)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, dest / path.relative_to(target))
+        return dest, cli.expand([str(dest)])
+    dest.mkdir(parents=True)
+    for path in target.parent.iterdir():
+        if path.suffix.lower() in CPP and path.is_file():
+            shutil.copy2(path, dest / path.name)
+    return dest / target.name, [dest / target.name]
+
+
+def bench_target(target: Path, n: int, repeat: int, work: Path, claims_dir: str) -> dict:
+    """Medians of each mode's wall and CPU seconds and clazy's, measured in the same rounds."""
+    copy, files = work_copy(target, work, n)
+    base = [str(QTCHECK), str(copy), "--claims", claims_dir, "--format", "json", "-j", "1"]
+    warm = work / f"warm-{n}"
+    measure(base + ["--cache-dir", str(warm)])  # preambles and facts of the files as they are
+    runs: dict[str, list[tuple[float, float, int]]] = {m: [] for m in (*MODES, "clazy")}
+    edit = 0
     for i in range(repeat):
-        floor.append(floor_parse(path))
-        t, m = timed(cmd + ["--cache-dir", str(work / f"cold-{path.stem}-{i}")])
-        cold.append(t), cold_mem.append(m)
-        t, m = timed(cmd + ["--cache-dir", str(warm_cache)])
-        warm.append(t), warm_mem.append(m)
-        c = clazy(path, work)
-        if c:
-            clazy_t.append(c[0]), clazy_mem.append(c[1])
-    parse_s, py_s = python_share(path, warm_cache, rules, claims)
-    return {"file": path, "floor": med(floor), "cold": med(cold), "warm": med(warm),
-            "clazy": med(clazy_t) if clazy_t else None, "mem": max(cold_mem + warm_mem),
-            "clazy_mem": max(clazy_mem) if clazy_mem else None, "warm_parse": parse_s, "python": py_s}
+        runs["no-cache"].append(measure(base + ["--no-cache"]))
+        runs["cold"].append(measure(base + ["--cache-dir", str(work / f"cold-{n}-{i}")]))
+        shutil.rmtree(work / f"cold-{n}-{i}", ignore_errors=True)
+        edit += 1
+        for path in files:  # what an editor or pre-commit sees: the text changed, the include block did not
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"// bench edit {edit}\n")
+        runs["edited"].append(measure(base + ["--cache-dir", str(warm)]))
+        runs["unchanged"].append(measure(base + ["--cache-dir", str(warm)]))
+        found = clazy(files, work)
+        if found:
+            runs["clazy"].append(found)
+    out = {"files": len(files)}
+    for mode, values in runs.items():
+        out[mode] = (med([v[0] for v in values]), med([v[1] for v in values]), max(v[2] for v in values)) \
+            if values else None
+    return out
+
+
+def bench_file(path: Path, repeat: int, work: Path, rules: list, claims: list) -> dict:
+    """The floor (a bare parse) and the Python side of a warm check, for one file."""
+    floor = [floor_parse(path) for _ in range(repeat)]
+    cache = work / f"py-{path.stem}"
+    parse_s, py_s = python_share(path, cache, rules, claims)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"file": path, "floor": med(floor), "warm_parse": parse_s, "python": py_s}
 
 
 def many_files(count: int, folder: Path) -> list[Path]:
@@ -463,6 +542,13 @@ def fmt(x: float | None, digits: int = 2) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
+def shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="C++ files or folders (default: the example and the rule fixtures)")
@@ -484,25 +570,42 @@ def main() -> int:
             print()
             bench_scale(sizes, Path(tmp), ns.claims, rules, claims, not ns.no_split)
         return 0
-    files = cli.expand(ns.paths) if ns.paths else DEFAULT_FILES
+    targets = [Path(p) for p in ns.paths] or DEFAULT_TARGETS
+    for target in targets:
+        if not target.exists():
+            raise SystemExit(f"bench: {target}: no such file or folder")
     rules = rules_mod.load_rules()
     claims = load_claims(ns.claims, rules)
     with tempfile.TemporaryDirectory(prefix="qtcheck-bench-") as tmp:
         work = Path(tmp)
         print(f"libclang: {toolchain.libclang_version()}; CPUs: {os.cpu_count()}; "
               f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())}; repeat: {ns.repeat}")
+        have_clazy = clazy_exe() is not None
+        if not have_clazy:
+            print("clazy-standalone not found (Debian: apt-get install clazy): the ratios to clazy are left out")
         print()
-        print("| file | floor parse s | qtcheck cold s | qtcheck warm s | clazy level1 s | cold/clazy | "
-              "warm/clazy | cold/floor | warm/floor | python s | python/floor | peak MiB (clazy) |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for path in files:
-            r = bench_file(path.resolve(), ns.repeat, work, rules, claims, ns.claims)
+        print("| target | files | mode | qtcheck wall s | qtcheck CPU s | clazy wall s | clazy CPU s | wall / clazy | "
+              "CPU / clazy | peak MiB |")
+        print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        singles = []
+        for n, target in enumerate(targets):
+            r = bench_target(target.resolve(), n, ns.repeat, work, ns.claims)
             c = r["clazy"]
-            name = os.path.relpath(r["file"], Path.cwd()) if str(r["file"]).startswith(str(Path.cwd())) else r["file"]
-            print(f"| {name} | {fmt(r['floor'])} | {fmt(r['cold'])} | {fmt(r['warm'])} | {fmt(c)} | "
-                  f"{fmt(r['cold'] / c if c else None)} | {fmt(r['warm'] / c if c else None)} | "
-                  f"{fmt(r['cold'] / r['floor'])} | {fmt(r['warm'] / r['floor'])} | {fmt(r['python'], 3)} | "
-                  f"{r['python'] / r['floor']:.1%} | {r['mem']} ({r['clazy_mem'] or '-'}) |", flush=True)
+            for mode in MODES:
+                wall, cpu, mem = r[mode]
+                print(f"| {shown(target)} | {r['files']} | {mode} | {wall:.2f} | {cpu:.2f} | "
+                      f"{fmt(c[0] if c else None)} | {fmt(c[1] if c else None)} | "
+                      f"{fmt(wall / c[0] if c else None)} | {fmt(cpu / c[1] if c else None)} | {mem} |", flush=True)
+            if target.is_file():
+                singles.append(target.resolve())
+        if singles:
+            print()
+            print("| file | floor parse CPU s | warm parse CPU s | python CPU s | python/floor |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for path in singles:
+                r = bench_file(path, ns.repeat, work, rules, claims)
+                print(f"| {shown(path)} | {fmt(r['floor'])} | {fmt(r['warm_parse'])} | {fmt(r['python'], 3)} | "
+                      f"{r['python'] / r['floor']:.1%} |", flush=True)
         if ns.many:
             one, two = bench_jobs(ns.many, work)
             print()

@@ -1,4 +1,4 @@
-"""Control flow: one networkx graph per function body and per lambda body, built from the statement facts.
+"""Control flow: one directed graph (digraph.py) per function body and per lambda body, built from the statement facts.
 
 Nodes are statement ids (leaf statements and conditions), each condition's two outcomes as (id, True) and
 (id, False), and three ends: ENTRY; EXIT, where the code returns (a return, a throw, a QTest macro's hidden
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
+from . import digraph as nx
 
 from .records import StmtFact
 

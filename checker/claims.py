@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
-
 from . import yamlio
 from .errors import QtcheckError, short
 from .rules import Rule
@@ -101,6 +99,8 @@ def load_claims_file(path: Path, rules: list[Rule]) -> list[Claim]:
     data = yamlio.load_file(path, "claims file")
     if not isinstance(data, dict):
         raise QtcheckError(f"{path}: a claims file must hold a mapping with 'review' and 'claims'")
+    import jsonschema  # here: a run without --claims never needs it
+
     errors = sorted(jsonschema.Draft202012Validator(CLAIMS_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         where = ".".join(str(p) for p in errors[0].absolute_path) or "(top)"

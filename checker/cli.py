@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import __version__, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, verdicts
 from .claims import load_claims
-from .prose import claims_from_texts, read_reviews
 from . import pr_comments
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
@@ -20,7 +19,7 @@ from . import baseline as baseline_mod, config as config_mod, ruledocs, suppress
 from . import facts_unparsed
 from .claims import load_claims_file
 from .errors import QtcheckError, short
-from .reports import RENDERERS, text as text_report
+from .reports import COLOR_MODES, RENDERERS
 
 CPP_SUFFIXES = {".cpp", ".cc", ".cxx", ".c++", ".cp", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl", ".tpp"}
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -65,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff-base", metavar="GIT_REF",
                    help="report only findings on lines changed since this git ref (git diff REF -- FILE); a file git "
                         "does not track counts as changed throughout")
-    p.add_argument("--color", choices=text_report.COLOR_MODES, default="auto",
+    p.add_argument("--color", choices=COLOR_MODES, default="auto",
                    help="colours in the text report: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces "
                         "them), always, never")
     p.add_argument("--report-unused-suppressions", action="store_true",
@@ -89,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", metavar="DIR",
                    help="keep precompiled Qt preambles here (default: $XDG_CACHE_HOME/qtcheck or ~/.cache/qtcheck)")
     p.add_argument("--no-cache", action="store_true", help="parse without the preamble cache and write nothing to it")
+    p.add_argument("--shard", metavar="K/N",
+                   help="check only the K-th of N parts of the files, chosen by a hash of each file's path (CI runners "
+                        "in parallel); join the parts' --format json reports with `qtcheck merge`")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="check N files at once, one process each (default: the number of CPUs)")
     p.add_argument("-v", "--verbose", action="store_true",
@@ -310,17 +312,23 @@ def _claims_and_their_files(locations: list[str], rules: list) -> tuple[list, di
     return claims, where
 
 
-def _hide_known(results: list[dict], known, changed, args) -> list[str]:
-    """Drop the findings --baseline holds and those on lines --diff-base did not change; one sentence each saying
-    how many were hidden."""
+def _hide_known(results: list[dict], known, changed) -> tuple[int | None, int | None]:
+    """Drop the findings --baseline holds and those on lines --diff-base did not change; how many each hid (None:
+    not asked for)."""
     if known is None and changed is None:
-        return []
+        return None, None
     by_baseline, by_diff = baseline_mod.apply(results, known, changed)
+    return (by_baseline if known is not None else None), (by_diff if changed is not None else None)
+
+
+def hidden_notices(by_baseline: int | None, by_diff: int | None, baseline: str | None,
+                   diff_base: str | None) -> list[str]:
+    """One sentence for each of --baseline and --diff-base saying how many findings it hid."""
     out = []
-    if known is not None:
-        out.append(f"{by_baseline} finding(s) hidden: already in the baseline {args.baseline}")
-    if changed is not None:
-        out.append(f"{by_diff} finding(s) hidden: on lines not changed since {args.diff_base}")
+    if by_baseline is not None:
+        out.append(f"{by_baseline} finding(s) hidden: already in the baseline {baseline}")
+    if by_diff is not None:
+        out.append(f"{by_diff} finding(s) hidden: on lines not changed since {diff_base}")
     return out
 
 
@@ -431,6 +439,10 @@ def _commented_files(comment_sets: list, found: list[Path]) -> list[Path]:
 
 
 def run(argv: list[str]) -> int:
+    if argv[:1] == ["merge"]:  # a folder named merge: ./merge
+        from . import shards
+
+        return shards.command(argv[1:])
     try:
         args = build_parser().parse_args(_glued(argv))
     except QtcheckError as exc:
@@ -445,7 +457,12 @@ def run(argv: list[str]) -> int:
         pr_comments.check_repository(args.github_repo)
     if args.head_sha is not None:
         args.head_sha = pr_comments.check_sha(args.head_sha)
-    reviews = read_reviews(args.review, args.max_review_bytes)
+    if args.review or args.max_review_bytes <= 0:  # the prose reader only for a review (and to refuse a bad limit)
+        from .prose import read_reviews
+
+        reviews = read_reviews(args.review, args.max_review_bytes)
+    else:
+        reviews = []
     comment_texts = [(name, text) for _, name, text in reviews if pr_comments.looks_like_comments(text)]
     if not args.files and not comment_texts:
         raise QtcheckError("no FILE given: name the C++ files or folders to check, or give GitHub review comments "
@@ -461,6 +478,11 @@ def run(argv: list[str]) -> int:
         except ValueError as exc:
             raise QtcheckError(f"--fail-on: {exc}") from None
     pairs = outputs(args)
+    shard = None
+    if args.shard is not None:
+        from . import shards
+
+        shard = shards.parse(args.shard)
     unreadable: list[tuple[str, str]] = []
     compdb.reset()
     finder = config_mod.Finder(args.config, args.no_config)
@@ -471,7 +493,8 @@ def run(argv: list[str]) -> int:
     configs = {path: finder.for_file(path) for path in found}
     files = [path for path in found if not (configs[path] and configs[path].excludes(path))]
     excluded = len(found) - len(files)
-    rules = rules_mod.load_rules(args.rules + [str(d) for c in finder.configs() for d in c.rules])
+    rule_dirs = args.rules + [str(d) for c in finder.configs() for d in c.rules]
+    rules = rules_mod.load_rules(rule_dirs)
     by_config: dict[int, config_mod.Settings] = {}
     settings: dict[str, config_mod.Settings] = {}
     for path in files:
@@ -491,8 +514,13 @@ def run(argv: list[str]) -> int:
                               + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
     claims, review_files = _claims_and_their_files(args.claims, rules)
-    review_claims, notices = claims_from_texts([(name, text) for _, name, text in reviews
-                                                if not pr_comments.looks_like_comments(text)], rules)
+    if reviews:  # the prose reader (50 ms of imports) only for a review
+        from .prose import claims_from_texts
+
+        review_claims, notices = claims_from_texts([(name, text) for _, name, text in reviews
+                                                    if not pr_comments.looks_like_comments(text)], rules)
+    else:
+        review_claims, notices = [], []
     notices = db_notices + notices
     claims += review_claims
     for comment_set in comment_sets:
@@ -502,12 +530,16 @@ def run(argv: list[str]) -> int:
     for location, name, text in reviews:  # to place claims without evidence at their line of the review
         if location != "-" and not pr_comments.looks_like_comments(text):
             review_files[name] = (location, text)
+    all_files = files
+    if shard is not None:  # every shard works out the same list of files, then checks its part of it
+        checked = shards.select(all_files, *shard)
+        files = [all_files[i] for i in checked]
     known = baseline_mod.load(args.baseline) if args.baseline is not None else None
     changed = baseline_mod.changed_lines(files, args.diff_base) if args.diff_base is not None else None
-    if not files and excluded:  # every file is excluded: nothing to check is no error (a pre-commit run)
+    if not all_files and excluded:  # every file is excluded: nothing to check is no error (a pre-commit run)
         notices.append(f"all {excluded} C++ file(s) given are excluded by the exclude globs of their "
                        f".qtcheck.yaml: nothing to check")
-    elif not files and not comment_sets:
+    elif not all_files and not comment_sets:
         more = f" and {len(unreadable) - 1} more folder(s)" if len(unreadable) > 1 else ""
         why = f" (could not read {unreadable[0][0]}: {unreadable[0][1]}{more})" if unreadable else ""
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
@@ -520,18 +552,35 @@ def run(argv: list[str]) -> int:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
     results = parallel.check_all(check_file, files, jobs, args, rules, claims,
                                  per_file=[settings[str(p)] for p in files])
-    notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
-                                             for folder, why in unreadable] + notices
-    hidden = _hide_known(results, known, changed, args)
-    notices += hidden
+    run_notices = [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
+                   for folder, why in unreadable] + notices
+    counts = _hide_known(results, known, changed)
+    hidden = hidden_notices(*counts, args.baseline, args.diff_base)
     for line in hidden:  # also when every report goes to a file: the person running it learns what was left out
         print(f"qtcheck: {line}", file=sys.stderr)
+    mine = []
+    if shard is not None:
+        mine = [f"shard {shard[0]}/{shard[1]}: checked {len(files)} of the {len(all_files)} file(s); join the "
+                f"shards' --format json reports with qtcheck merge"]
     pull = None
     if comment_sets:
         pull = {"sets": comment_sets, **pr_comments.link_target(comment_sets, args.github_repo, args.head_sha)}
-    report = report_mod.build(results, rules, notices, review_files, pull)
+    report = report_mod.build(results, rules, robustness.notices(results) + run_notices + mine + hidden, review_files,
+                              pull)
+    status = exit_status(results, [settings[str(p)] for p in files], rules)
+    if shard is not None:
+        report["shard"] = shards.record(*shard, all_files, checked, results, run_notices, counts, status, args,
+                                        rule_dirs, rules)
+    render_all(report, rules, pairs, args)
+    return status
+
+
+def render_all(report: dict, rules: list, pairs: list[tuple[str, str | None]], args) -> None:
+    """Render every --format, then write the files (all or none), then stdout."""
     on_tty = sys.stdout is not None and sys.stdout.isatty()
-    width = text_report.terminal_width(sys.stdout) if on_tty else None
+    if on_tty:
+        from .reports.text import terminal_width
+    width = terminal_width(sys.stdout) if on_tty else None
     rendered = [(target, RENDERERS[fmt](report, rules=rules, to_terminal=target is None and on_tty,
                                         verbose=args.verbose,
                                         color=args.color if target is None or args.color == "always" else "never",
@@ -541,7 +590,6 @@ def run(argv: list[str]) -> int:
     for target, text in rendered:
         if target is None:
             sys.stdout.write(text)
-    return exit_status(results, [settings[str(p)] for p in files], rules)
 
 
 class _CollectRarely:

@@ -1,4 +1,4 @@
-"""The `qtcheck` command's entry point: the CLI's imports (libclang, networkx, YAML ...) happen inside it, so a
+"""The `qtcheck` command's entry point: the CLI's imports (libclang, YAML ...) happen inside it, so a
 Ctrl-C while they load ends with one line, like one during the run, never a traceback."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
+from . import digraph as nx
 
 from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
 from .spans import ByLine, Spans

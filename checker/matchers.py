@@ -996,7 +996,7 @@ def _through(graph, includes, inc, via: list[str]) -> list[str]:
     """The headers between each include that reaches inc and inc's file ("renderthread.h pulls QElapsedTimer in
     through <QThread>"): the nodes of a shortest path in the include graph, and each include of the reaching
     header that leads there."""
-    import networkx as nx
+    from . import digraph as nx
 
     out: dict[str, None] = {}
     for other in includes:
@@ -1030,7 +1030,7 @@ def _moc_include(facts: Facts, inc, marks: list[tuple[int, str]]) -> tuple[str, 
 def _chain(graph, includes, first: str, inc) -> str:
     """" (renderthread.h -> QThread -> qthread.h -> qelapsedtimer.h)": how the first reaching include gets there,
     when it goes through other headers."""
-    import networkx as nx
+    from . import digraph as nx
 
     source = next((o.file for o in includes if o.spelling == first and o.file and o.file in graph), None)
     for target in dict.fromkeys((inc.file, _forwarded(graph, inc.file))):
@@ -1042,7 +1042,7 @@ def _chain(graph, includes, first: str, inc) -> str:
 
 def _chain_to(graph, includes, first: str, target: str) -> str:
     """The same chain, to any header the first include reaches."""
-    import networkx as nx
+    from . import digraph as nx
 
     source = next((o.file for o in includes if o.spelling == first and o.file and o.file in graph), None)
     if source and target in graph and nx.has_path(graph, source, target):
@@ -1183,7 +1183,7 @@ def wait_timeout(facts: Facts, params: dict) -> list[Site]:
 def include_reachability(facts: Facts, params: dict) -> list[Site]:
     """For each #include: which other includes reach it, whether the file uses anything declared in what it
     brings (the use map), and whether removing it would lose such a declaration (needed)."""
-    import networkx as nx
+    from . import digraph as nx
 
     graph = facts.include_graph
     reach: dict[str, set[str]] = {}

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-import jsonschema
-
 from .claims import Claim
 from .errors import QtcheckError, short
 
@@ -108,6 +106,8 @@ def parse(text: str, name: str) -> list[dict]:
                 items += item if isinstance(item, list) else [item]  # --slurp: an array of pages
         else:
             items.append(value)
+    import jsonschema  # only when comments are read: a plain run never loads it
+
     validator = jsonschema.Draft202012Validator(COMMENT_SCHEMA)
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):

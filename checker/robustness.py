@@ -72,11 +72,24 @@ def macro_class_notices(facts) -> list[str]:
 
 def notices(results: list[dict]) -> list[str]:
     """Notices for the top of the report, degraded mode first."""
+    return assemble([per_file(result) for result in results])
+
+
+def per_file(result: dict) -> dict:
+    """What one file adds to the notices: whether it was parsed without Qt, its own notices, and the run-wide ones
+    it met (a full cache folder). A shard's report keeps these so that `qtcheck merge` puts them together again."""
+    return {"degraded": bool(result["facts"].degraded), "notices": file_notices(result["facts"]),
+            "run_notices": list(result.get("notices", []))}
+
+
+def assemble(files: list[dict]) -> list[str]:
+    """The notices of files (per_file's records, in the report's order): degraded mode first, then each file's,
+    then the run-wide ones once, however many files met them."""
     out: list[str] = []
-    if any(r["facts"].degraded for r in results):
+    if any(f["degraded"] for f in files):
         out.append(DEGRADED_NOTICE)
-    for result in results:
-        out += file_notices(result["facts"])
-    for result in results:  # run-wide ones (a full cache folder) once, however many files met them
-        out += [n for n in result.get("notices", []) if n not in out]
+    for f in files:
+        out += f["notices"]
+    for f in files:
+        out += [n for n in f["run_notices"] if n not in out]
     return out

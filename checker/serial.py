@@ -13,7 +13,7 @@ import types
 import typing
 from pathlib import Path
 
-import networkx as nx
+from . import digraph as nx
 
 
 class Mismatch(ValueError):

@@ -138,3 +138,104 @@ def test_workflow_passes_once_the_finding_is_fixed(tmp_path):
     assert statuses == {"qtcheck on the changed C++ files": 0, "Job summary": 0}
     assert "## Findings: 0" in summary
     assert (work / "qtcheck.sarif").exists()
+
+
+# --- the workflow that splits a code base across runners (--shard, qtcheck merge) ---------------------------------
+
+SHARDS_NAME = "# .github/workflows/qtcheck-shards.yml\n"
+
+
+def shard_workflow() -> dict:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## In CI\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```yaml\n" + SHARDS_NAME, 1)[1].split("```", 1)[0]
+    return yaml.safe_load(SHARDS_NAME + block)
+
+
+def _step(job: dict, name: str) -> dict:
+    return next(s for s in job["steps"] if s.get("name") == name or s.get("id") == name
+                or s.get("uses", "").startswith(name))
+
+
+def test_shard_workflow_splits_into_n_and_caches_by_qt_flags_and_qtcheck_version():
+    flow = shard_workflow()
+    shard, merge = flow["jobs"]["shard"], flow["jobs"]["merge"]
+    matrix = shard["strategy"]["matrix"]["shard"]
+    n = len(matrix)
+    assert matrix == list(range(1, n + 1)) and n >= 2
+    check = _step(shard, "qtcheck, one part of the files")
+    assert check["env"]["SHARD"] == f"${{{{ matrix.shard }}}}/{n}"
+    assert '--shard "$SHARD"' in check["run"] and "--format json --output qtcheck-shard.json" in check["run"]
+    cache = _step(shard, "actions/cache@")
+    key = cache["with"]["key"]
+    for part in ("${{ steps.qt.outputs.version }}", "${{ hashFiles('.qtcheck.yaml') }}", "${{ env.QTCHECK }}",
+                 "${{ matrix.shard }}"):
+        assert part in key
+    assert key.startswith(cache["with"]["restore-keys"].strip())
+    assert flow["env"]["QTCHECK"].startswith("git+https://")
+    assert "--cache-dir ~/.cache/qtcheck" in check["run"]
+    assert cache["with"]["path"].split() == ["~/qtcheck-venv", "~/.cache/qtcheck"]  # the venv: clang's headers
+    assert "~/qtcheck-venv/bin/pip install" in _step(shard, "install")["run"]
+    qt_step = _step(shard, "qt")
+    assert "qt6-base-dev" in qt_step["run"] and "version=" in qt_step["run"]
+    upload = _step(shard, "actions/upload-artifact@")
+    assert upload["with"]["path"] == "qtcheck-shard.json"
+    assert merge["needs"] == "shard" and merge["if"] == "${{ !cancelled() }}"
+    download = _step(merge, "actions/download-artifact@")
+    assert download["with"]["pattern"] == upload["with"]["name"].replace("${{ matrix.shard }}", "*")
+    assert f"{download['with']['path']}/*/qtcheck-shard.json" in _step(merge, "merge")["run"]
+    sarif = _step(merge, "github/codeql-action/upload-sarif@")["with"]["sarif_file"]
+    assert f"--output {sarif}" in _step(merge, "merge")["run"]
+
+
+def _script(step: dict, env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    assert "${{" not in step["run"], "no expression inside a script"
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_shard_workflow_merges_into_the_report_of_one_run(tmp_path):
+    flow = shard_workflow()
+    shard, merge = flow["jobs"]["shard"], flow["jobs"]["merge"]
+    n = len(shard["strategy"]["matrix"]["shard"])
+    work = tmp_path / "work"
+    (work / "src" / "io").mkdir(parents=True)
+    (work / "src" / "settings.cpp").write_text(BAD)
+    (work / "src" / "load names.cpp").write_text(CLEAN)
+    (work / "src" / "io" / "fixed.cpp").write_text(FIXED)
+    (work / "src" / "io" / "again.cpp").write_text(BAD.replace("readSettings", "readAgain"))
+    (work / "src" / "io" / "names.cpp").write_text(CLEAN.replace("joinNames", "joinMore"))
+    _git(work, "init", "-q", "-b", "main")
+    _commit_all(work, "code")
+    home = tmp_path / "home"
+    home.mkdir()
+    summary, outputs, paths = tmp_path / "summary.md", tmp_path / "output", tmp_path / "path"
+    for f in (summary, outputs, paths):
+        f.write_text("")
+    base_env = {**os.environ, "NO_COLOR": "1", "HOME": str(home), "GITHUB_STEP_SUMMARY": str(summary),
+                "GITHUB_OUTPUT": str(outputs), "GITHUB_PATH": str(paths), "QTCHECK": flow["env"]["QTCHECK"],
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    check = _step(shard, "qtcheck, one part of the files")
+    checked = []
+    for k in range(1, n + 1):
+        env = {**base_env, "SHARD": check["env"]["SHARD"].replace("${{ matrix.shard }}", str(k))}
+        done = _script(check, env, work)
+        assert done.returncode == 0, done.stderr
+        artifact = work / "shards" / f"qtcheck-shard-{k}"  # download-artifact: one folder per artifact
+        artifact.mkdir(parents=True)
+        os.replace(work / "qtcheck-shard.json", artifact / "qtcheck-shard.json")
+        checked += [e["index"] for e in json.loads((artifact / "qtcheck-shard.json").read_text())["shard"]["checked"]]
+    assert sorted(checked) == list(range(5))
+    assert any((home / ".cache" / "qtcheck").glob("*.pch"))  # the cache is where the workflow caches it
+    statuses = {}
+    for step in merge["steps"]:
+        if "run" in step and step.get("id") != "install":
+            statuses[step["name"]] = _script(step, base_env, work).returncode
+    assert statuses == {"Merge the shards": 1, "Job summary": 0}  # settings.cpp's finding met --fail-on
+    one = run_cli(".", "-j", "1", "--format", "sarif", "--output", str(tmp_path / "one.sarif"),
+                  "--format", "markdown", "--output", str(tmp_path / "one.md"), cwd=work)
+    assert one.returncode == 0, one.stderr
+    assert (work / "qtcheck.sarif").read_bytes() == (tmp_path / "one.sarif").read_bytes()
+    assert (work / "qtcheck.md").read_bytes() == (tmp_path / "one.md").read_bytes()
+    assert summary.read_text() == (tmp_path / "one.md").read_text()
+    assert "unchecked-result" in summary.read_text()

@@ -16,7 +16,7 @@ VERDICT_STYLE = {"confirmed": "bold green", "refuted": "bold red", "partly": "bo
 SEVERITY_STYLE = {"error": "bold red", "fatal": "bold red", "warning": "yellow", "note": "cyan"}
 
 
-COLOR_MODES = ("auto", "always", "never")
+from . import COLOR_MODES  # noqa: E402,F401  (--color)
 
 
 def wants_color(to_terminal: bool, mode: str = "auto") -> bool:
