@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker import cli, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, toolchain, verdicts  # noqa: E402
-from checker.claims import load_claims  # noqa: E402
-from checker.reports import RENDERERS  # noqa: E402
+from qtcheck import cli, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, toolchain, verdicts  # noqa: E402
+from qtcheck.claims import load_claims  # noqa: E402
+from qtcheck.reports import RENDERERS  # noqa: E402
 
 QTCHECK = Path(sys.executable).parent / "qtcheck"
 DEFAULT_FILES = [ROOT / "fixtures" / "example" / "tst_localsocket_bench.cpp",
@@ -431,7 +431,7 @@ def _phases(path: Path, rules: list, claims: list) -> dict[str, float]:
 PARSE_ALONE = """import sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from checker import frontend
+from qtcheck import frontend
 path = Path(sys.argv[2])
 frontend.parse(path, path.read_text(encoding="utf-8"), frontend.Options())
 """

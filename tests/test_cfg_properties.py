@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from checker import facts as facts_mod, frontend, rules as rules_mod
+from qtcheck import facts as facts_mod, frontend, rules as rules_mod
 from conftest import builtin_rules
 
 LEAF = st.sampled_from([("delete",), ("delete",), ("return",), ("call",)])  # deletes often: paths that free

@@ -1,4 +1,4 @@
-"""Report renderers: each turns the report dict (checker.report) into one output format."""
+"""Report renderers: each turns the report dict (qtcheck.report) into one output format."""
 
 from . import github, json_report, markdown, sarif, text
 
