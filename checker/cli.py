@@ -14,7 +14,7 @@ from .claims import load_claims
 from .prose import claims_from_reviews
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
-from . import compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
+from . import cachesize, compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
 from . import facts_unparsed
 from .claims import load_claims_file
@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache-dir", metavar="DIR",
                    help="keep precompiled Qt preambles here (default: $XDG_CACHE_HOME/qtcheck or ~/.cache/qtcheck)")
     p.add_argument("--no-cache", action="store_true", help="parse without the preamble cache and write nothing to it")
+    p.add_argument("--cache-max", metavar="SIZE",
+                   help=f"keep the cache under this size, least recently used entries removed first: 500M, 2G ... "
+                        f"(default: the config's cache-max, else {cachesize.DEFAULT_TEXT})")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="check N files at once, one process each (default: the number of CPUs)")
     p.add_argument("-v", "--verbose", action="store_true",
@@ -390,6 +393,10 @@ def run(argv: list[str]) -> int:
         except ValueError as exc:
             raise QtcheckError(f"--fail-on: {exc}") from None
     pairs = outputs(args)
+    try:
+        cache_max = cachesize.parse_size(args.cache_max) if args.cache_max is not None else None
+    except ValueError as exc:
+        raise QtcheckError(f"--cache-max: {exc}") from None
     unreadable: list[tuple[str, str]] = []
     compdb.reset()
     finder = config_mod.Finder(args.config, args.no_config)
@@ -442,6 +449,8 @@ def run(argv: list[str]) -> int:
         raise QtcheckError(f"-j {jobs}: the number of jobs must be at least 1")
     results = parallel.check_all(check_file, files, jobs, args, rules, claims,
                                  per_file=[settings[str(p)] for p in files])
+    if not args.no_cache:
+        cachesize.prune(args.cache_dir, finder.cache_max(cache_max))
     notices = robustness.notices(results) + [f"{folder}: folder not read ({why}); the C++ files in it were not checked"
                                              for folder, why in unreadable] + notices
     hidden = _hide_known(results, known, changed, args)
