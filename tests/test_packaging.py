@@ -34,18 +34,23 @@ def test_the_tests_use_the_installed_qtcheck_and_nothing_loads_twice():
     assert qtcheck.__name__ == "qtcheck"
     for info in pkgutil.walk_packages(qtcheck.__path__, "qtcheck."):
         importlib.import_module(info.name)
-    source = (ROOT / "checker").resolve()
+    rules_mod.builtin_rules_dir()  # imports qtcheck.rules_data (rules/__init__.py)
+    sources = {(ROOT / "checker").resolve(), (ROOT / "rules").resolve()}
     twice = [name for name, module in list(sys.modules.items())
              if not name.startswith("qtcheck") and getattr(module, "__file__", None)
-             and source in Path(module.__file__).resolve().parents]
-    assert twice == [] and "checker" not in sys.modules
+             and sources & set(Path(module.__file__).resolve().parents)]
+    assert twice == [] and "checker" not in sys.modules and "rules" not in sys.modules
+    assert "qtcheck.rules_data" in sys.modules
 
 
-def test_importing_checker_from_the_repository_root_is_refused():
-    done = subprocess.run([sys.executable, "-c", "import checker"], cwd=ROOT, capture_output=True, text=True,
+@pytest.mark.parametrize("name, said", [("checker", "is the source of the package 'qtcheck': import qtcheck, not checker"),
+                                        ("rules", "holds qtcheck's built-in rules (the package qtcheck.rules_data), not "
+                                                  "a package named rules")])
+def test_importing_the_source_folders_by_their_own_names_is_refused(name, said):
+    """From the repository root checker/ and rules/ are on sys.path: imported so, a module would load twice."""
+    done = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
-    assert done.returncode != 0
-    assert "is the source of the package 'qtcheck': import qtcheck, not checker" in done.stderr
+    assert done.returncode != 0 and said in done.stderr
 
 
 def test_no_file_names_checker_as_a_module():
