@@ -16,8 +16,8 @@ install: $(STAMP)
 
 # Qt 6 headers: found the way qtcheck finds them, or installed with apt-get when root.
 qt-headers: $(STAMP)
-	@if $(PY) -m checker.qt_discovery >/dev/null 2>&1; then \
-	  echo "Qt 6 headers: $$($(PY) -m checker.qt_discovery)"; \
+	@if $(PY) -m qtcheck.qt_discovery >/dev/null 2>&1; then \
+	  echo "Qt 6 headers: $$($(PY) -m qtcheck.qt_discovery)"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Qt 6 headers not found: installing qt6-base-dev"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qt6-base-dev; \

@@ -46,12 +46,11 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent  # qtcheck is imported as installed (make install), never from checker/
 
-from checker import cli, frontend, rules as rules_mod, yamlio  # noqa: E402
-from checker.claims import CLAIMS_SCHEMA, SUBJECT_KINDS  # noqa: E402
-from checker.matchers import MATCHERS  # noqa: E402
+from qtcheck import cli, frontend, rules as rules_mod, yamlio  # noqa: E402
+from qtcheck.claims import CLAIMS_SCHEMA, SUBJECT_KINDS  # noqa: E402
+from qtcheck.matchers import MATCHERS  # noqa: E402
 
 EXAMPLE = ROOT / "fixtures" / "example" / "tst_localsocket_bench.cpp"
 QTCHECK = Path(sys.executable).parent / "qtcheck"

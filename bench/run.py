@@ -25,12 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent  # qtcheck is imported as installed (make install), never from checker/
 
-from checker import cli, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, toolchain, verdicts  # noqa: E402
-from checker.claims import load_claims  # noqa: E402
-from checker.reports import RENDERERS  # noqa: E402
+from qtcheck import cli, facts as facts_mod, frontend, report as report_mod, rules as rules_mod, toolchain, verdicts  # noqa: E402
+from qtcheck.claims import load_claims  # noqa: E402
+from qtcheck.reports import RENDERERS  # noqa: E402
 
 QTCHECK = Path(sys.executable).parent / "qtcheck"
 # Timed commands run with byte-compiled modules, as an installed qtcheck has them: with PYTHONDONTWRITEBYTECODE set
@@ -508,10 +507,9 @@ def _phases(path: Path, rules: list, claims: list) -> dict[str, float]:
 
 
 PARSE_ALONE = """import sys
-sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from checker import frontend
-path = Path(sys.argv[2])
+from qtcheck import frontend
+path = Path(sys.argv[1])
 frontend.parse(path, path.read_text(encoding="utf-8"), frontend.Options())
 """
 
@@ -531,7 +529,7 @@ def bench_scale(sizes: list[int], work: Path, claims_dir: str, rules: list, clai
                "-j", "1", "--format", "json", "--output", f"{out}.json", "--format", "sarif", "--output",
                f"{out}.sarif", "--format", "markdown", "--output", f"{out}.md", "--format", "text"]
         wall, mem = timed(cmd)
-        _, floor_mem = timed([sys.executable, "-c", PARSE_ALONE, str(ROOT), str(path)])
+        _, floor_mem = timed([sys.executable, "-c", PARSE_ALONE, str(path)])
         split_s = phases(path, rules, claims) if split else {}
         cells = [fmt(split_s.get(k)) for k in ("parse", "facts", "rules", "claims", "report")]
         print(f"| {lines} | {wall:.1f} | {wall / lines * 1000:.2f} | {mem} | {floor_mem} | {' | '.join(cells)} |",

@@ -14,7 +14,7 @@ from .claims import load_claims
 from . import pr_comments
 from .review_input import DEFAULT_MAX_REVIEW_BYTES
 from . import robustness, selection
-from . import compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
+from . import cachesize, compdb, factcache, files, isolate, outputs as outputs_mod, parallel, preamble
 from . import baseline as baseline_mod, config as config_mod, ruledocs, suppressions
 from . import facts_unparsed
 from .claims import load_claims_file
@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", metavar="K/N",
                    help="check only the K-th of N parts of the files, chosen by a hash of each file's path (CI runners "
                         "in parallel); join the parts' --format json reports with `qtcheck merge`")
+    p.add_argument("--cache-max", metavar="SIZE",
+                   help=f"keep the cache under this size, least recently used entries removed first: 500M, 2G ... "
+                        f"(default: the config's cache-max, else {cachesize.DEFAULT_TEXT})")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="check N files at once, one process each (default: the number of CPUs)")
     p.add_argument("-v", "--verbose", action="store_true",
@@ -483,6 +486,10 @@ def run(argv: list[str]) -> int:
         from . import shards
 
         shard = shards.parse(args.shard)
+    try:
+        cache_max = cachesize.parse_size(args.cache_max) if args.cache_max is not None else None
+    except ValueError as exc:
+        raise QtcheckError(f"--cache-max: {exc}") from None
     unreadable: list[tuple[str, str]] = []
     compdb.reset()
     finder = config_mod.Finder(args.config, args.no_config)
@@ -556,6 +563,8 @@ def run(argv: list[str]) -> int:
                    for folder, why in unreadable] + notices
     counts = _hide_known(results, known, changed)
     hidden = hidden_notices(*counts, args.baseline, args.diff_base)
+    if not args.no_cache:
+        cachesize.prune(args.cache_dir, finder.cache_max(cache_max))
     for line in hidden:  # also when every report goes to a file: the person running it learns what was left out
         print(f"qtcheck: {line}", file=sys.stderr)
     mine = []

@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules as rules_mod, selection, yamlio
+from . import cachesize, rules as rules_mod, selection, yamlio
 from .errors import QtcheckError, short
 
 CONFIG_NAME = ".qtcheck.yaml"
 SEVERITIES = ("error", "warning", "note")
-KEYS = ("checks", "severity", "fail-on", "rules", "exclude", "qt-include", "compile-database")
+KEYS = ("checks", "severity", "fail-on", "rules", "exclude", "qt-include", "compile-database", "cache-max")
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     qt_include: str | None = None
     compile_database: str | None = None
+    cache_max: int | None = None        # bytes
 
     @property
     def folder(self) -> Path:
@@ -181,6 +182,11 @@ def load(path: Path) -> Config:
                                                                                 "compile_flags.txt")):
             raise _fail(path, "compile-database", f"no compile_commands.json (nor compile_flags.txt) in "
                                                   f"{config.compile_database} (give the build folder, as to -p)")
+    if "cache-max" in data:
+        try:
+            config.cache_max = cachesize.parse_size(data["cache-max"])
+        except ValueError as exc:
+            raise _fail(path, "cache-max", str(exc)) from None
     return config
 
 
@@ -231,6 +237,13 @@ class Finder:
 
     def configs(self) -> list[Config]:
         return list(self.loaded.values())
+
+    def cache_max(self, given: int | None) -> int:
+        """The cache's size bound for the run: --cache-max, else the smallest `cache-max` of the configs that
+        apply (each is a limit its repository asks for), else the default."""
+        if given is not None:
+            return given
+        return min((c.cache_max for c in self.configs() if c.cache_max is not None), default=cachesize.DEFAULT_MAX)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from . import __version__, preamble, serial, toolchain
+from . import __version__, cachesize, preamble, serial, toolchain
 
 FORMAT = 13  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names; 7: classes macros define; 8: members and constructors; 9: not_analysed; 10: calls that emit, connected signals' parameters; 11: unparsed regions; 12: string-named signals and slots; 13: switch statements
 
@@ -53,8 +53,9 @@ def load(cache_dir: Path, entry: str):
     """The cached facts, or None when missing, unreadable, malformed or any included file changed since."""
     from .facts import Facts
 
+    path = cache_dir / "facts" / f"{entry}.json"
     try:
-        with open(cache_dir / "facts" / f"{entry}.json", "rb") as handle:
+        with open(path, "rb") as handle:
             data = json.loads(handle.read().decode("utf-8"))
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
@@ -62,6 +63,7 @@ def load(cache_dir: Path, entry: str):
         stamps = serial.decode(dict[str, list[int] | None], data["stamps"])
         if _stamps(facts) != stamps or not _complete(facts):
             return None
+        cachesize.touch(path)  # used now: the size bound removes the least recently used entries first
         return facts
     except Exception:  # a corrupt or foreign entry is rebuilt, never trusted
         return None

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, toolchain
+from . import __version__, cachesize, toolchain
 from .errors import QtcheckError
 
 ANGLE_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*(//.*|/\*.*\*/\s*)?$")
@@ -131,6 +131,7 @@ def load(cache_dir: Path, key: str, main: str) -> Preamble | None:
         edges = [(main if a == meta["header"] else a, b, int(line)) for a, b, line in meta["edges"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    cachesize.touch(meta_path)  # used now: the size bound removes the least recently used entries first
     return Preamble(pch, ["-include-pch", str(pch)], edges, built=False)
 
 

@@ -1,7 +1,7 @@
 """Find the Qt 6 header directory and the modules a source file needs from it.
 
 Order: --qt-include, QTCHECK_QT_INCLUDE, qmake6/qtpaths6 -query, pkg-config Qt6Core.
-Run as `python -m checker.qt_discovery` it prints the directory (exit 0) or
+Run as `python -m qtcheck.qt_discovery` it prints the directory (exit 0) or
 says nothing was found (exit 3); `make` uses that to decide whether to install
 qt6-base-dev.
 """

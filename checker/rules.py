@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,12 +105,20 @@ class Rule:
 
 
 def builtin_rules_dir() -> Path:
-    """rules/ of a source checkout, or the copy shipped inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "rules", here / "rules_data"):
-        if candidate.is_dir():
-            return candidate
-    raise QtcheckError("the built-in rules are missing from this installation")
+    """The built-in rules: the package data of the sub-package qtcheck.rules_data (in a wheel, qtcheck/rules_data/;
+    in an editable install, the checkout's rules/, which pyproject.toml maps onto it).
+
+    Found through qtcheck's own import path, never by a top-level name or beside the package: in site-packages a
+    folder named `rules` beside qtcheck/ is another distribution's (django-rules). No YAML there is an error, never
+    an empty rule set."""
+    try:
+        folder = importlib.resources.files(f"{__package__}.rules_data")
+    except ModuleNotFoundError:
+        folder = None
+    if isinstance(folder, Path) and any(folder.glob("*.y*ml")):
+        return folder
+    raise QtcheckError("the built-in rules are missing from this installation (no YAML in qtcheck.rules_data): "
+                       "reinstall qtcheck")
 
 
 def _key_path(error: jsonschema.ValidationError) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import facts as facts_mod, frontend, rules as rules_mod, verdicts
-from checker.claims import load_claims
+from qtcheck import facts as facts_mod, frontend, rules as rules_mod, verdicts
+from qtcheck.claims import load_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

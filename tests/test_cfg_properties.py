@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import networkx as nx
 
-from checker import facts as facts_mod, frontend, rules as rules_mod
-from checker.cfg import ABORT, ENTRY, EXIT, Flow
+from qtcheck import facts as facts_mod, frontend, rules as rules_mod
+from qtcheck.cfg import ABORT, ENTRY, EXIT, Flow
 from conftest import builtin_rules
 
 LEAF = st.sampled_from([("delete",), ("delete",), ("return",), ("call",)])  # deletes often: paths that free

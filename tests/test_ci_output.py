@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checker.reports import github
+from qtcheck.reports import github
 from conftest import BAD, EXAMPLE, ROOT, SEEDS, read_terminal, run_cli
 
 REL = str(EXAMPLE.relative_to(ROOT))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, analyze, builtin_rules
-from checker import rules as rules_mod
+from qtcheck import rules as rules_mod
 
 INCLUDES = FIXTURES / "rules" / "include-reachability" / "includes.cpp"
 USES = FIXTURES / "rules" / "symbol-use" / "uses.cpp"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import compdb
-from checker.qt_discovery import find_qt_include
+from qtcheck import compdb
+from qtcheck.qt_discovery import find_qt_include
 from conftest import run_cli
 from test_robustness import refused
 
@@ -321,7 +321,7 @@ def test_without_p_the_build_folders_database_is_found_and_named(cmake_project):
 
 
 def test_a_folder_without_a_database_skips_build_trees_and_generated_code(cmake_project, tmp_path, monkeypatch):
-    from checker import cli
+    from qtcheck import cli
 
     shutil.copytree(cmake_project, tmp_path / "copy", symlinks=True)
     (tmp_path / "copy" / "build" / "compile_commands.json").unlink()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import compdb
-from checker.qt_discovery import find_qt_include
+from qtcheck import compdb
+from qtcheck.qt_discovery import find_qt_include
 from conftest import run_cli
 from test_robustness import refused
 

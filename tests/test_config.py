@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from checker.qt_discovery import find_qt_include, qt_version
+from qtcheck.qt_discovery import find_qt_include, qt_version
 from conftest import ROOT, run_cli
 from test_robustness import refused
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import cli, qt_discovery
+from qtcheck import cli, qt_discovery
 
 PER_FILE_SECONDS = 60  # a safety net against hangs, not a speed test (speed lives in a benchmark script)
 SAMPLE = 12

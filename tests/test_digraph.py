@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from checker import digraph
+from qtcheck import digraph
 
 nx = pytest.importorskip("networkx")  # a test dependency only
 

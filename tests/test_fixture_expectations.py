@@ -37,7 +37,7 @@ def expectations(path: Path) -> tuple[dict[str, set[int]], dict[str, set[int]], 
 
 def unused_suppressions(path: Path, sites: dict) -> list:
     """unused-suppression's sites: made after the other rules ran, from the findings of the default selection."""
-    from checker import rules as rules_mod, suppressions
+    from qtcheck import rules as rules_mod, suppressions
     from conftest import builtin_rules
 
     rules = list(builtin_rules())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker import frontend, qt_discovery
+from qtcheck import frontend, qt_discovery
 from conftest import FIXTURES, analyze
 
 INCLUDES = FIXTURES / "includes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from checker.spans import ByLine, Spans
+from qtcheck.spans import ByLine, Spans
 
 spans = st.lists(st.tuples(st.integers(1, 30), st.integers(0, 12)).map(lambda p: (p[0], p[0] + p[1])), max_size=40)
 
@@ -46,7 +46,7 @@ def test_by_line_keeps_list_order(items, low, high):
                 max_size=5))
 def test_merge_keeps_what_the_list_scan_kept(dicts):
     """matchers._merge with a set per key: the same lists as looking each value up in the list built so far."""
-    from checker.matchers import _merge
+    from qtcheck.matchers import _merge
 
     expected: dict = {}
     for d in dicts:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import prose, verdicts
-from checker.review_input import read_review
+from qtcheck import prose, verdicts
+from qtcheck.review_input import read_review
 from conftest import EXAMPLE, FIXTURES, analyze, builtin_rules
 
 OWN = Path(__file__).resolve().parent / "reviews" / "own"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from checker import facts_unparsed
+from qtcheck import facts_unparsed
 from conftest import FIXTURES, analyze, run_cli
 
 PARSE = FIXTURES / "parse"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import pr_comments
-from checker.errors import QtcheckError
+from qtcheck import pr_comments
+from qtcheck.errors import QtcheckError
 from conftest import FIXTURES
 
 PR = FIXTURES / "pr"

@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from checker import rules as rules_mod, verdicts
-from checker.claims import load_claims
-from checker.errors import QtcheckError
-from checker.prose import claims_from_text
-from checker.review_input import decode
+from qtcheck import rules as rules_mod, verdicts
+from qtcheck.claims import load_claims
+from qtcheck.errors import QtcheckError
+from qtcheck.prose import claims_from_text
+from qtcheck.review_input import decode
 from conftest import EXAMPLE, SEEDS, analyze, builtin_rules
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

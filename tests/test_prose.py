@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import prose, verdicts
-from checker.claims import load_claims
-from checker.review_input import read_review
+from qtcheck import prose, verdicts
+from qtcheck.claims import load_claims
+from qtcheck.review_input import read_review
 from conftest import EXAMPLE, ROOT, SEEDS, SHARED_SEEDS, analyze, builtin_rules, run_cli
 
 REVIEWS = Path(__file__).resolve().parent / "reviews"

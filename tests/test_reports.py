@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checker.reports import text as text_report
+from qtcheck.reports import text as text_report
 from conftest import EXAMPLE, ROOT, SEEDS, read_terminal, run_cli
 
 REL = str(EXAMPLE.relative_to(ROOT))
@@ -110,7 +110,7 @@ def test_markdown_has_a_scorecard_and_table_per_review_and_folded_evidence(repor
 
 
 def test_markdown_cells_escape_pipes_and_html():
-    from checker.reports import markdown
+    from qtcheck.reports import markdown
     assert markdown._cell("a | b <T>\nc `x->y`") == "a \\| b &lt;T&gt; c `x->y`"
     assert markdown._code("x `y` z") == "`` x `y` z ``"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.errors import QtcheckError
-from checker.review_input import decode, read_review
+from qtcheck.errors import QtcheckError
+from qtcheck.review_input import decode, read_review
 from conftest import EXAMPLE, run_cli
 
 TEXT = "1. The result of `listen()` is not checked (Line 44).\nÜberall: naïve café.\n"

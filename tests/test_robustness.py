@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from checker.rules import MATCHERS
+from qtcheck.rules import MATCHERS
 from conftest import EXAMPLE, FIXTURES, ROOT, analyze, run_cli
 
 ROBUST = FIXTURES / "robustness"
@@ -140,7 +140,7 @@ def test_compile_commands_that_is_a_folder_or_cannot_be_read(tmp_path, monkeypat
     refused(run_cli(str(EXAMPLE), "-p", str(tmp_path)), "compile_commands.json: a folder, not a compile database")
     from pathlib import Path
 
-    from checker import cli
+    from qtcheck import cli
 
     other = tmp_path / "build"
     other.mkdir()
@@ -307,8 +307,8 @@ def test_no_qt_claims_that_hold_with_qt_come_out_unverifiable():
 
 
 def test_degraded_facts_turn_every_decided_part_unverifiable():
-    from checker import facts as facts_mod, frontend, rules as rules_mod, verdicts
-    from checker.claims import load_claims
+    from qtcheck import facts as facts_mod, frontend, rules as rules_mod, verdicts
+    from qtcheck.claims import load_claims
 
     path = (ROBUST / "broken_function.cpp").resolve()
     parsed = frontend.parse(path, path.read_text(), frontend.Options())
@@ -529,8 +529,8 @@ def test_rule_regexes_take_linear_time_on_long_names(tmp_path):
 
 
 def test_the_builtin_exempt_patterns_still_exempt_what_they_did():
-    from checker import rules as rules_mod
-    from checker.saferegex import compile_rule_regex
+    from qtcheck import rules as rules_mod
+    from qtcheck.saferegex import compile_rule_regex
 
     exempt = next(r for r in rules_mod.load_rules() if r.id == "mixed-naming").params["exempt"]
     names = ["tst_QLocalSocket", "pingPong_data", "on_button_clicked", "qt_metacall", "MAX_SIZE", "init"]
@@ -566,7 +566,7 @@ def test_non_ascii_before_a_call_keeps_the_evidence_and_columns_in_characters(tm
 
 
 def test_char_column_counts_code_points():
-    from checker.frontend import char_column
+    from qtcheck.frontend import char_column
 
     assert char_column("int x;", 5) == 5
     assert char_column("/* gr\u00f6\u00dfe */ f();", len("/* gr\u00f6\u00dfe */ ".encode()) + 1) == 13
@@ -599,7 +599,7 @@ def _unreadable_folder(monkeypatch, locked):
 
 
 def test_an_unreadable_subfolder_is_named_in_a_notice(tmp_path, monkeypatch, capsys):
-    from checker import cli
+    from qtcheck import cli
 
     (tmp_path / "ok").mkdir()
     (tmp_path / "locked").mkdir()
@@ -615,7 +615,7 @@ def test_an_unreadable_subfolder_is_named_in_a_notice(tmp_path, monkeypatch, cap
 
 
 def test_a_folder_whose_only_subfolder_is_unreadable_is_refused_saying_why(tmp_path, monkeypatch, capsys):
-    from checker import cli
+    from qtcheck import cli
 
     (tmp_path / "locked").mkdir()
     shutil.copy(ROBUST / "plain_qt.cpp", tmp_path / "locked" / "b.cpp")
@@ -628,7 +628,7 @@ def test_a_folder_whose_only_subfolder_is_unreadable_is_refused_saying_why(tmp_p
 
 def _fake_resource_dir(root, name, drop=(), add=()):
     """The real builtin headers, linked one by one into root/<name>/include, less drop and plus add."""
-    from checker import toolchain
+    from qtcheck import toolchain
 
     real = toolchain.resource_dir() / "include"
     fake = root / name
@@ -657,7 +657,7 @@ def test_clang_18_builtin_headers_in_a_folder_of_any_name_are_used(tmp_path):
 
 
 def _cache_run(capsys, cache, *extra):
-    from checker import cli
+    from qtcheck import cli
 
     status = cli.main([str(ROBUST / "plain_qt.cpp"), "--format", "json", "-j", "1", "--cache-dir", str(cache), *extra])
     out, err = capsys.readouterr()
@@ -669,7 +669,7 @@ def _cache_run(capsys, cache, *extra):
                                         (65 * 1024 * 1024, [".json", ".lock"])])  # room for the facts, not the PCH
 def test_a_full_cache_folder_means_no_cache_and_a_notice(tmp_path, monkeypatch, capsys, free, kept):
     """libclang aborts the process when a PCH does not fit on the disk: the room is checked before saving."""
-    from checker import preamble
+    from qtcheck import preamble
 
     plain = _cache_run(capsys, tmp_path / "unused", "--no-cache")
     cache = tmp_path / "cache"
@@ -682,7 +682,7 @@ def test_a_full_cache_folder_means_no_cache_and_a_notice(tmp_path, monkeypatch, 
 
 
 def test_a_failing_pch_write_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
-    from checker import toolchain
+    from qtcheck import toolchain
 
     ci = toolchain.cindex()
 
@@ -924,7 +924,7 @@ def _nested_lambdas(tmp_path, n: int):
 
 
 def test_lambdas_nested_200_deep_are_all_analysed_without_a_traceback(tmp_path):
-    from checker import cli, frontend, isolate
+    from qtcheck import cli, frontend, isolate
 
     src = _nested_lambdas(tmp_path, 200)
     result = _run_bounded(str(src), "--no-cache", "--format", "json")
@@ -935,7 +935,7 @@ def test_lambdas_nested_200_deep_are_all_analysed_without_a_traceback(tmp_path):
 
 
 def test_code_nested_past_the_limit_is_skipped_with_a_notice(tmp_path, monkeypatch):
-    from checker import facts as facts_mod, frontend, robustness
+    from qtcheck import facts as facts_mod, frontend, robustness
 
     src = _nested_lambdas(tmp_path, 30)
     monkeypatch.setattr(facts_mod, "MAX_NESTING", 40)

@@ -8,7 +8,7 @@ import re
 
 import yaml
 
-from checker.ruledocs import RULES_PAGE
+from qtcheck.ruledocs import RULES_PAGE
 from conftest import EXAMPLE, ROOT, SEEDS, run_cli
 from test_cli import EXEC_DROPPED
 from test_robustness import refused

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, SEEDS, run_cli
-from checker import __version__, rules as rules_mod, shards
+from qtcheck import __version__, rules as rules_mod, shards
 
 # Small files with findings, claims, a parse error and an empty file (notices), NOLINT comments (suppressed findings).
 FILES = [FIXTURES / "flow" / "leak_paths.cpp", FIXTURES / "flow" / "leaky_server_thread.cpp",
@@ -205,7 +205,7 @@ class Watch:  # notes every import of a watched package, in this process and in 
                 log.write(name + "\\n")
         return None
 sys.meta_path.insert(0, Watch())
-from checker.cli import main
+from qtcheck.cli import main
 status = main(sys.argv[1:])
 with open(os.environ["WATCH_LOG"], "a") as log:
     log.write("".join(f"loaded {m}\\n" for m in WATCH if m in sys.modules))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
-from checker.claims import load_claims
+from qtcheck import facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
+from qtcheck.claims import load_claims
 
 from conftest import EXAMPLE, FIXTURES, SEEDS, builtin_rules, run_cli
 
@@ -155,7 +155,7 @@ def test_jobs_two_bad_file_is_one_line(tmp_path):
 
 
 def test_facts_cache_hit_stale_header_and_corrupt_entry(tmp_path):
-    from checker import factcache
+    from qtcheck import factcache
 
     source, include = copy_fixture(tmp_path)
     cache = tmp_path / "cache"
@@ -174,7 +174,7 @@ def test_facts_cache_hit_stale_header_and_corrupt_entry(tmp_path):
     assert factcache.load(cache, entry) is None  # an included header changed: not trusted
     factcache.store(cache, entry, facts_mod.collect(frontend.parse(source, text, opts)))
     assert factcache.load(cache, entry) is not None
-    from checker import serial
+    from qtcheck import serial
 
     assert serial.encode(hit) == serial.encode(facts)  # every record comes back as it was stored
     (cache / "facts" / f"{entry}.json").write_bytes(b"garbage")
@@ -193,7 +193,7 @@ def test_planted_cache_entries_never_run(tmp_path):
     """A pickle planted where the cache once kept facts, or under today's name, is never executed."""
     import pickle
 
-    from checker import factcache
+    from qtcheck import factcache
 
     cache = tmp_path / "cache"
     source = EXAMPLE.resolve()

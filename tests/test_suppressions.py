@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from checker import suppressions
+from qtcheck import suppressions
 from conftest import BAD, FIXTURES, ROOT, run_cli
 from test_reports import SCHEMA
 

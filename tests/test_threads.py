@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import EXAMPLE, FIXTURES, analyze, judge
 
-from checker.threads import MAIN, ThreadModel, worker
+from qtcheck.threads import MAIN, ThreadModel, worker
 
 MEMBER = FIXTURES / "rules" / "cross-thread-member-access"
 OBJECT = FIXTURES / "rules" / "cross-thread-object-use"

@@ -1,4 +1,4 @@
-"""Report renderers: each turns the report dict (checker.report) into one output format.
+"""Report renderers: each turns the report dict (qtcheck.report) into one output format.
 
 A renderer's module is imported when that format is first rendered: the text format needs rich, which a run writing
 JSON, SARIF or Markdown never loads."""
