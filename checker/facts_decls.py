@@ -51,7 +51,8 @@ def note_callee(collector, ref, qualified: str) -> None:
     static = ref.kind == K.FUNCTION_DECL and False or (ref.kind == K.CXX_METHOD and ref.is_static_method())
     const = ref.kind == K.CXX_METHOD and ref.is_const_method()
     virtual = ref.kind == K.CXX_METHOD and ref.is_virtual_method()
-    params = ", ".join(" ".join(t.spelling for t in a.get_tokens()) or a.type.spelling for a in ref.get_arguments())
+    # each parameter as its type and name (its default is left out: `int msecs`, not `int msecs = 30000`)
+    params = ", ".join(f"{a.type.spelling} {a.spelling}".strip() for a in ref.get_arguments())
     signature = (("static " if static else "virtual " if virtual else "") + f"{result.spelling} {ref.spelling}"
                  f"({params})" + (" const" if const else ""))
     enum = _enum_of(result)

@@ -1356,7 +1356,8 @@ def naming(facts: Facts, params: dict) -> list[Site]:
         flagged = rule is None and has_camel
         message = (f"{kind} {name} is {_style(name)} while the file names others in camelCase"
                    if flagged else f"{kind} {name} is exempt (it is {rule}, named for the test output)"
-                   if by_test else f"{kind} {name} is exempt (it matches {rule})"
+                   if by_test else f"{kind} {name} follows a naming convention the rule accepts (the pattern "
+                                   f"`{rule}` of its exempt list)"
                    if rule else f"{kind} {name} is {_style(name)}")
         # a test class or function does mix the styles, named for QtTest's output: a claim that it does is left
         # undecided rather than refuted. A name the rule's own patterns exempt (tst_QProcess, pingPong_data) does
