@@ -463,6 +463,11 @@ class Judge:
         return any(d.line == line for d in self.errors)
 
     def decide_expectation(self, part: Part, sites: list[Site], rule_ids: list[str]) -> PartVerdict:
+        # "emitted" asked of a class ("declared in Consumer, never emitted"): the name is where, not what; beside
+        # parts that decide, this one is dropped like a misread name
+        if sites and all(set(part.expects) <= set(s.attrs.get("not_asked", ())) for s in sites):
+            return PartVerdict(part.says, UNVERIFIABLE, f"{sites[0].message}; what the claim says does not apply to "
+                               f"it", rule_ids, idle=True)
         # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
         undecided = [any(k in s.attrs and s.attrs[k] is None for k in part.expects) for s in sites]
         unknown = [s for s, u in zip(sites, undecided) if u]

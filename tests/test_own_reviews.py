@@ -224,6 +224,13 @@ EXPECTED = {
         ("It calls printf without including <cstdio>.", "refuted", [4], STATES + "included False"),
         ("And qWarning() is used without including <qlogging.h>.", "confirmed", [8, 12], STATES + "included False"),
     ],
+    "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
+        ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
+        ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
+        ("[dead code] The done() signal is never emitted either.", "refuted", [12, 10], STATES + "used False"),
+        ("[dead code] Worker is never instantiated.", "refuted", [34, 6], STATES + "used False"),
+        ("Base is never instantiated.", "unverifiable", [22], STATES + "instantiated False"),
+    ],
     "30_tool_output_pasted.md": [  # a tool's report pasted with notes: "file.cpp:12: warning: ..." lines
         ("Ran my usual checks", "unverifiable", [], NOTHING),
         ('review.cpp:12: warning: "exit" == copy compares two pointers', "confirmed", [12], PROBLEM),
@@ -267,6 +274,7 @@ ERRORS = FIXTURES / "reviews" / "errors.cpp"
 DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
 FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
+OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 
 
 def decided(review: str):
@@ -278,7 +286,8 @@ def decided(review: str):
               else DELIVERIES if "metatypes" in review else THROUGH if "mail_reply" in review
               else STRINGS if "task_list" in review else PASTED if "tool_output" in review
               else ERRORS if "chat" in review else DECLS if "emoji" in review
-              else NARROW if "issue_tracker" in review else FORMATS if "format_strings" in review else EXAMPLE)
+              else NARROW if "issue_tracker" in review else FORMATS if "format_strings" in review
+              else OBJECTS if "changelog" in review else EXAMPLE)
     facts, sites = analyze(target)
     rules = list(builtin_rules())
     name, text = read_review(str(OWN / review))

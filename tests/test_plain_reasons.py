@@ -15,14 +15,15 @@ OWN = ROOT / "tests" / "reviews" / "own"
 # and the matchers' other site attributes
 INTERNAL = sorted({key for rule in builtin_rules() for attr in (rule.claims or {}).get("attributes", [])
                    for key in (attr.get("expects") or {}) if "_" in key}
-                  | {"exits_by", "undecided_if_named", "statements_only"})
+                  | {"exits_by", "undecided_if_named", "statements_only", "not_asked"})
 REPR = re.compile(r"\{'|'\w+': |\[\'|\bNone\b|\bTrue\b|\bFalse\b")
 # reviews and the files they are about (each review's claims get a reason, a part reason and a summary)
 CASES = [(EXAMPLE, OWN / "01_inline_L.md"), (EXAMPLE, OWN / "14_hallucinated.md"),
          (FIXTURES / "reviews" / "errors.cpp", OWN / "31_chat_transcript.md"),
          (FIXTURES / "rules" / "declaration" / "decls.cpp", OWN / "32_emoji_checklist.md"),
          (FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp", OWN / "33_issue_tracker_fields.md"),
-         (FIXTURES / "rules" / "format-string" / "formats.cpp", OWN / "34_format_strings.md")]
+         (FIXTURES / "rules" / "format-string" / "formats.cpp", OWN / "34_format_strings.md"),
+         (FIXTURES / "rules" / "instances" / "objects.cpp", OWN / "35_changelog_entries.md")]
 
 
 def _leaks(text: str) -> list[str]:

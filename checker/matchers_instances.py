@@ -1,0 +1,67 @@
+"""Matcher over classes and signals the file defines: is any object of the class made, is the signal emitted?
+For claims such as "the Producer class is never instantiated" or "stringConsumed is never emitted"."""
+
+from __future__ import annotations
+
+import re
+
+from .facts import Facts
+from .matchers import Site, matcher
+
+TEST_MAIN = ("QTEST_MAIN", "QTEST_APPLESS_MAIN", "QTEST_GUILESS_MAIN")
+
+
+def _base(type_: str) -> str | None:
+    """The class an object of this declared type is, or None for a pointer or a reference."""
+    if "*" in type_ or "&" in type_:
+        return None
+    return re.sub(r"\b(?:const|volatile|class|struct)\b", " ", type_).strip().split("::")[-1] or None
+
+
+def _instances(facts: Facts, cls) -> tuple[bool | None, list[int], str]:
+    name = cls.name.split("::")[-1]
+    made = sorted({v.line for v in facts.variables if not v.is_param and _base(v.type) == name}
+                  | {a.line for a in facts.allocations if a.type.split("::")[-1].strip() == name}
+                  | {f.line for f in facts.fields if _base(f.type or "") == name})
+    if made:
+        return True, made, f"an object of {name} is made at line(s) {', '.join(map(str, made[:6]))}"
+    mains = [m.line for m in facts.macros if m.name in TEST_MAIN and name in facts.source(m.line)]
+    if mains:
+        return True, mains, f"{mains[0] and facts.source(mains[0]).strip()} at line {mains[0]} makes the test object"
+    derived = [c.name for c in facts.classes if c is not cls and any(b.split("::")[-1] == name for b in c.bases)]
+    if derived:
+        return None, [], f"{derived[0]} derives from {name}: whether an object of it is made is not followed here"
+    other = [ln for ln in facts.identifiers.get(name, []) if not cls.line <= ln <= cls.end_line
+             and re.search(rf"\b{re.escape(name)}\b(?!\s*::)", facts.source(ln))]
+    if other:
+        return None, other[:1], (f"{name} is named at line {other[0]} in a way this question does not follow "
+                                 f"(a temporary, a template argument ...)")
+    return False, [], f"no object of {name} is made in the file: no variable, member or new of it, and its name " \
+                      f"appears nowhere outside its own definition"
+
+
+@matcher("instances")
+def instances(facts: Facts, params: dict) -> list[Site]:
+    """One site per class the file defines (instantiated?) and per signal its classes declare (emitted?)."""
+    sites = []
+    for cls in facts.classes:
+        name = cls.name.split("::")[-1]
+        made, lines, message = _instances(facts, cls)
+        sites.append(Site(cls.line, 1, False, message, {"class": [name, cls.name], "type": [name, cls.name]},
+                          {"instantiated": made, "emitted": None, "not_asked": ["emitted"]}, evidence=lines[:6],
+                          reported=False))
+        for signal, line in cls.signals:
+            emits = sorted({c.line for c in facts.calls if c.signal and c.name == signal})
+            by_string = [m.line for m in facts.string_members if m.name == signal]
+            if emits:
+                emitted, message = True, f"{signal}() is emitted at line(s) {', '.join(map(str, emits[:6]))}"
+            elif by_string:
+                emitted, message = None, (f"{signal}() is named by a string at line {by_string[0]}: whether that "
+                                          f"emits it is decided at run time")
+            else:
+                emitted, message = False, (f"{signal}() (line {line}) is emitted nowhere in the file: no line calls "
+                                           f"it, and {name} is defined here, so no other file can")
+            sites.append(Site(line, 1, False, message, {"signal": [signal], "symbol": [signal]},
+                              {"emitted": emitted, "instantiated": None, "not_asked": ["instantiated"]},
+                              evidence=emits[:6], reported=False))
+    return sites
