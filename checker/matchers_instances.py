@@ -18,11 +18,23 @@ def _base(type_: str) -> str | None:
     return re.sub(r"\b(?:const|volatile|class|struct)\b", " ", type_).strip().split("::")[-1] or None
 
 
-def _instances(facts: Facts, cls) -> tuple[bool | None, list[int], str]:
+def _made_by_class(facts: Facts) -> dict[str, set[int]]:
+    """The lines making an object of each class name: variables, allocations, by-value members (one pass)."""
+    out: dict[str, set[int]] = {}
+    for v in facts.variables:
+        if not v.is_param and _base(v.type):
+            out.setdefault(_base(v.type), set()).add(v.line)
+    for a in facts.allocations:
+        out.setdefault(a.type.split("::")[-1].strip(), set()).add(a.line)
+    for f in facts.fields:
+        if _base(f.type or ""):
+            out.setdefault(_base(f.type), set()).add(f.line)
+    return out
+
+
+def _instances(facts: Facts, cls, made_by: dict[str, set[int]]) -> tuple[bool | None, list[int], str]:
     name = cls.name.split("::")[-1]
-    made = sorted({v.line for v in facts.variables if not v.is_param and _base(v.type) == name}
-                  | {a.line for a in facts.allocations if a.type.split("::")[-1].strip() == name}
-                  | {f.line for f in facts.fields if _base(f.type or "") == name})
+    made = sorted(made_by.get(name, ()))
     if made:
         return True, made, f"an object of {name} is made at line(s) {', '.join(map(str, made[:6]))}"
     mains = [m.line for m in facts.macros if m.name in TEST_MAIN and name in facts.source(m.line)]
@@ -44,14 +56,19 @@ def _instances(facts: Facts, cls) -> tuple[bool | None, list[int], str]:
 def instances(facts: Facts, params: dict) -> list[Site]:
     """One site per class the file defines (instantiated?) and per signal its classes declare (emitted?)."""
     sites = []
+    made_by = _made_by_class(facts)
+    emitted_at: dict[str, set[int]] = {}
+    for c in facts.calls:
+        if c.signal:
+            emitted_at.setdefault(c.name, set()).add(c.line)
     for cls in facts.classes:
         name = cls.name.split("::")[-1]
-        made, lines, message = _instances(facts, cls)
+        made, lines, message = _instances(facts, cls, made_by)
         sites.append(Site(cls.line, 1, False, message, {"class": [name, cls.name], "type": [name, cls.name]},
                           {"instantiated": made, "emitted": None, "not_asked": ["emitted"]}, evidence=lines[:6],
                           reported=False))
         for signal, line in cls.signals:
-            emits = sorted({c.line for c in facts.calls if c.signal and c.name == signal})
+            emits = sorted(emitted_at.get(signal, ()))
             by_string = [m.line for m in facts.string_members if m.name == signal]
             if emits:
                 emitted, message = True, f"{signal}() is emitted at line(s) {', '.join(map(str, emits[:6]))}"

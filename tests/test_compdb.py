@@ -385,4 +385,4 @@ def test_a_cpp20_build_parses_without_the_false_errors_of_a_precompiled_preamble
                       cwd=tmp_path)
         assert not [n for n in data["notices"] if "__va_list_tag" in n]
         assert [f["line"] for f in data["findings"] if f["rule"] == "unchecked-result"] == [6]
-    assert compdb and not list((tmp_path / "cache").glob("*.pch"))
+    assert not list((tmp_path / "cache").glob("*.pch"))  # no preamble was built for it
