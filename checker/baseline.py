@@ -10,7 +10,6 @@ the line or its neighbours makes the finding new. SARIF's partialFingerprints ca
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -19,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import QtcheckError, short
+from .jsonfile import read_json_report
 
 FINGERPRINT_KEY = "qtcheckContextHash/v1"  # SARIF partialFingerprints key (GitHub recomputes primaryLocationLineHash)
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -100,24 +100,7 @@ def load(path_text: str) -> Counter:
     if not path.exists():
         raise QtcheckError(f"{name}: no such file (make one with --format json --output {path_text}, "
                            f"or --format sarif)")
-    if not path.is_file():
-        raise QtcheckError(f"{name}: not a regular file")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BASELINE_BYTES + 1)
-    except OSError as exc:
-        raise QtcheckError(f"{name}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_BASELINE_BYTES:
-        raise QtcheckError(f"{name}: over {MAX_BASELINE_BYTES // (1024 * 1024)} MiB; not a report of qtcheck")
-    try:
-        log = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise QtcheckError(f"{name}: not UTF-8 (byte {exc.start}); give a qtcheck JSON report or SARIF log") from None
-    except json.JSONDecodeError as exc:
-        raise QtcheckError(f"{name}: not JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); "
-                           f"give a qtcheck JSON report or SARIF log") from None
-    except RecursionError:
-        raise QtcheckError(f"{name}: JSON nested too deeply; not a report of qtcheck") from None
+    log = read_json_report(path, name, MAX_BASELINE_BYTES, "give a qtcheck JSON report or SARIF log")
     if isinstance(log, dict) and "runs" in log:
         return _from_sarif(log, name)
     if isinstance(log, dict) and isinstance(log.get("findings"), list) and isinstance(log.get("tool"), dict):

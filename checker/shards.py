@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import QtcheckError, short
+from .jsonfile import read_json_report
 
 MAX_REPORT_BYTES = 512 * 1024 * 1024
 # Options that change what a run reports; the others (where reports go, -j, colours, the cache) do not.
@@ -119,25 +120,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _load(path: str) -> dict:
     name = f"merge: {path}"
-    file = Path(path)
-    if not file.is_file():
-        raise QtcheckError(f"{name}: {'not a regular file' if file.exists() else 'no such file'}")
-    try:
-        with open(file, "rb") as handle:
-            data = handle.read(MAX_REPORT_BYTES + 1)
-    except OSError as exc:
-        raise QtcheckError(f"{name}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_REPORT_BYTES:
-        raise QtcheckError(f"{name}: over {MAX_REPORT_BYTES // (1024 * 1024)} MiB; not a qtcheck report")
-    try:
-        report = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise QtcheckError(f"{name}: not UTF-8 (byte {exc.start}); give the shards' --format json reports") from None
-    except json.JSONDecodeError as exc:
-        raise QtcheckError(f"{name}: not JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); merge reads the "
-                           f"shards' --format json reports (a Markdown or text report cannot be merged)") from None
-    except RecursionError:
-        raise QtcheckError(f"{name}: JSON nested too deeply; not a qtcheck report") from None
+    report = read_json_report(Path(path), name, MAX_REPORT_BYTES, "give the shards' --format json reports",
+                              "merge reads the shards' --format json reports (a Markdown or text report cannot be "
+                              "merged)")
     if isinstance(report, dict) and "runs" in report:
         raise QtcheckError(f"{name}: a SARIF log; merge reads the shards' --format json reports (SARIF leaves out "
                            f"what the other formats need) and writes SARIF itself with --format sarif")
