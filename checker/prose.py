@@ -57,6 +57,7 @@ LOCATION = re.compile(
     r"(?P<file>" + SOURCE_FILE + r")`?\s*(?::\s*|\(\s*|,\s*lines?\s+|\s+lines?\s+)(?P<a>\d+)(?:\s*[-\u2013]\s*(?P<b>\d+))?\s*\)?"
     r"|(?:L|[Ll]ines?\s+)(?P<a2>\d+)(?:\s*[-\u2013]\s*L?(?P<b2>\d+))?"
     r")(?:\*\*|__)?`?(?:\s*[-\u2013\u2014:]+\s+|\s*:\s*|\s+(?=[^\s\d]))(?P<rest>\S.*)$")
+BLOCKQUOTE = re.compile(r"^\s*>+\s?(?P<text>.*)$")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 LEADING_CONNECTIVE = re.compile(r"^(?:however|overall|also|finally|moreover|additionally|furthermore|in addition|"
@@ -224,6 +225,17 @@ def split_units(text: str) -> list[Unit]:
             advice_list = True
             return
         advice_list = False
+        lead = LEAD_IN.match(joined)
+        if lead and len(plain(lead.group("title")).split()) <= 12 and lead.group("rest").strip():
+            # "**2. Signal emitted under the mutex.** `emit ...` at line 80 runs while ...": a paragraph led by a
+            # bold title is an item of its own, as a list item would be, inside a section or not
+            title, rest = split_lead(joined)
+            number = re.match(r"(\d+)[.)]\s+", title)
+            if number:
+                title = title[number.end():]
+            led = Unit(number.group(1) if number else None, plain(title).strip().rstrip("."), [rest], item=True)
+            units.append(led)
+            return
         if section is not None:
             section.body.append(joined)
             return
@@ -254,6 +266,9 @@ def split_units(text: str) -> list[Unit]:
         if signed and line.strip():
             continue
         signed = False
+        quoted = BLOCKQUOTE.match(line)
+        if quoted and (is_advice_sentence(quoted.group("text")) or is_advice_title(split_lead(quoted.group("text"))[0])):
+            continue  # "> **Suggestion:** make it atomic": advice set off as a quote, no claim
         if not line.strip():
             close_paragraph()
             previous_blank = True
@@ -1097,6 +1112,14 @@ def _is_preview(unit: Unit) -> bool:
             or re.fullmatch(r"\(\s*\d+\s+[a-z]+\s*\)", low) is not None)  # Gerrit's "(5 comments)": a count
 
 
+def _is_courtesy(unit: Unit) -> bool:
+    """Only thanks and announcements ("Thanks for the patch! Here is what I found:"), under a heading or not."""
+    sentences = [plain(x).lower().strip() for x in unit.sentences]
+    return bool(sentences) and all(any(x.startswith(c) for c in data()["courtesy_starts"]) or x.endswith(":")
+                                   and len(x.split()) <= 12 for x in sentences) \
+        and any(x.startswith(c) for x in sentences for c in data()["courtesy_starts"])
+
+
 def _clauses(unit: Unit) -> list[Unit]:
     """'While there are no X, the issues could Y': two claims."""
     if unit.item or len(unit.body) != 1:
@@ -1127,7 +1150,7 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
     counter = -1
     for unit in [c for u in split_units(text) for c in _clauses(u)]:
         if not unit.item and (_is_preview(unit) or all(is_advice_sentence(x) for x in unit.sentences)) \
-                or not unit.quote:
+                or not unit.quote or _is_courtesy(unit):
             continue  # a preview, or a sentence of advice in a paragraph
         size = len(unit.title) + sum(len(chunk) for chunk in unit.body)
         if size > MAX_CLAIM_CHARS:  # mapping costs more than linear time in the claim's length: not read

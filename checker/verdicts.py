@@ -120,6 +120,9 @@ class Names:
         if kind == "header":
             return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
                     or (inc.file and header_matches(name, inc.file))]
+        role = re.fullmatch(r"the (destructor|constructor)", name, re.I)
+        if role and kind == "function":  # "the destructor sets `abort` under the lock": the file's own, if any
+            return sorted({f.line for f in self.facts.functions if f.kind == role.group(1).lower()})
         words = _identifiers_of(name)
         if not words or not self.facts.identifiers:
             return None
@@ -393,7 +396,8 @@ class Judge:
                     reason = f"{names} examined every construct of its kind; none involves {about}"
                 shown = self.evidence_for(self._where_else(part, missing))[:1]
                 if not missing and not shown:  # nothing in the file shows what the named code is instead
-                    return PartVerdict(part.says, UNVERIFIABLE, f"{names} finds no such construct involving {about}, "
+                    return PartVerdict(part.says, UNVERIFIABLE, f"{names} finds no such construct"
+                                       f"{f' involving {about}' if about else ' in this file'}, "
                                        f"and nothing else in the file shows how it is made instead: the claim may "
                                        f"be about code this file does not hold", rule_ids)
                 return PartVerdict(part.says, REFUTED, reason, rule_ids, shown)

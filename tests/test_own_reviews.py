@@ -224,6 +224,17 @@ EXPECTED = {
         ("It calls printf without including <cstdio>.", "refuted", [4], STATES + "included False"),
         ("And qWarning() is used without including <qlogging.h>.", "confirmed", [8, 12], STATES + "included False"),
     ],
+    "45_bot_summary_bold_paragraphs.md": [  # a review bot: headings, bold-led numbered paragraphs, "> Suggestion:"
+        ("Unbounded wait in the destructor: wait() on line 18", "confirmed", [18], STATES + "forever True"),
+        ("Stop flag written under the lock: The destructor sets stopping", "confirmed", [15, 14, 17],
+         STATES + "locked True"),
+        ("Connection result ignored:", "refuted", [43], PROBLEM),
+        ("No explicit disconnect: The socket is never closed with", "confirmed", [], STATES + "called False"),
+        ("Override: run() correctly overrides", "confirmed", [34], STATES + "overrides True"),
+        ("Uninitialized port: targetPort is not initialized", "confirmed", [66, 11, 24], STATES + "initialized False"),
+        ("Lock never released: The mutex is never unlocked with unlock()", "refuted", [17, 39, 61],
+         STATES + "called False"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -275,10 +286,11 @@ DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
 FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
+QUOTES = FIXTURES / "reviews" / "quote_worker.cpp"
 
 
 def decided(review: str):
-    target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+    target = (QUOTES if "bold_paragraphs" in review else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
