@@ -73,6 +73,7 @@ class Part:
     unplaced: list[str] = field(default_factory=list)  # code the claim names that its rule cannot look up
     words: str = ""      # the review's own words for what it states of the code ("never given an initial value")
     maybe_signals: list[str] = field(default_factory=list)  # calls the reader took for signals, to be checked
+    maybe_names: list[str] = field(default_factory=list)  # plain capitalized words: names only if the file defines them
     premise: bool = False  # read from a "since ..." / "because ..." clause: the claim's reason, not its statement
 
 

@@ -37,7 +37,7 @@ CWE_ID = re.compile(r"\bCWE[-\u2011 ]?(\d+)\b", re.I)
 BACKTICK = re.compile(r"`([^`\n]+)`")
 BARE_CODE = re.compile(r"(?<![\w/`.])(?:#\s*include\s*[<\"][^<>\"\n]+[>\"]|<[A-Za-z_][\w/.+-]*>(?!\s*\()"
                        r"|[\w/+-]+\.(?:h|hh|hpp|hxx|moc)\b(?!\()|Qt[A-Z]\w*/[A-Za-z_]\w*(?:\.h)?\b|\w+(?:->|\.)\w+\([^()\n]*\)|\w+::\w+(?:\(\))?|Q_?[A-Z][A-Z_]{2,}|q[A-Z]\w+"
-                       r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|\w+\(\))(?![\w`])")
+                       r"|Q[A-Z][a-z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*|m_\w+|\w+\(\))(?![\w`])")
 # A run-time message the review quotes ("QObject::connect: Cannot queue arguments of type 'QImage'"): the words
 # Qt prints, not names of this file's code. A quoted single name ("socket->close()") stays a name.
 QUOTED_MESSAGE = re.compile(r"[\"“][^\"“”\n`]*\s[^\"“”\n`]*[\"”]")
@@ -49,6 +49,7 @@ ATTRIBUTION = re.compile(r"^\s*On\s.{4,120}\swrote:\s*$")
 # a chat log's line: "[09:12] anna: ...", "09:12 <anna> ...", "<anna> ...": each message is a unit of its own
 CHAT = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s*(?:<[\w.@-]{1,32}>|[\w.@-]{1,32}:)"
                   r"|<[\w.@-]{1,32}>)\s+")
+GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^.!?:]{0,40}[,!]?\s*$", re.I)
 SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|cheers|regards|best regards|best|kind regards|br)\s*[,.!]?\s*$", re.I)
 SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
 # An inline review comment's location: L45:, Line 45 -, lines 45-50:, file.cpp:45 -, file.cpp:45:, `file.cpp` (45), file.cpp, line 45:
@@ -58,6 +59,8 @@ LOCATION = re.compile(
     r"|(?:L|[Ll]ines?\s+)(?P<a2>\d+)(?:\s*[-\u2013]\s*L?(?P<b2>\d+))?"
     r")(?:\*\*|__)?`?(?:\s*[-\u2013\u2014:]+\s+|\s*:\s*|\s+(?=[^\s\d]))(?P<rest>\S.*)$")
 BLOCKQUOTE = re.compile(r"^\s*>+\s?(?P<text>.*)$")
+# a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
+PLAIN_CLASS = re.compile(r"(?<![\w`./:<>-])[A-Z][a-z][a-z0-9]+(?![\w`(<:.-]|\.\w)")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 LEADING_CONNECTIVE = re.compile(r"^(?:however|overall|also|finally|moreover|additionally|furthermore|in addition|"
@@ -259,6 +262,8 @@ def split_units(text: str) -> list[Unit]:
             close_paragraph()
             current, previous_blank, table = None, True, None
             line = line[chat.end():]
+        if GREETING.match(line) and not paragraph:  # "Hi Jan,": a mail's salutation
+            continue
         if SIGN_OFF.match(line):
             close_paragraph()
             signed = True
@@ -391,6 +396,7 @@ class Token:
     segment: int
     start: int
     end: int
+    soft: bool = False  # a capitalized plain word ("Sender has no Q_OBJECT"): a name only if the file defines it
 
 
 def small_number(digits: str) -> int:
@@ -494,6 +500,7 @@ def _word_before(segment: str, start: int) -> re.Match | None:
 
 def tokens_of(segment: str, index: int) -> list[Token]:
     keywords = set(data()["keywords"])
+    not_code = set(data()["not_code"])
     containers = set(data()["container_words"])
     found: list[Token] = []
     spans = []
@@ -503,6 +510,14 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     for m in BARE_CODE.finditer(segment):
         if not any(a <= m.start() < b for a, b, _ in spans) and not any(a <= m.start() < b for a, b in messages):
             spans.append((m.start(), m.end(), m.group(0)))
+    # "Sender has no Q_OBJECT": a capitalized word may be a class the file defines; not in a Title Case title
+    capitalized = len(re.findall(r"(?<![\w`])[A-Z][a-z]+\b(?!`)", plain(segment))[1:])
+    for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):
+        if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
+                or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) or m.group(0).lower() in keywords \
+                or re.search(r"\b[A-Z]\w*\s+$", segment[:m.start()]) or re.match(r"\s+[A-Z][a-z]", segment[m.end():]):
+            continue  # a sentence's first word is capitalized by the language; Title Case Words by a title
+        found.append(Token(m.group(0), ["class", "type", "symbol"], index, m.start(), m.end(), soft=True))
     for start, end, code in sorted(spans):
         header = re.fullmatch(r"\s*(?:#\s*include\s*)?[<\"]([^<>\"]+)[>\"]?\s*", code)
         if header and (code.lstrip().startswith("#") or code.lstrip().startswith("<")):
@@ -527,7 +542,8 @@ def tokens_of(segment: str, index: int) -> list[Token]:
             found.append(Token(pointer.group(1), ["type", "class", "symbol"], index, start, end))
             continue
         name = normalize(code)
-        if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name):
+        if not name or name in keywords or CWE_ID.fullmatch(name) or not re.search(r"[A-Za-z_]", name) \
+                or name in not_code and segment[start:start + 1] != "`":
             continue
         for arg in template_args(code):  # `qRegisterMetaType<QImage>()`: the type it is given is named too
             found.append(Token(arg, _shape_kinds(arg), index, start, end))
@@ -543,7 +559,7 @@ def tokens_of(segment: str, index: int) -> list[Token]:
             if before in containers:  # "in `ServerThread`", "in `dataExchange`": where, not what
                 kinds = ["class"] if kinds[0] == "class" else [k for k in kinds if k != "symbol"]
         found.append(Token(name, kinds, index, start, end))
-    return found
+    return sorted(found, key=lambda t: (t.start, t.soft))
 
 
 def _plain_spans(segment: str) -> tuple[str, list[int]]:
@@ -1073,8 +1089,10 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                     break
     if find_phrases(flat, d["opinion"]):
         parts.append(Part("a judgement of the code", opinion=True))
+    soft = {t.name for t in tokens if t.soft} - {t.name for t in tokens if not t.soft}
     for part in parts:
         part.maybe_signals = [v for v in part.subjects.get("signal", []) if v in guessed]
+        part.maybe_names = [v for vs in part.subjects.values() for v in vs if v in soft]
     return parts
 
 

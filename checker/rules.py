@@ -51,6 +51,7 @@ RULE_SCHEMA = {
                 "alternatives": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
+                "classes_in_file": {"type": "boolean"},  # its sites are the class definitions of the main file
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,
                 "attributes": {

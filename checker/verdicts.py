@@ -227,6 +227,7 @@ class Judge:
         self.errors = facts.error_lines() + facts.unparsed_markers()  # and code clang did not fully parse
         self._error_lines = sorted(d.line for d in self.errors)
         self.names = Names(facts)
+        self.classes_here = {c.name.split("::")[-1] for c in facts.classes}
 
     # ---- evidence ----
     def evidence_for(self, sites: list[Site], keys=()) -> list[Evidence]:
@@ -268,12 +269,16 @@ class Judge:
     def resolved(self, part: Part) -> Part:
         """The part without the calls the reader took for signals that the file shows are none (`displayError()`
         next to a question about signals): the claim is not about them."""
-        if not part.maybe_signals:
+        if not part.maybe_signals and not part.maybe_names:
             return part
         keep = [v for v in part.subjects.get("signal", [])
                 if v not in part.maybe_signals or _last_identifier(v) in self.names.signals]
         subjects = {k: v for k, v in {**part.subjects, "signal": keep}.items() if v}
-        return dataclasses.replace(part, subjects=subjects, maybe_signals=[])
+        # a capitalized plain word is a name of the code only when the file defines a class or function so named
+        subjects = {k: [v for v in vs if v not in part.maybe_names or v in self.names.only_classes
+                        or v in self.names.defined] for k, vs in subjects.items()}
+        return dataclasses.replace(part, subjects={k: v for k, v in subjects.items() if v}, maybe_signals=[],
+                                   maybe_names=[])
 
     def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
         part = self.resolved(part)
@@ -387,6 +392,13 @@ class Judge:
             if exhaustive and says_present and params and not missing:
                 return PartVerdict(part.says, UNVERIFIABLE, f"{', '.join(params)} is a parameter: what it points to is "
                                    f"decided by the callers, which {names} does not see", rule_ids)
+            elsewhere = [c for c in part.subjects.get("class", []) if _last_identifier(c) not in self.classes_here]
+            if exhaustive and says_present and elsewhere and all(
+                    self.rules[r].claims.get("classes_in_file") for r in rule_ids):
+                # "Sender has no Q_OBJECT" where Sender is defined in sender.h: the classes asked are this file's
+                return PartVerdict(part.says, UNVERIFIABLE, f"{', '.join(elsewhere)} is not defined in this file "
+                                   f"(only used or implemented here): its class definition is not examined",
+                                   rule_ids)
             if exhaustive and says_present and not self.errors and (part.subjects or not lines):
                 if missing:
                     reason = (f"the file's code never names {', '.join(name for _, name in missing)} "
