@@ -462,7 +462,7 @@ def _shape_kinds(name: str) -> list[str]:
 
 
 def normalize(code: str) -> str:
-    code = code.strip()
+    code = re.sub(r"^(?:emit|Q_EMIT)\s+", "", code.strip())  # `emit done(x)`: the signal is what is named
     m = re.fullmatch(r"[\w:]+(?:->|\.)(\w+)\s*\(.*\)", code)
     if m:
         return m.group(1)
