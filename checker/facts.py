@@ -81,6 +81,8 @@ class Facts:
     qt_version: str
     diagnostics: list[Diagnostic]
     classes: list[ClassFact] = field(default_factory=list)
+    # classes of the project's own headers whose constructors the main file defines (lines: the header's)
+    header_classes: list[ClassFact] = field(default_factory=list)
     functions: list[FunctionFact] = field(default_factory=list)
     lambdas: list[LambdaFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from . import cursors
-from .records import CtorFact, FieldFact
+from .records import ClassFact, CtorFact, FieldFact
 
 
 def _kind(ci, type_) -> str:
@@ -59,6 +59,8 @@ def note_class(collector, cls) -> None:
     facts = collector.facts
     path = cls.location.file.name if cls.location.file else ""
     file = "" if collector._is_main(cls.location) else os.path.basename(path)
+    if file:
+        _note_header_class(collector, cls, name, file)
     for child in cursors.children(cls):
         if child.kind == K.FIELD_DECL and child.spelling:
             if collector.macro_at(*collector.at(child.location)) and not file:
@@ -74,6 +76,38 @@ def note_class(collector, cls) -> None:
                 name, child.location.line, file,
                 bool(child.is_copy_constructor() or child.is_move_constructor()),
                 bool(child.is_deleted_method()), bool(child.is_default_method())))
+
+
+def _note_header_class(collector, cls, name: str, file: str) -> None:
+    """The moc-relevant shape of a class of the project's own header: Q_OBJECT and Q_PROPERTY by their tokens (the
+    preprocessing record holds the main file's macros only), signals, slots and invokables by moc's annotations."""
+    K = collector.K
+    ancestry = collector.ancestry(cls)
+    marks = {"Q_OBJECT": None, "Q_GADGET": None}
+    properties = []
+    for tok in cls.get_tokens():
+        if tok.spelling in marks and marks[tok.spelling] is None:
+            marks[tok.spelling] = tok.location.line
+        elif tok.spelling == "Q_PROPERTY":
+            properties.append(tok.location.line)
+    q_object = min((x for x in marks.values() if x is not None), default=None)
+    fact = ClassFact(name, cursors.line(cls.location), cursors.line(cls.extent.end), [], ancestry[1:],
+                     "QObject" in ancestry, q_object, properties=properties, file=file)
+    for child in cursors.children(cls):
+        if child.kind == K.CXX_BASE_SPECIFIER:
+            fact.bases.append(collector.qualified(child.type.get_declaration()) or child.spelling)
+        elif child.kind in (K.CXX_METHOD, K.FUNCTION_TEMPLATE):
+            notes = collector._notes(child)
+            entry = (child.spelling, cursors.line(child.location))
+            if child.spelling.startswith("qt_") or child.spelling in ("metaObject", "tr", "trUtf8"):
+                continue  # what Q_OBJECT itself declares
+            if "qt_signal" in notes:
+                fact.signals.append(entry)
+            if "qt_slot" in notes:
+                fact.slots.append(entry)
+            if "qt_invokable" in notes:
+                fact.invokables.append(entry)
+    collector.facts.header_classes.append(fact)
 
 
 def member_inits(collector, ctor) -> tuple[list[tuple[str, int]], bool]:

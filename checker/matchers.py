@@ -666,18 +666,23 @@ def buffer_read(facts: Facts, params: dict) -> list[Site]:
 @matcher("qobject-macro")
 def qobject_macro(facts: Facts, params: dict) -> list[Site]:
     sites = []
-    for cls in facts.classes:
-        if not cls.is_qobject:
+    defined_at = {}  # a header class's first member function the main file defines: where its claims are answered
+    for fn in facts.functions:
+        if fn.is_definition and fn.class_name:
+            defined_at.setdefault(fn.class_name, fn.line)
+    for cls in facts.classes + facts.header_classes:
+        if not cls.is_qobject or cls.file and cls.name not in defined_at:
             continue
+        at = f"{cls.file}:" if cls.file else "line "
         reasons = []
         if cls.signals:
-            reasons.append(f"signals ({', '.join(n for n, _ in cls.signals)}) at line {cls.signals[0][1]}")
+            reasons.append(f"signals ({', '.join(n for n, _ in cls.signals)}) at {at}{cls.signals[0][1]}")
         if cls.slots:
-            reasons.append(f"slots ({', '.join(n for n, _ in cls.slots)}) at line {cls.slots[0][1]}")
+            reasons.append(f"slots ({', '.join(n for n, _ in cls.slots)}) at {at}{cls.slots[0][1]}")
         if cls.properties:
-            reasons.append(f"Q_PROPERTY at line {cls.properties[0]}")
+            reasons.append(f"Q_PROPERTY at {at}{cls.properties[0]}")
         if cls.invokables:
-            reasons.append(f"Q_INVOKABLE {cls.invokables[0][0]} at line {cls.invokables[0][1]}")
+            reasons.append(f"Q_INVOKABLE {cls.invokables[0][0]} at {at}{cls.invokables[0][1]}")
         needs = bool(reasons)
         has = cls.q_object_line is not None
         if needs and has:
@@ -690,6 +695,15 @@ def qobject_macro(facts: Facts, params: dict) -> list[Site]:
         else:
             message = (f"{cls.name} derives from QObject without Q_OBJECT: qobject_cast and metaObject() "
                        f"see its base class")
+        if cls.file:  # a class of the project's header: answered at the main file's code of the class, never reported
+            message += f" (the class is defined in {cls.file}" + (
+                f", Q_OBJECT at {cls.file}:{cls.q_object_line})" if has else ")")
+            line = defined_at[cls.name]
+            sites.append(Site(line, 1, needs and not has, message,
+                              {"class": [cls.name], "macro": ["Q_OBJECT"] if has else []},
+                              {"has_q_object": has, "needs_q_object": needs, "reasons": reasons,
+                               "base": cls.bases[0] if cls.bases else ""}, reported=False))
+            continue
         evidence = [line for _, line in cls.signals + cls.slots + cls.invokables][:3] + cls.properties[:1]
         if has:
             evidence.append(cls.q_object_line)

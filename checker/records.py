@@ -21,6 +21,7 @@ class ClassFact:
     signal_params: list[tuple[str, str, int]] = field(default_factory=list)  # (signal, type, line)
     doc: str | None = None
     is_test_class: bool = False
+    file: str = ""  # a class of the project's own header (its base name): its lines are that header's
 
 
 @dataclass

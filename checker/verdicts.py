@@ -227,7 +227,7 @@ class Judge:
         self.errors = facts.error_lines() + facts.unparsed_markers()  # and code clang did not fully parse
         self._error_lines = sorted(d.line for d in self.errors)
         self.names = Names(facts)
-        self.classes_here = {c.name.split("::")[-1] for c in facts.classes}
+        self.classes_here = {c.name.split("::")[-1] for c in facts.classes + facts.header_classes}
 
     # ---- evidence ----
     def evidence_for(self, sites: list[Site], keys=()) -> list[Evidence]:

@@ -82,3 +82,25 @@ def test_signal_and_type_uses(use_sites):
 
 def test_a_symbol_the_file_never_uses_has_no_site(use_sites):
     assert "QDebug" not in use_sites and "QVERIFY" not in use_sites
+
+
+HEADER_CLASSES = FIXTURES / "rules" / "qobject-macro" / "header_classes.cpp"
+
+
+@pytest.mark.parametrize("text, verdict, lines, reason", [
+    ("`Announcer` lacks the `Q_OBJECT` macro.", "refuted", [5],
+     "Announcer needs its Q_OBJECT: it declares signals (announced) at header_classes.h:12 (the class is defined in "
+     "header_classes.h, Q_OBJECT at header_classes.h:8)"),
+    ("`Listener` is missing `Q_OBJECT`.", "confirmed", [7],
+     "Listener declares slots (hear) at header_classes.h:20 but has no Q_OBJECT: moc will not see them (the class "
+     "is defined in header_classes.h)"),
+])
+def test_q_object_of_a_class_in_the_files_own_header(text, verdict, lines, reason):
+    # the class is defined in the project's header, its constructor in the .cpp: the header's class is asked
+    from qtcheck import prose, verdicts
+    facts, sites = analyze(HEADER_CLASSES)
+    rules = list(builtin_rules())
+    [claim] = prose.claims_from_text(f"- {text}\n", "r.md", rules)
+    got = verdicts.Judge(facts, rules, sites).decide(claim)
+    assert (got.verdict, [e.line for e in got.evidence], got.reason) == (verdict, lines, reason)
+    assert not {s.rule for s in rules_mod.findings(sites, rules)} & {"qobject-macro"}  # never a finding here
