@@ -893,7 +893,8 @@ def shadowing(facts: Facts, params: dict) -> list[Site]:
         at = f"{member.file}:{member.line}" if member.file else f"line {member.line}"
         sites.append(Site(var.line, var.col, True, f"the {what} {var.name} of {short}() has the name of the member "
                           f"{cls}::{var.name} ({at}): inside {short}() {var.name} is the {what}, the member only "
-                          f"this->{var.name}", where, {"shadows": True}, evidence=[]))
+                          f"this->{var.name}", where, {"shadows": True}, evidence=[],
+                          scope=_scope(facts, var.function)))
     return sites
 
 

@@ -1168,7 +1168,8 @@ def claims_from_text(text: str, review: str, rules: list[Rule]) -> list[Claim]:
     counter = -1
     for unit in [c for u in split_units(text) for c in _clauses(u)]:
         if not unit.item and (_is_preview(unit) or all(is_advice_sentence(x) for x in unit.sentences)) \
-                or not unit.quote or _is_courtesy(unit):
+                or not unit.quote or _is_courtesy(unit) \
+                or re.fullmatch(r"\W*" + SOURCE_FILE + r"\W*", unit.quote):  # "**client.cpp**": a file's heading
             continue  # a preview, or a sentence of advice in a paragraph
         size = len(unit.title) + sum(len(chunk) for chunk in unit.body)
         if size > MAX_CLAIM_CHARS:  # mapping costs more than linear time in the claim's length: not read

@@ -281,7 +281,14 @@ class Judge:
                                    maybe_names=[])
 
     def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
+        asked = part
         part = self.resolved(part)
+        if asked.subjects and not part.subjects and not part.lines:
+            # every name was a guess the file does not bear out (`setSocketDescriptor()` taken for a signal): the
+            # question is not about anything the claim names; judged on the whole file it would be a guess
+            gone = ", ".join(v for vs in asked.subjects.values() for v in vs)
+            return PartVerdict(part.says, UNVERIFIABLE, f"{gone}: not what {', '.join(part.rules) or 'this question'} "
+                               f"asks about in this file", part.rules, misread=True)
         verdict = self._decide_part(part, claim_lines)
         if part.tags and not part.rules and verdict.verdict == CONFIRMED:
             # "the code is secure": a finding refutes it, but a handful of rules finding nothing cannot confirm it

@@ -244,6 +244,12 @@ EXPECTED = {
         # Pinger is defined in pinger.h, its constructor here: the header's class has Q_OBJECT (pinger.h:12)
         ("Finally, Pinger has no Q_OBJECT macro", "refuted", [8], PROBLEM),
     ],
+    "47_inline_under_file_heading.md": [  # inline comments under a bold file name, which is no claim
+        ("L8: the constructor parameter handle shadows the member", "confirmed", [7], PROBLEM),  # declared at 7
+        ("L15: the result of setSocketDescriptor() is checked and the error is emitted", "confirmed", [15], FINE),
+        ("L19: the return value of write() is ignored", "confirmed", [19], PROBLEM),
+        ("L21: waitForDisconnected() is called without a timeout", "refuted", [21], STATES + "forever True"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -297,10 +303,12 @@ FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 QUOTES = FIXTURES / "reviews" / "quote_worker.cpp"
 PINGER = FIXTURES / "reviews" / "pinger.cpp"
+GREETER = FIXTURES / "reviews" / "greeter.cpp"
 
 
 def decided(review: str):
-    target = (QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+    target = (QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
+              else GREETER if "under_file_heading" in review else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
