@@ -253,7 +253,8 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
         sites.append(Site(c.line, c.col, bool(attrs["in_loop"]), message,
                           # the object a call changes is what "X is reallocated on every iteration" speaks of: a
                           # const call (array.size() in a loop's condition) reads it, it does not redo it
-                          _merge({"callee": [c.qualified, c.name, *c.candidates],
+                          _merge({"callee": [c.qualified, c.name, *c.candidates,
+                                             *([f"{c.receiver}::{c.name}"] if c.receiver else [])],
                                   "variable": [c.receiver] if c.receiver and c.mutates else []},
                                  _where(facts, c.function, c.lambda_id)),
                           attrs, end_line=c.end_line, scope=_scope(facts, c.function)))
@@ -267,6 +268,13 @@ def _getters(setter: str) -> list[str]:
     return [low, "is" + prop, "has" + prop, "to" + prop]
 
 
+def _names_in(call, local_names: dict) -> list[str]:
+    """The local variables and parameters the call's arguments spell (`line` in `text() + line`)."""
+    known = {v.name for v in local_names.get((call.function, call.lambda_id), [])}
+    spelled = {w for a in call.args for w in re.findall(r"[A-Za-z_]\w*", re.sub(r'"(?:[^"\\]|\\.)*"', " ", a.text))}
+    return sorted(known & spelled - {call.receiver})
+
+
 @matcher("property-update")
 def property_update(facts: Facts, params: dict) -> list[Site]:
     """One site per call of a setter (setX(value)) on an object: whether the value is the same object's getter of
@@ -274,6 +282,7 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
     is computed from it otherwise (undecided)."""
     tree = _Tree(facts)
     by_stmt = grouped(facts.calls, lambda c: c.stmt)
+    local_names = grouped([*facts.variables, *facts.parameters], lambda v: (v.function, v.lambda_id))
     sites = []
     for c in facts.calls:
         if not re.match(r"set[A-Z]", c.name) or not c.receiver or not c.args:
@@ -301,8 +310,10 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
             message = (f"{target} is given a value that does not read {c.receiver}'s current {getters[0]}() (nor "
                        f"anything else of {c.receiver}): each call replaces the old value")
         sites.append(Site(c.line, c.col, bool(appends), message,
-                          _merge({"callee": [c.qualified, c.name, *c.candidates, *[g.name for g in own]],
-                                  "variable": [c.receiver]},
+                          # `label->setText` as a review writes it; the variables the value is made of
+                          _merge({"callee": [c.qualified, c.name, f"{c.receiver}::{c.name}", *c.candidates,
+                                             *[g.name for g in own]],
+                                  "variable": [c.receiver, *_names_in(c, local_names)]},
                                  _where(facts, c.function, c.lambda_id)),
                           {"appends": appends, "replaces": replaces, "in_loop": loop is not None,
                            "evidence_for": {"in_loop": [loop.line] if loop is not None else []}},

@@ -254,6 +254,23 @@ EXPECTED = {
         ("Fine as is.", "unverifiable", [], NOTHING),
         ("PS2, Line 59: Sensor* is marshalled", "refuted", [59], PROBLEM),  # the receiver is not copied
     ],
+    "42_standup_spinning_retries.md": [  # loops and calls-in-loops, both ways
+        ("readLineBlocking(): the while (!socket->canReadLine()) loop busy-waits", "refuted", [9, 10],
+         STATES + "busy True"),
+        ("connectWithRetries(): the forever loop keeps calling", "refuted", [21, 25, 26, 36, 37, 38],
+         STATES + "bounded False"),
+        ("Inside the retry loop, connectToServer() is called again on every iteration", "partly",
+         [22, 21, 41, 36, 19], STATES + "in_loop True"),
+        ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
+    ],
+    "43_table_label_growth.md": [  # property-update: appends, replaces, or computed otherwise
+        ("label->setText(label->text() + line) appends", "confirmed", [10], STATES + "appends True"),
+        ("The log is appended to as well", "confirmed", [11], STATES + "appends True"),
+        ("edit->setText(line) overwrites the line edit", "confirmed", [12, 9], STATES + "replaces True"),
+        ("Truncating with left(10) appends", "unverifiable", [], STATES + "appends True"),
+        ("label->setText(edit->text()) appends", "refuted", [17], STATES + "appends True"),
+        ("Here label->setText() replaces the whole text", "confirmed", [14], STATES + "replaces True"),
+    ],
 }
 
 
@@ -275,10 +292,13 @@ DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
 FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
+LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
+UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
 
 
 def decided(review: str):
-    target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+    target = (LOOPS if "spinning_retries" in review else UPDATES if "label_growth" in review
+              else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
