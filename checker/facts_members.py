@@ -66,7 +66,8 @@ def note_class(collector, cls) -> None:
             default_init = _has_initializer(child)
             facts.fields.append(FieldFact(
                 name, child.spelling, child.type.spelling, child.location.line, file, default_init,
-                _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type)))
+                _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type),
+                _access(child)))
         elif child.kind == K.CONSTRUCTOR:
             if not file and collector.macro_at(*collector.at(child.location)):
                 continue
@@ -74,6 +75,13 @@ def note_class(collector, cls) -> None:
                 name, child.location.line, file,
                 bool(child.is_copy_constructor() or child.is_move_constructor()),
                 bool(child.is_deleted_method()), bool(child.is_default_method())))
+
+
+def _access(cursor) -> str:
+    try:
+        return cursor.access_specifier.name.lower().replace("_", " ")  # PUBLIC, PROTECTED, PRIVATE
+    except ValueError:  # an access specifier libclang's Python binding does not know
+        return ""
 
 
 def member_inits(collector, ctor) -> tuple[list[tuple[str, int]], bool]:

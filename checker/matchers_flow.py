@@ -319,3 +319,58 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
                            "evidence_for": {"in_loop": [loop.line] if loop is not None else []}},
                           end_line=c.end_line, scope=_scope(facts, c.function)))
     return sites
+
+
+_HEADER = (".h", ".hh", ".hpp", ".hxx", ".inl", ".ipp", ".tpp")
+
+
+@matcher("class-derivation")
+def class_derivation(facts: Facts, params: dict) -> list[Site]:
+    """One site per class the file defines: whether a class of the file derives from it. A class defined in a
+    .cpp file cannot be derived from in another file; one defined in a header can (undecided when none here)."""
+    sites = []
+    header = facts.path.suffix.lower() in _HEADER
+    for cls in facts.classes:
+        short = cls.name.split("::")[-1]
+        derived = [c for c in facts.classes if c is not cls and any(
+            b == cls.name or b.split("::")[-1] == short for b in c.bases)]
+        if derived:
+            d = derived[0]
+            value, message, lines = True, f"{d.name} (line {d.line}) derives from {short}", [d.line]
+        elif header:
+            value, message, lines = None, (f"no class of this header derives from {short}, but a file including "
+                                           f"it may"), []
+        elif facts.macro_classes:
+            m = facts.macro_classes[0]
+            value, message, lines = None, (f"no class written out in the file derives from {short}, but {m.macro} "
+                                           f"at line {m.line} defines a class qtcheck does not analyse"), [m.line]
+        else:
+            others = ", ".join(f"{c.name.split('::')[-1]} (line {c.line})" for c in facts.classes if c is not cls)
+            value, message, lines = False, (
+                f"no class of the file derives from {short} (defined at line {cls.line} in this .cpp file, so no "
+                f"other file can)" + (f"; the file's other classes: {others}" if others else "")), []
+        sites.append(Site(cls.line, 1, bool(value), message, {"class": [cls.name, short], "type": [cls.name, short]},
+                          {"derived": value, "evidence_for": {"derived": lines + [c.line for c in facts.classes
+                                                                                  if c is not cls][:3]}},
+                          end_line=cls.line))
+    return sites
+
+
+@matcher("member-access")
+def member_access(facts: Facts, params: dict) -> list[Site]:
+    """One site per data member of the file's classes: the access specifier it is declared under."""
+    sites = []
+    starts = {c.name: c.line for c in facts.classes}
+    for f in facts.fields:
+        if f.file or not f.access:
+            continue
+        short = f.cls.split("::")[-1]
+        top = starts.get(f.cls, f.line)
+        spec = next((ln for ln in range(f.line, top - 1, -1)
+                     if re.match(rf"\s*{f.access}\s*(?:Q_SLOTS|slots)?\s*:", facts.source(ln))), None)
+        where = (f" (under `{f.access}:` at line {spec})" if spec else
+                 f" (no access specifier before it: the default of its class-key at line {top})")
+        sites.append(Site(f.line, 1, f.access != "private", f"{short}::{f.name} is {f.access}{where}",
+                          {"variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls, short]},
+                          {"access": f.access, "evidence_for": {"access": [spec or top]}}))
+    return sites

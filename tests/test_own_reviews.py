@@ -263,6 +263,13 @@ EXPECTED = {
          [22, 21, 41, 36, 19], STATES + "in_loop True"),
         ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
     ],
+    "44_mail_encapsulation_hierarchy.md": [  # member-access and class-derivation, both ways
+        ("A few remarks on hierarchy.cpp.", "unverifiable", [], NOTHING),
+        ("The member shared is protected although no class derives from Base.", "partly", [9, 8, 5, 12, 19],
+         STATES + "access protected"),
+        ("Nothing derives from Leaf either", "confirmed", [12, 5, 19], STATES + "derived False"),
+        ("Finally, x in Plain is private", "refuted", [21, 19], STATES + "access private"),
+    ],
     "43_table_label_growth.md": [  # property-update: appends, replaces, or computed otherwise
         ("label->setText(label->text() + line) appends", "confirmed", [10], STATES + "appends True"),
         ("The log is appended to as well", "confirmed", [11], STATES + "appends True"),
@@ -294,10 +301,12 @@ FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
+HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
 
 
 def decided(review: str):
     target = (LOOPS if "spinning_retries" in review else UPDATES if "label_growth" in review
+              else HIERARCHY if "encapsulation_hierarchy" in review
               else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
