@@ -374,3 +374,29 @@ def member_access(facts: Facts, params: dict) -> list[Site]:
                           {"variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls, short]},
                           {"access": f.access, "evidence_for": {"access": [spec or top]}}))
     return sites
+
+
+_CONSTANT = re.compile(r"[A-Za-z_]\w*(?:::\w+)+|[-+]?\d[\w.']*|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)+'|true|false")
+
+
+@matcher("call-arguments")
+def call_arguments(facts: Facts, params: dict) -> list[Site]:
+    """One site per call given a constant (an enumerator, a number, a string, a bool): the constants it is
+    given, so "the stream is pinned to QDataStream::Qt_5_10" is decided by the setVersion() call."""
+    sites = []
+    for c in facts.calls:
+        if c.name.startswith("operator") or (c.macro and c.qualified.startswith("QTest::")):
+            continue
+        given = [a.text.strip() for a in c.args if a.kind != "default" and a.kind != "lambda"]
+        constants = [t for t in given if _CONSTANT.fullmatch(t)]
+        if not constants:
+            continue
+        values = sorted({v for t in constants for v in (t, t.split("::")[-1])})
+        shown = ", ".join(constants)
+        sites.append(Site(c.line, c.col, False, f"{c.qualified or c.name}() at line {c.line} is given {shown}",
+                          _merge({"callee": [c.qualified, c.name, *c.candidates,
+                                             *([f"{c.receiver}::{c.name}"] if c.receiver else [])],
+                                  "variable": [c.receiver] if c.receiver else []},
+                                 _where(facts, c.function, c.lambda_id)),
+                          {"arguments": values}, end_line=c.end_line, scope=_scope(facts, c.function)))
+    return sites

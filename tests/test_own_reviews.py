@@ -254,7 +254,7 @@ EXPECTED = {
         ("Fine as is.", "unverifiable", [], NOTHING),
         ("PS2, Line 59: Sensor* is marshalled", "refuted", [59], PROBLEM),  # the receiver is not copied
     ],
-    "42_standup_spinning_retries.md": [  # loops and calls-in-loops, both ways
+    "42_standup_spinning_retries.md": [  # loops, calls-in-loops and call-arguments, both ways
         ("readLineBlocking(): the while (!socket->canReadLine()) loop busy-waits", "refuted", [9, 10],
          STATES + "busy True"),
         ("connectWithRetries(): the forever loop keeps calling", "refuted", [21, 25, 26, 36, 37, 38],
@@ -262,6 +262,9 @@ EXPECTED = {
         ("Inside the retry loop, connectToServer() is called again on every iteration", "partly",
          [22, 21, 41, 36, 19], STATES + "in_loop True"),
         ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
+        ("readVersioned(): the stream in is pinned to", "confirmed", [62],
+         STATES + "arguments QDataStream::Qt_5_15"),
+        ("readVersioned(): in is fixed to", "refuted", [62], STATES + "arguments QDataStream::Qt_6_0"),
     ],
     "44_mail_encapsulation_hierarchy.md": [  # member-access and class-derivation, both ways
         ("A few remarks on hierarchy.cpp.", "unverifiable", [], NOTHING),
