@@ -104,16 +104,19 @@ def _same_code(record, loop) -> bool:
 
 
 def _blocking(call, wanted: set[str]) -> bool:
-    return bool((set(call.candidates) | {call.qualified}) & wanted)
+    """A listed wait or sleep that is given a time to wait: `waitForReadyRead(0)` and `msleep(0)` return at once."""
+    return bool((set(call.candidates) | {call.qualified}) & wanted) and not any(
+        a.kind != "default" and a.text.strip() in ("0", "0ms", "QDeadlineTimer(0)") for a in call.args)
 
 
-@matcher("loops", blocking=STR_LIST, deadline_calls=STR_LIST)
+@matcher("loops", blocking=STR_LIST, deadline_calls=STR_LIST, may_block=STR_LIST)
 def loops(facts: Facts, params: dict) -> list[Site]:
     """One site per loop of the file: whether every pass blocks in a wait or sleep Qt documents as blocking (or
     none does: it spins), and whether a deadline or a counter bounds its passes."""
     tree = _Tree(facts)
     blocking = set(params.get("blocking", []))
     deadline = set(params.get("deadline_calls", []))
+    may_block = set(params.get("may_block", []))
     own_functions = {f.qualified for f in facts.functions if f.is_definition}
     calls_by_code = grouped(facts.calls, lambda c: (c.function, c.lambda_id))
     sites = []
@@ -130,6 +133,10 @@ def loops(facts: Facts, params: dict) -> list[Site]:
         every = [c for c in waits if not c.conditional and tree.every_pass(c.stmt, loop)
                  and not _skipped_by_continue(tree, loop, c.line)]
         own = [c for c in mine if c.qualified in own_functions]
+        # a Qt device's read() returns what is buffered; processEvents() waits only when told to
+        unsure = [c for c in mine if c.name in may_block and not _blocking(c, blocking)
+                  and not (c.name in ("read", "readLine", "readAll") and c.receiver_type and "Q" in c.receiver_type)
+                  and not (c.name == "processEvents" and not any("WaitForMoreEvents" in a.text for a in c.args))]
         if every:
             w = every[0]
             blocks, text = True, (f"every pass of {where} blocks in {w.qualified}() at line {w.line}: it waits, it "
@@ -143,6 +150,10 @@ def loops(facts: Facts, params: dict) -> list[Site]:
         elif own:
             blocks, text = None, (f"{where} calls {own[0].qualified}() (line {own[0].line}), defined in this file, "
                                   f"which qtcheck does not follow for blocking calls")
+        elif unsure:
+            blocks, text = None, (f"{where} calls {unsure[0].qualified or unsure[0].name}() (line {unsure[0].line}), "
+                                  f"which may wait (a contended lock, a blocking read): whether it spins is not "
+                                  f"decided")
         else:
             blocks, text = False, (f"{where} never blocks: none of its calls is a wait or sleep Qt documents as "
                                    f"blocking (waitFor...(), QThread::sleep, QWaitCondition::wait, QEventLoop::exec, "
@@ -175,9 +186,19 @@ def _skipped_by_continue(tree: _Tree, loop, line: int) -> bool:
 
 
 def _written_in(facts: Facts, tree: _Tree, loop) -> set[str]:
-    """The locals the loop's passes change (`++tries`, `i++` in a for's increment)."""
-    return {v.name for v in facts.variables if _same_code(v, loop)
-            and any(tree.in_loop(stmt, loop) for stmt, _, _ in v.write_stmts)}
+    """The locals the loop's passes step (`++tries`, `i++` in a for's increment, `left -= n`): counters. A
+    variable the loop assigns from a call (`n = socket.read(...)`) is no counter."""
+    out = set()
+    for v in facts.variables:
+        if not _same_code(v, loop) or not any(tree.in_loop(stmt, loop) for stmt, _, _ in v.write_stmts):
+            continue
+        name = re.escape(v.name)
+        step = re.compile(rf"(?:\+\+|--)\s*{name}\b|\b{name}\s*(?:\+\+|--|[-+]=)")
+        lines = {tree.by_id[stmt].line for stmt, _, _ in v.write_stmts if stmt in tree.by_id
+                 and tree.in_loop(stmt, loop)}
+        if any(step.search(facts.source(ln)) for ln in lines):
+            out.add(v.name)
+    return out
 
 
 def _limits(facts: Facts, cond, loop, deadline: set[str], counters: set[str]) -> str | None:
@@ -200,23 +221,71 @@ def _constant(facts: Facts, loop, cond) -> bool:
     return bool(re.search(r"\bwhile\s*\(\s*(?:true|1)\s*\)", text))
 
 
+def _own_continues(tree: _Tree, loop) -> list:
+    out = []
+    for s in tree.facts.stmts:
+        if s.kind == "CONTINUE_STMT" and _same_code(s, loop) and loop.line <= s.line <= loop.end_line:
+            p = tree.by_id.get(s.parent)
+            while p is not None and not tree.is_loop(p) and p.role != "root":
+                p = tree.by_id.get(p.parent)
+            if p is loop:
+                out.append(s)
+    return out
+
+
+def _falls_through(tree: _Tree, loop) -> bool:
+    """Control can reach the end of the loop's body (and start the next pass) without a `continue`."""
+    body = next((c for c in tree.children.get(loop.id, []) if c.role == "body"), None)
+    if body is None:
+        return True
+    last = body
+    if body.kind == "COMPOUND_STMT":
+        items = [c for c in tree.children.get(body.id, []) if c.role == "item"]
+        if not items:
+            return True
+        last = max(items, key=lambda c: (c.line, c.id))
+    if last.kind in ("RETURN_STMT", "CONTINUE_STMT") or last.noreturn or last.throws:
+        return False
+    return not (last.kind == "BREAK_STMT" and last in tree.breaks_of(loop))
+
+
 def _bound(facts: Facts, tree: _Tree, loop, cond, mine, deadline: set[str]):
-    """(bounded, the sentence, the lines): True when a deadline or counter ends the loop, False when it runs on
-    until something else happens (a constant condition and no limited exit), None otherwise."""
+    """(bounded, the sentence, the lines): True when every pass that goes on to the next one has passed a
+    deadline or counter check that leaves the loop (or the loop's condition is one), False when the loop runs
+    on until something else happens (a constant condition and no limited exit), None otherwise."""
     counters = _written_in(facts, tree, loop)
     limit = _limits(facts, cond, loop, deadline, counters)
     if limit:
         return True, f"its condition stops it by {limit} (line {cond.line})", [cond.line]
     exits = [e for e in facts.exits if _same_code(e, loop) and tree.in_loop(e.stmt, loop)]
     leaving = [(e.line, e.stmt, e.kind) for e in exits] + [(b.line, b.id, "break") for b in tree.breaks_of(loop)]
-    unlimited = []
+    limited, unlimited = [], []
     for line, stmt, kind in sorted(leaving):
-        for guard in tree.guards(stmt, loop):
-            why = _limits(facts, guard, loop, deadline, counters)
-            if why:
-                return True, (f"it gives up at line {line} ({kind}) once {why} says so (line {guard.line}): a limit "
-                              f"bounds its passes"), [guard.line, line]
-        unlimited.append((line, kind))
+        guards = tree.guards(stmt, loop)
+        why = _limits(facts, guards[0], loop, deadline, counters) if guards else None  # the innermost if only
+        if why:
+            limited.append((line, kind, why, tree.by_id[guards[0].parent]))
+        else:
+            unlimited.append((line, kind))
+    if limited:
+        # every way on to the next pass (a `continue`, the end of the body) must pass one of those checks first
+        edges = [(c, c.line) for c in _own_continues(tree, loop)]
+        body = next((c for c in tree.children.get(loop.id, []) if c.role == "body"), None)
+        open_end = _falls_through(tree, loop)
+
+        def checked(stmt) -> bool:
+            ancestors = {s.id for s in tree.path_up(stmt.id, loop)} if stmt is not None else set()
+            return any(check.parent in ancestors and check.line < stmt.line for *_, check in limited)
+
+        uncovered = [line for stmt, line in edges if not checked(stmt)]
+        if open_end and not any(body is not None and check.parent == body.id for *_, check in limited):
+            uncovered.append(loop.end_line)
+        line, kind, why, check = limited[0]
+        if not uncovered:
+            return True, (f"it gives up at line {line} ({kind}) once {why} says so (line {check.line}), and every "
+                          f"pass that goes on passes that check: a limit bounds its passes"), [check.line, line]
+        return None, (f"a limit ({why}, line {check.line}) leaves it at line {line}, but the pass that goes on at "
+                      f"line {uncovered[0]} does not pass that check"), [check.line, line, uncovered[0]]
     if _constant(facts, loop, cond):
         if unlimited:
             shown = ", ".join(f"{k} at line {ln}" for ln, k in unlimited[:3])

@@ -260,7 +260,7 @@ EXPECTED = {
         ("connectWithRetries(): the forever loop keeps calling", "refuted", [21, 25, 26, 36, 37, 38],
          STATES + "bounded False"),
         ("Inside the retry loop, connectToServer() is called again on every iteration", "partly",
-         [22, 21, 41, 36, 19], STATES + "in_loop True"),
+         [22, 21, 41, 36, 19, 73, 75], STATES + "in_loop True"),
         ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
         ("readVersioned(): the stream in is pinned to", "confirmed", [62],
          STATES + "arguments QDataStream::Qt_5_15"),
