@@ -68,7 +68,8 @@ def note_class(collector, cls) -> None:
             default_init = _has_initializer(child)
             facts.fields.append(FieldFact(
                 name, child.spelling, child.type.spelling, child.location.line, file, default_init,
-                _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type)))
+                _kind(collector.ci, child.type), "QObject" in collector.type_ancestry(child.type),
+                _access(child)))
         elif child.kind == K.CONSTRUCTOR:
             if not file and collector.macro_at(*collector.at(child.location)):
                 continue
@@ -108,6 +109,13 @@ def _note_header_class(collector, cls, name: str, file: str) -> None:
             if "qt_invokable" in notes:
                 fact.invokables.append(entry)
     collector.facts.header_classes.append(fact)
+
+
+def _access(cursor) -> str:
+    try:
+        return cursor.access_specifier.name.lower().replace("_", " ")  # PUBLIC, PROTECTED, PRIVATE
+    except ValueError:  # an access specifier libclang's Python binding does not know
+        return ""
 
 
 def member_inits(collector, ctor) -> tuple[list[tuple[str, int]], bool]:

@@ -68,6 +68,7 @@ class FieldFact:
     default_init: bool  # a default member initializer: `int x = 0;`, `int x{};`
     kind: str  # class (a constructor runs), reference, scalar (indeterminate unless initialized)
     qobject: bool
+    access: str = ""  # public, protected, private (the access specifier it is declared under)
 
 
 @dataclass

@@ -280,6 +280,33 @@ EXPECTED = {
         ("Fine as is.", "unverifiable", [], NOTHING),
         ("PS2, Line 59: Sensor* is marshalled", "refuted", [59], PROBLEM),  # the receiver is not copied
     ],
+    "42_standup_spinning_retries.md": [  # loops, calls-in-loops and call-arguments, both ways
+        ("readLineBlocking(): the while (!socket->canReadLine()) loop busy-waits", "refuted", [9, 10],
+         STATES + "busy True"),
+        ("connectWithRetries(): the forever loop keeps calling", "refuted", [21, 25, 26, 36, 37, 38],
+         STATES + "bounded False"),
+        ("Inside the retry loop, connectToServer() is called again on every iteration", "partly",
+         [22, 21, 41, 36, 19, 73, 75], STATES + "in_loop True"),
+        ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
+        ("readVersioned(): the stream in is pinned to", "confirmed", [62],
+         STATES + "arguments QDataStream::Qt_5_15"),
+        ("readVersioned(): in is fixed to", "refuted", [62], STATES + "arguments QDataStream::Qt_6_0"),
+    ],
+    "44_mail_encapsulation_hierarchy.md": [  # member-access and class-derivation, both ways
+        ("A few remarks on hierarchy.cpp.", "unverifiable", [], NOTHING),
+        ("The member shared is protected although no class derives from Base.", "partly", [9, 8, 5, 12, 19],
+         STATES + "access protected"),
+        ("Nothing derives from Leaf either", "confirmed", [12, 5, 19], STATES + "derived False"),
+        ("Finally, x in Plain is private", "refuted", [21, 19], STATES + "access private"),
+    ],
+    "43_table_label_growth.md": [  # property-update: appends, replaces, or computed otherwise
+        ("label->setText(label->text() + line) appends", "confirmed", [10], STATES + "appends True"),
+        ("The log is appended to as well", "confirmed", [11], STATES + "appends True"),
+        ("edit->setText(line) overwrites the line edit", "confirmed", [12, 9], STATES + "replaces True"),
+        ("Truncating with left(10) appends", "unverifiable", [], STATES + "appends True"),
+        ("label->setText(edit->text()) appends", "refuted", [17], STATES + "appends True"),
+        ("Here label->setText() replaces the whole text", "confirmed", [14], STATES + "replaces True"),
+    ],
 }
 
 
@@ -304,11 +331,17 @@ OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 QUOTES = FIXTURES / "reviews" / "quote_worker.cpp"
 PINGER = FIXTURES / "reviews" / "pinger.cpp"
 GREETER = FIXTURES / "reviews" / "greeter.cpp"
+LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
+UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
+HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
 
 
 def decided(review: str):
     target = (QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
-              else GREETER if "under_file_heading" in review else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+              else GREETER if "under_file_heading" in review
+              else LOOPS if "spinning_retries" in review else UPDATES if "label_growth" in review
+              else HIERARCHY if "encapsulation_hierarchy" in review
+              else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
