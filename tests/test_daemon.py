@@ -115,3 +115,27 @@ def test_a_daemon_folder_others_may_enter_is_never_used(tmp_path, daemon_env):
     assert not list(folder.iterdir())
     bad = qtcheck("--daemon", "bogus", env=daemon_env, cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith(b"qtcheck: --daemon takes one of start, stop, status, run")
+
+
+def test_ctrl_c_in_the_client_ends_the_daemons_worker_with_one_line(tmp_path, daemon_env):
+    """SIGINT to the client while the daemon's worker parses: `qtcheck: interrupted`, status 2, as the one-shot
+    command; the worker (and its parse process) is killed, the daemon goes on."""
+    import signal
+    import time
+
+    from conftest import EXAMPLE
+
+    assert qtcheck("--daemon", "start", env=daemon_env, cwd=tmp_path).returncode == 0
+    proc = subprocess.Popen([QTCHECK, "--use-daemon", str(EXAMPLE), "--no-cache"], env=daemon_env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1.0)  # a plain parse of the example takes seconds
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err) == (2, "qtcheck: interrupted\n")
+    for _ in range(50):  # the daemon reaps the killed worker
+        status = qtcheck("--daemon", "status", env=daemon_env, cwd=tmp_path).stdout.decode()
+        if " 0 running" in status:
+            break
+        time.sleep(0.1)
+    assert "1 check(s) served, 0 running" in status, status
