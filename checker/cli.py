@@ -32,7 +32,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.")
+    p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.",
+                epilog="Also: qtcheck merge REPORT... (join --shard reports); qtcheck --daemon start|stop|status|run "
+                       "(a long-lived checker that --use-daemon commands use).")
     p.add_argument("files", nargs="*", metavar="FILE", help="C++ source files or folders")
     p.add_argument("--claims", action="append", default=[], metavar="PATH",
                    help="claims YAML file or folder of them (repeatable)")
