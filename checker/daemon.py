@@ -270,8 +270,13 @@ class Server:
             os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
             os.umask(int(request.get("umask", 0o022)))
             code = _run_cli(request)
-        except BaseException:  # noqa: BLE001 - a worker never lets anything out
+        except BaseException as exc:  # noqa: BLE001 - a worker never lets anything out; one line on the client's stderr
             code = 2
+            try:
+                os.write(2, f"qtcheck: the daemon could not run the check ({type(exc).__name__}: {exc}); run it "
+                            f"without --use-daemon\n".encode("utf-8", "replace"))
+            except OSError:
+                pass
         finally:
             os._exit(code)
 
