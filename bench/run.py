@@ -45,12 +45,21 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     return wall, mem
 
 
-def measure(cmd: list[str]) -> tuple[float, float, int]:
+def process_cpu(pid: int) -> float:
+    """CPU seconds a process and the children it reaped have used so far (user + system; /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmd: list[str], daemon: int | None = None, env: dict | None = None) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system, of the command and the children it waited for: qtcheck's parse
-    process) and peak RSS (MiB) of one command."""
+    process; with daemon, the pid of a qtcheck --daemon, its CPU and its workers' during the command too) and peak
+    RSS (MiB) of one command (the command's own, not the daemon's)."""
+    before = process_cpu(daemon) if daemon else 0.0
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: clazy's warnings on many files fill a pipe
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, env=env or ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -58,7 +67,29 @@ def measure(cmd: list[str]) -> tuple[float, float, int]:
         err = errors.read().decode(errors="replace")
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}): {err.strip()[:300]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    extra = 0.0
+    if daemon:
+        time.sleep(0.05)  # the daemon reaps its worker just after it answers
+        extra = process_cpu(daemon) - before
+    return wall, usage.ru_utime + usage.ru_stime + extra, usage.ru_maxrss // 1024
+
+
+class Daemon:
+    """A qtcheck --daemon of the benchmark's own (its socket in the work folder), stopped at the end."""
+
+    def __init__(self, work: Path):
+        self.env = {**ENV, "QTCHECK_DAEMON_DIR": str(work / "daemon")}
+        done = subprocess.run([str(QTCHECK), "--daemon", "start"], env=self.env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"bench: qtcheck --daemon start failed: {done.stderr.strip()}")
+        status = subprocess.run([str(QTCHECK), "--daemon", "status"], env=self.env, capture_output=True, text=True)
+        self.pid = int(status.stdout.split("pid ", 1)[1].split(",", 1)[0])
+
+    def measure(self, cmd: list[str]) -> tuple[float, float, int]:
+        return measure(cmd[:1] + ["--use-daemon"] + cmd[1:], daemon=self.pid, env=self.env)
+
+    def stop(self) -> None:
+        subprocess.run([str(QTCHECK), "--daemon", "stop"], env=self.env, capture_output=True)
 
 
 def floor_parse(path: Path) -> float:
@@ -130,7 +161,7 @@ def med(values: list[float]) -> float:
     return statistics.median(values)
 
 
-MODES = ("no-cache", "cold", "edited", "unchanged")
+MODES = ("no-cache", "cold", "edited", "unchanged", "edited (daemon)", "unchanged (daemon)")
 CPP = {".cpp", ".cc", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx"}
 
 
@@ -158,25 +189,42 @@ def bench_target(target: Path, n: int, repeat: int, work: Path, claims_dir: str)
     warm = work / f"warm-{n}"
     measure(base + ["--cache-dir", str(warm)])  # preambles and facts of the files as they are
     runs: dict[str, list[tuple[float, float, int]]] = {m: [] for m in (*MODES, "clazy")}
-    edit = 0
-    for i in range(repeat):
-        runs["no-cache"].append(measure(base + ["--no-cache"]))
-        runs["cold"].append(measure(base + ["--cache-dir", str(work / f"cold-{n}-{i}")]))
-        shutil.rmtree(work / f"cold-{n}-{i}", ignore_errors=True)
-        edit += 1
-        for path in files:  # what an editor or pre-commit sees: the text changed, the include block did not
-            with open(path, "a", encoding="utf-8") as handle:
-                handle.write(f"// bench edit {edit}\n")
-        runs["edited"].append(measure(base + ["--cache-dir", str(warm)]))
-        runs["unchanged"].append(measure(base + ["--cache-dir", str(warm)]))
-        found = clazy(files, work)
-        if found:
-            runs["clazy"].append(found)
+    daemon = Daemon(work)
+    try:
+        _rounds(base, files, warm, work, n, repeat, runs, daemon)
+    finally:
+        daemon.stop()
     out = {"files": len(files)}
     for mode, values in runs.items():
         out[mode] = (med([v[0] for v in values]), med([v[1] for v in values]), max(v[2] for v in values)) \
             if values else None
     return out
+
+
+def _rounds(base: list[str], files: list[Path], warm: Path, work: Path, n: int, repeat: int, runs: dict,
+            daemon: Daemon) -> None:
+    edit = 0
+
+    def edit_all() -> None:
+        nonlocal edit
+        edit += 1
+        for path in files:  # what an editor or pre-commit sees: the text changed, the include block did not
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"// bench edit {edit}\n")
+
+    for i in range(repeat):
+        runs["no-cache"].append(measure(base + ["--no-cache"]))
+        runs["cold"].append(measure(base + ["--cache-dir", str(work / f"cold-{n}-{i}")]))
+        shutil.rmtree(work / f"cold-{n}-{i}", ignore_errors=True)
+        edit_all()
+        runs["edited"].append(measure(base + ["--cache-dir", str(warm)]))
+        runs["unchanged"].append(measure(base + ["--cache-dir", str(warm)]))
+        edit_all()
+        runs["edited (daemon)"].append(daemon.measure(base + ["--cache-dir", str(warm)]))
+        runs["unchanged (daemon)"].append(daemon.measure(base + ["--cache-dir", str(warm)]))
+        found = clazy(files, work)
+        if found:
+            runs["clazy"].append(found)
 
 
 def bench_file(path: Path, repeat: int, work: Path, rules: list, claims: list) -> dict:
@@ -515,25 +563,32 @@ frontend.parse(path, path.read_text(encoding="utf-8"), frontend.Options())
 
 
 def bench_scale(sizes: list[int], work: Path, claims_dir: str, rules: list, claims: list, split: bool) -> None:
-    """One row per size: qtcheck on a generated file (no cache, the claims, all four formats), wall time and peak
-    memory of the whole command, the peak memory of a process that only parses the file as qtcheck does (the
-    floor), and with split the seconds of each stage measured in this process."""
-    print("| lines | wall s | s per 1k lines | peak MiB | parse alone MiB | parse s | facts s | rules s | claims s "
-          "| report s |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    """One row per size: qtcheck on a generated file (no cache, the claims, all four formats), wall time, CPU time
+    and peak memory of the whole command, the peak memory of a process that only parses the file as qtcheck does
+    (the floor); the same command edited (its preamble cached, the file changed: what pre-commit and an editor
+    see), CPU and peak; and with split the seconds of each stage measured in this process."""
+    print("| lines | wall s | CPU s | CPU s per 1k lines | peak MiB | parse alone MiB | edited CPU s | edited peak MiB "
+          "| parse s | facts s | rules s | claims s | report s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in sizes:
         path = work / f"scale_{size}.cpp"
         lines = generated_file(size, path)
         out = work / f"scale_{size}"
-        cmd = [str(QTCHECK), str(path), "--no-cache", "--claims", claims_dir, "--parse-timeout", "0",
+        cmd = [str(QTCHECK), str(path), "--claims", claims_dir, "--parse-timeout", "0",
                "-j", "1", "--format", "json", "--output", f"{out}.json", "--format", "sarif", "--output",
                f"{out}.sarif", "--format", "markdown", "--output", f"{out}.md", "--format", "text"]
-        wall, mem = timed(cmd)
+        wall, cpu, mem = measure(cmd + ["--no-cache"])
         _, floor_mem = timed([sys.executable, "-c", PARSE_ALONE, str(path)])
+        cache = work / f"scale-cache-{size}"
+        measure(cmd + ["--cache-dir", str(cache)])  # the preamble (and the facts of the text as it is)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("// edited\n")
+        _, edited_cpu, edited_mem = measure(cmd + ["--cache-dir", str(cache)])
+        shutil.rmtree(cache, ignore_errors=True)
         split_s = phases(path, rules, claims) if split else {}
         cells = [fmt(split_s.get(k)) for k in ("parse", "facts", "rules", "claims", "report")]
-        print(f"| {lines} | {wall:.1f} | {wall / lines * 1000:.2f} | {mem} | {floor_mem} | {' | '.join(cells)} |",
-              flush=True)
+        print(f"| {lines} | {wall:.1f} | {cpu:.1f} | {cpu / lines * 1000:.2f} | {mem} | {floor_mem} | {edited_cpu:.1f} "
+              f"| {edited_mem} | {' | '.join(cells)} |", flush=True)
 
 
 def fmt(x: float | None, digits: int = 2) -> str:

@@ -32,7 +32,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.")
+    p = _Parser(prog="qtcheck", description="Check Qt C++ and verify what code reviews claim about it.",
+                epilog="Also: qtcheck merge REPORT... (join --shard reports); qtcheck --daemon start|stop|status|run "
+                       "(a long-lived checker that --use-daemon commands use).")
     p.add_argument("files", nargs="*", metavar="FILE", help="C++ source files or folders")
     p.add_argument("--claims", action="append", default=[], metavar="PATH",
                    help="claims YAML file or folder of them (repeatable)")
@@ -99,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true",
                    help="text report: show how each claim was read (its parts, what each says of the code and from "
                         "which words, the names and where the file has them, the rules asked)")
+    p.add_argument("--use-daemon", action="store_true",
+                   help="let a running `qtcheck --daemon` do the check (same output); without one, check here. "
+                        "QTCHECK_DAEMON=1 does the same for every command")
     p.add_argument("--version", action="version", version=f"qtcheck {__version__}")
     return p
 
@@ -442,6 +447,10 @@ def _commented_files(comment_sets: list, found: list[Path]) -> list[Path]:
 
 
 def run(argv: list[str]) -> int:
+    if argv[:1] == ["--daemon"]:  # `python -m qtcheck.cli --daemon ...` as the qtcheck command does
+        from . import daemon
+
+        return daemon.command(argv[1:])
     if argv[:1] == ["merge"]:  # a folder named merge: ./merge
         from . import shards
 

@@ -13,6 +13,25 @@ except KeyboardInterrupt:
 
 
 def main() -> int:
+    argv = sys.argv[1:]
+    if argv[:1] == ["--daemon"]:  # qtcheck --daemon start|stop|status|run
+        try:
+            from .daemon import command
+        except KeyboardInterrupt:
+            print("qtcheck: interrupted", file=sys.stderr)
+            return 2
+        return command(argv[1:])
+    try:  # --use-daemon (or QTCHECK_DAEMON=1): a running daemon checks; without one, this command does
+        from . import daemon_client
+
+        use, argv = daemon_client.wanted(argv)
+        if use:
+            status = daemon_client.run(argv)
+            if status is not None:
+                return status
+    except KeyboardInterrupt:
+        print("qtcheck: interrupted", file=sys.stderr)
+        return 2
     # While the CLI's modules load, a Ctrl-C is only noted: raised inside the import machinery (a module lock's
     # weakref callback), a KeyboardInterrupt is printed by CPython as "Exception ignored ... Traceback" and lost.
     interrupted: list[int] = []
@@ -35,7 +54,7 @@ def main() -> int:
     if interrupted:
         print("qtcheck: interrupted", file=sys.stderr)
         return 2
-    return run()
+    return run(argv)
 
 
 if __name__ == "__main__":

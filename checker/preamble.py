@@ -16,7 +16,7 @@ from . import __version__, cachesize, toolchain
 from .errors import QtcheckError
 
 ANGLE_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*(//.*|/\*.*\*/\s*)?$")
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes; 2: function bodies of the headers skipped
 # libclang aborts the process (no report, a temporary file left) when a PCH does not fit on the disk, so the room is
 # checked first. A PCH is 3.2 to 3.7 times the size of the headers it holds (Qt 6.4's Core, Network, Test); four
 # times, plus headroom for other writers, is asked for.
@@ -177,14 +177,23 @@ def _unlink(path: Path) -> None:
         pass
 
 
+def preamble_flags(ci) -> int:
+    """How the preamble is parsed: without the bodies of the headers' functions (SKIP_FUNCTION_BODIES, as Qt
+    Creator's code model builds its preambles: CXTranslationUnit_LimitSkipFunctionBodiesToPreamble). A parse of
+    the main file on it then instantiates no template body of Qt's headers: 0.14 s of CPU instead of 0.85 s for
+    the example, and the PCH is built in two thirds of the time (25 MB instead of 33). The main file's own bodies
+    are parsed in full; what is lost is only what clang finds inside the headers' template bodies when the file
+    instantiates them (an error there; see README, Limits)."""
+    return (ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD | ci.TranslationUnit.PARSE_INCOMPLETE
+            | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES)
+
+
 def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: str) -> Preamble | None:
     ci = toolchain.cindex()
     header_args = ["c++-header" if a == "c++" else a for a in args]
     index = ci.Index.create()
     try:
-        tu = index.parse(str(header), args=header_args,
-                         options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD
-                         | ci.TranslationUnit.PARSE_INCOMPLETE)
+        tu = index.parse(str(header), args=header_args, options=preamble_flags(ci))
     except ci.TranslationUnitLoadError:
         return None
     if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):

@@ -174,6 +174,24 @@ def load_rule(path: Path, validate: bool = True) -> Rule:
     )
 
 
+_BUILTIN: list = [None, []]  # the stamps of the built-in rule files when last read, and what was read
+
+
+def _builtin_rules(directory: Path) -> list[tuple[Path, Rule]]:
+    """The built-in rules, read again only when a file of theirs changed: a process that checks many times (the
+    daemon's workers, forked from a process that read them once) reads them once. A Rule is never changed after
+    it is read."""
+    paths = sorted(directory.glob("*.y*ml"))
+    stamps = []
+    for path in paths:
+        st = path.stat()
+        stamps.append((str(path), st.st_mtime_ns, st.st_size, st.st_ino))
+    if _BUILTIN[0] != stamps:
+        _BUILTIN[1] = [(path, load_rule(path, validate=False)) for path in paths]
+        _BUILTIN[0] = stamps
+    return _BUILTIN[1]
+
+
 def load_rules(extra_dirs: list[str] | None = None) -> list[Rule]:
     """The built-in rules plus any --rules DIR; a duplicate id is an error (the same folder twice is read once)."""
     builtin = builtin_rules_dir()
@@ -187,8 +205,8 @@ def load_rules(extra_dirs: list[str] | None = None) -> list[Rule]:
     for directory in dirs:
         if not directory.is_dir():
             raise QtcheckError(f"{directory}: rules directory not found")
-        for path in sorted(directory.glob("*.y*ml")):
-            rule = load_rule(path, validate=directory is not builtin)
+        for path, rule in (_builtin_rules(directory) if directory is builtin else
+                           [(p, load_rule(p)) for p in sorted(directory.glob("*.y*ml"))]):
             rule.builtin = directory is builtin
             if rule.id in rules:
                 raise QtcheckError(f"{path}: key 'id': duplicate rule id '{rule.id}' (also in {rules[rule.id].source})")

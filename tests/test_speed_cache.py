@@ -214,3 +214,33 @@ def test_planted_cache_entries_never_run(tmp_path):
     assert not witness.exists()
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr
     assert factcache.load(cache, entry) is not None  # rebuilt as JSON on that run
+
+
+INSTANTIATION_ERROR = """#include <QtCore/QList>
+
+struct NoEquals { int x; };
+
+bool has(const QList<NoEquals> &list, const NoEquals &one)
+{
+    return list.contains(one);
+}
+"""
+
+
+def test_the_preamble_holds_no_header_bodies_so_errors_inside_header_templates_go_unseen(tmp_path):
+    """The trade made for speed (README, Speed and Limits): the cached preamble is built without the headers'
+    function bodies, so an error clang finds only while instantiating a Qt template's body is reported by a plain
+    parse (--no-cache) and not on the cache; the file's own code gives the same facts either way."""
+    source = tmp_path / "contains.cpp"
+    source.write_text(INSTANTIATION_ERROR, encoding="utf-8")
+    text = source.read_text(encoding="utf-8")
+    plain = frontend.parse(source, text, frontend.Options())
+    errors = [(Path(d.file).name, d.message) for d in plain.diagnostics if d.severity == "error"]
+    assert errors and errors[0][0] == "qlist.h" and "invalid operands" in errors[0][1]
+    cached = frontend.parse(source, text, frontend.Options(cache_dir=str(tmp_path / "cache")))
+    assert list(tmp_path.joinpath("cache").glob("*.pch"))  # parsed on a preamble
+    assert not [d for d in cached.diagnostics if d.severity == "error"]
+    plain_facts, cached_facts = facts_mod.collect(plain), facts_mod.collect(cached)
+    assert [(c.line, c.col, c.candidates) for c in plain_facts.calls] == \
+        [(c.line, c.col, c.candidates) for c in cached_facts.calls] == [(7, 12, ["QList::contains", "QListSpecialMethodsBase::contains"])]
+    assert run_cli(str(source), "--no-cache", "--fail-on", "parse-error").returncode == 1
