@@ -16,10 +16,13 @@ from pathlib import Path
 from . import digraph as nx
 
 from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
+from . import facts_values
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
+    ArrayIndexFact,
+    BufferArgFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -113,6 +116,8 @@ class Facts:
     switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
     callee_decls: list[CalleeDecl] = field(default_factory=list)  # how each function the file calls is declared
     enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
+    array_indexes: list[ArrayIndexFact] = field(default_factory=list)  # subscripts into constant-size arrays
+    buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
@@ -425,6 +430,10 @@ class _Collector:
             lambda_id = self.on_lambda(c, parents, function, lambda_id)
         elif kind == K.CALL_EXPR:
             self.on_call(c, parents, function, lambda_id)
+            if function is not None:
+                facts_values.on_call(self, c, function, lambda_id)
+        elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
+            facts_values.on_subscript(self, c, parents, function, lambda_id)
         elif kind == K.CXX_NEW_EXPR:
             self.on_new(c, parents, function, lambda_id)
         elif kind == K.CXX_DELETE_EXPR:

@@ -366,3 +366,43 @@ class EnumDecl:
     scoped: bool
     underlying: str
     declared_at: str
+
+
+@dataclass
+class ArrayIndexFact:
+    """A subscript into an array whose size is a constant (`buffer[i % BufferSize]` with `char buffer[8192]`),
+    with the range of the index the code fixes, if any."""
+
+    array: str  # the array's name as written
+    size: int  # its number of elements, as clang evaluates the declaration (enum constants, constexpr, sizeof)
+    declared: str  # the array's declaration: `char buffer[BufferSize]` (line 13) / (renderthread.h:53)
+    index: str  # the index as written
+    names: list[str]  # the variables the index names
+    low: int | None  # the smallest value the index can take, None: not fixed by the code
+    high: int | None  # the largest
+    how: str  # a sentence: how the code fixes that range (or why it does not)
+    lines: list[int]  # the lines that fix it (a loop header, a declaration)
+    reached: bool  # every value of that range is used (a constant, the counter of a loop that always runs on)
+    write: bool  # the element is assigned
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None
+
+
+@dataclass
+class BufferArgFact:
+    """A call passing an array whose size is a constant together with a count (`readLine(str, 100)`)."""
+
+    callee: str  # qualified: QIODevice::readLine
+    name: str
+    array: str
+    size: int  # the array's size in bytes
+    declared: str  # the array's declaration and where it stands
+    count: int | None  # the count argument's value, when it is a constant
+    count_text: str  # as written
+    count_var: str | None  # the variable the count is, when it is one
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None

@@ -1,0 +1,52 @@
+"""Matchers over the values domain (facts_values.py): does a subscript stay inside its array, does a call touch
+more bytes of an array than it holds? For claims such as "the producer writes past index 8191 of buffer" or
+"readLine(str, 100) may fill all 100 bytes and leave no room for the terminator"."""
+
+from __future__ import annotations
+
+from .facts import Facts
+from .matchers import Site, matcher
+
+
+def _subscript_site(a) -> Site:
+    last = a.size - 1
+    shown = f"{a.array}[{a.index}] at line {a.line}"
+    if a.low is not None and a.high is not None and 0 <= a.low and a.high <= last:
+        inside, message = True, f"{shown} stays inside {a.declared}: {a.how}, within 0..{last}"
+    elif a.reached and a.low is not None and a.high is not None and (a.high > last or a.low < 0):
+        bad = a.high if a.high > last else a.low
+        inside, message = False, (f"{shown} {'writes' if a.write else 'reads'} index {bad} of {a.declared}, whose "
+                                  f"indexes are 0..{last}: {a.how}")
+    else:
+        inside, message = None, (f"whether {shown} stays inside {a.declared} is not decided by this file: {a.how}, "
+                                 f"and it does not show that the index stays within 0..{last}")
+    return Site(a.line, a.col, inside is False, message, {"variable": [a.array, *a.names]},
+                {"in_bounds": inside, "undecided": inside is None}, evidence=a.lines, reported=False)
+
+
+def _call_site(b, calls: dict) -> Site:
+    shown = f"{b.name}({b.array}, {b.count_text}) at line {b.line}"
+    known = calls.get(b.callee)
+    subjects = {"variable": [b.array], "callee": [b.name, b.callee]}
+    if known is None:
+        inside, message = None, (f"how many bytes of {b.declared} {b.callee}() touches is not something qtcheck "
+                                 f"knows: {shown} is not decided")
+    elif b.count is None:
+        inside, message = None, (f"{shown} passes {b.count_text}, whose value the file does not fix: whether it "
+                                 f"stays within the {b.size} bytes of {b.declared} is decided at run time; "
+                                 f"{known}")
+    elif b.count <= b.size:
+        inside, message = True, (f"{shown} touches at most {b.count} bytes of {b.declared}, which holds {b.size}: "
+                                 f"{known}")
+    else:
+        inside, message = False, (f"{shown} may touch {b.count} bytes of {b.declared}, which holds only {b.size}: "
+                                  f"{known}")
+    return Site(b.line, b.col, inside is False, message, subjects,
+                {"in_bounds": inside, "undecided": inside is None}, reported=False)
+
+
+@matcher("array-bounds", calls={"type": "object", "additionalProperties": {"type": "string"}})
+def array_bounds(facts: Facts, params: dict) -> list[Site]:
+    """One site per subscript into a constant-size array and per call passing such an array with a count."""
+    calls = params.get("calls") or {}
+    return [_subscript_site(a) for a in facts.array_indexes] + [_call_site(b, calls) for b in facts.buffer_args]
