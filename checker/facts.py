@@ -23,6 +23,7 @@ from .records import (
     AllocationFact,
     ArrayIndexFact,
     BufferArgFact,
+    TemporaryPointerFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -118,6 +119,7 @@ class Facts:
     enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
     array_indexes: list[ArrayIndexFact] = field(default_factory=list)  # subscripts into constant-size arrays
     buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
+    temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
@@ -431,7 +433,7 @@ class _Collector:
         elif kind == K.CALL_EXPR:
             self.on_call(c, parents, function, lambda_id)
             if function is not None:
-                facts_values.on_call(self, c, function, lambda_id)
+                facts_values.on_call(self, c, parents, function, lambda_id)
         elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
             facts_values.on_subscript(self, c, parents, function, lambda_id)
         elif kind == K.CXX_NEW_EXPR:

@@ -13,7 +13,7 @@ unfixed (None), never guessed.
 from __future__ import annotations
 
 from . import cursors
-from .records import ArrayIndexFact, BufferArgFact
+from .records import ArrayIndexFact, BufferArgFact, TemporaryPointerFact
 
 MAX_DEPTH = 12  # constants defined through constants, this deep at most
 WRAPPERS = ("UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR")
@@ -377,11 +377,13 @@ def on_subscript(collector, c, parents: list, function: str | None, lambda_id: i
         bool(rng and rng.reached), write, line, col, function, lambda_id))
 
 
-def on_call(collector, c, function: str | None, lambda_id: int | None):
-    """A call passing a named array with a constant size and a count right after it."""
+def on_call(collector, c, parents: list, function: str | None, lambda_id: int | None):
+    """A call passing a named array with a constant size and a count right after it; a pointer taken from a
+    temporary."""
     ref = c.referenced
     if ref is None:
         return
+    _temporary_pointer(collector, c, ref, parents, function, lambda_id)
     try:
         args = list(c.get_arguments())
     except Exception:
@@ -402,3 +404,78 @@ def on_call(collector, c, function: str | None, lambda_id: int | None):
         collector.facts.buffer_args.append(BufferArgFact(
             collector.qualified(ref), ref.spelling, name, count * element, declared, value,
             " ".join(_tokens(size_arg)), var, line, col, function, lambda_id))
+
+
+# ---------------------------------------------------------------- pointers into temporaries
+
+POINTER_KINDS = ("POINTER",)
+PASSING = ("UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_CONST_CAST_EXPR",
+           "CXX_REINTERPRET_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR")
+
+
+def _object_of(call):
+    """The object a member call is made on (`x` of `x.f()`), or None."""
+    kids = cursors.children(call)
+    if not kids or _kind(kids[0]) != "MEMBER_REF_EXPR":
+        return None
+    inner = cursors.children(kids[0])
+    return inner[0] if inner else None
+
+
+def _full_expression_end(c, parents: list) -> int:
+    """The last line of the full-expression holding c: the expression right below the nearest statement."""
+    below = c
+    for p in reversed(parents):
+        if p.kind.is_statement() or _kind(p) in ("VAR_DECL", "DECL_STMT", "FIELD_DECL"):
+            return below.extent.end.line
+        below = p
+    return below.extent.end.line
+
+
+def _temporary_pointer(collector, c, ref, parents: list, function, lambda_id):
+    if c.type.get_canonical().kind.name not in POINTER_KINDS:
+        return
+    obj = _object_of(c)
+    if obj is None:
+        return
+    made = _strip(obj)
+    # the object is a prvalue of class type: a call returning a class by value (not a reference)
+    if _kind(made) != "CALL_EXPR" or made.type.get_canonical().kind.name != "RECORD" or made.referenced is None:
+        return
+    if made.referenced.result_type.get_canonical().kind.name in ("LVALUEREFERENCE", "RVALUEREFERENCE"):
+        return
+    # where the pointer goes: up through casts and parentheses
+    below, use, stored, returned, receiver = c, "", None, False, None
+    for p in reversed(parents):
+        kind = _kind(p)
+        if kind in PASSING or kind == "CALL_EXPR" and p.referenced is not None and \
+                _kind(p.referenced) == "CONSTRUCTOR" and len(cursors.children(p)) == 1:
+            below = p  # an implicit conversion (a QByteArrayView made of the pointer)
+            continue
+        if kind == "VAR_DECL":
+            stored, use = p.spelling, f"stored in {p.spelling}"
+        elif kind == "BINARY_OPERATOR" and binary_op(p) == "=" and cursors.children(p)[-1:] == [below]:
+            target = _strip(cursors.children(p)[0])
+            stored = target.spelling or " ".join(_tokens(target))
+            use = f"stored in {stored}"
+        elif kind == "RETURN_STMT":
+            returned, use = True, "returned from the function"
+        elif kind in ("CALL_EXPR", "CXX_NEW_EXPR") or kind.endswith("OPERATOR"):
+            callee = p.spelling or (p.referenced.spelling if p.referenced is not None else "")
+            use = f"an argument of {callee}()" if kind == "CALL_EXPR" and callee else "used in the same expression"
+            receiver = callee if kind == "CALL_EXPR" and callee else None
+        else:
+            use = "used in the same expression"
+        break
+    line, col = collector.at(c.location)
+    macro = collector.macro_at(line, col)
+    in_macro = macro is not None and macro.name in ("qPrintable", "qUtf8Printable", "qUtf16Printable")
+    text = macro.text if in_macro else (collector.text(c.extent) or "".join(_tokens(c)))
+    names = [macro.name] if in_macro else []
+    names += [ref.spelling, made.referenced.spelling]
+    names += sorted({k.spelling for k, _ in _walk(made) if _kind(k) in ("DECL_REF_EXPR", "MEMBER_REF_EXPR")
+                     and k.referenced is not None and _kind(k.referenced) in ("VAR_DECL", "PARM_DECL", "FIELD_DECL")})
+    names += [n for n in (stored, receiver) if n]
+    collector.facts.temp_pointers.append(TemporaryPointerFact(
+        text, ref.spelling, made.type.spelling, made.referenced.spelling, use, stored, returned,
+        list(dict.fromkeys(names)), line, max(_full_expression_end(c, parents), line), col, function, lambda_id))

@@ -50,3 +50,27 @@ def array_bounds(facts: Facts, params: dict) -> list[Site]:
     """One site per subscript into a constant-size array and per call passing such an array with a count."""
     calls = params.get("calls") or {}
     return [_subscript_site(a) for a in facts.array_indexes] + [_call_site(b, calls) for b in facts.buffer_args]
+
+
+def _temporary_site(t) -> Site:
+    head = f"{t.text} at line {t.line} points into a temporary {t.temporary} (the result of {t.producer}())"
+    if t.stored:
+        dangles, message = True, (f"{head}, which is destroyed at the end of that statement, but the pointer is "
+                                  f"stored in {t.stored}: {t.stored} dangles from then on")
+    elif t.returned:
+        dangles, message = True, (f"{head}, which is destroyed when the return statement ends: the caller gets a "
+                                  f"pointer into a destroyed object")
+    else:
+        where = f"line {t.end_line}" if t.end_line == t.line else f"lines {t.line}-{t.end_line}"
+        dangles, message = False, (f"{head}, which C++ keeps alive until the end of the full-expression that made "
+                                   f"it ({where}); the pointer is {t.use} within it, so it is used before the "
+                                   f"temporary is destroyed and does not dangle")
+    return Site(t.line, t.col, dangles, message, {"callee": list(t.names), "macro": list(t.names),
+                                                 "variable": list(t.names)},
+                {"dangles": dangles}, end_line=t.end_line, reported=False)
+
+
+@matcher("temporary-pointer")
+def temporary_pointer(facts: Facts, params: dict) -> list[Site]:
+    """One site per pointer taken from a temporary object: used within its full-expression, or kept beyond it."""
+    return [_temporary_site(t) for t in facts.temp_pointers]

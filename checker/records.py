@@ -406,3 +406,23 @@ class BufferArgFact:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class TemporaryPointerFact:
+    """A pointer taken from a temporary object (`qPrintable(name)`, `dgram.data().constData()`,
+    `s.toUtf8().data()`): valid until the end of the full-expression that made the temporary."""
+
+    text: str  # the expression as written (the macro's use for qPrintable)
+    method: str  # the member that returns the pointer: constData, data, c_str ...
+    temporary: str  # the temporary's type: QByteArray
+    producer: str  # the call that returns the temporary: toLocal8Bit, data ...
+    use: str  # where the pointer goes: `an argument of printf()`, `stored in p`, `returned`
+    stored: str | None  # the variable it is stored in (then it dangles after the statement), or None
+    returned: bool  # returned from the function (dangles in the caller)
+    names: list[str]  # the calls, macros and variables the expression names
+    line: int
+    end_line: int  # of the full-expression (the statement) the temporary lives through
+    col: int
+    function: str | None
+    lambda_id: int | None
