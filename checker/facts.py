@@ -24,6 +24,7 @@ from .records import (
     ArrayIndexFact,
     BufferArgFact,
     TemporaryPointerFact,
+    CStringFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -120,6 +121,7 @@ class Facts:
     array_indexes: list[ArrayIndexFact] = field(default_factory=list)  # subscripts into constant-size arrays
     buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
     temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
+    c_strings: list[CStringFact] = field(default_factory=list)  # QByteArray bytes passed on as a bare const char *
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:

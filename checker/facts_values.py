@@ -13,7 +13,7 @@ unfixed (None), never guessed.
 from __future__ import annotations
 
 from . import cursors
-from .records import ArrayIndexFact, BufferArgFact, TemporaryPointerFact
+from .records import ArrayIndexFact, BufferArgFact, CStringFact, TemporaryPointerFact
 
 MAX_DEPTH = 12  # constants defined through constants, this deep at most
 WRAPPERS = ("UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR")
@@ -384,6 +384,7 @@ def on_call(collector, c, parents: list, function: str | None, lambda_id: int | 
     if ref is None:
         return
     _temporary_pointer(collector, c, ref, parents, function, lambda_id)
+    _c_string(collector, c, ref, parents, function, lambda_id)
     try:
         args = list(c.get_arguments())
     except Exception:
@@ -479,3 +480,46 @@ def _temporary_pointer(collector, c, ref, parents: list, function, lambda_id):
     collector.facts.temp_pointers.append(TemporaryPointerFact(
         text, ref.spelling, made.type.spelling, made.referenced.spelling, use, stored, returned,
         list(dict.fromkeys(names)), line, max(_full_expression_end(c, parents), line), col, function, lambda_id))
+
+
+# ---------------------------------------------------------------- QByteArray bytes as C strings
+
+BYTE_POINTERS = {"QByteArray::constData", "QByteArray::data"}
+
+
+def _c_string(collector, c, ref, parents: list, function, lambda_id):
+    if collector.qualified(ref) not in BYTE_POINTERS:
+        return
+    obj = _object_of(c)
+    if obj is None:
+        return
+    below, converted, receiver = c, None, None
+    for p in reversed(parents):
+        kind = _kind(p)
+        if kind in PASSING:
+            below = p
+            continue
+        if kind == "CALL_EXPR" and p.referenced is not None and _kind(p.referenced) == "CONSTRUCTOR" and \
+                len(cursors.children(p)) == 1:
+            converted = converted or p.referenced.semantic_parent.spelling  # QString(const char *), QAnyStringView
+            below = p
+            continue
+        if kind == "CALL_EXPR" and p.referenced is not None:
+            args = list(p.get_arguments())
+            at = next((i for i, a in enumerate(args) if a == below), None)
+            if at is None:
+                return
+            rest = [a for a in args[at + 1:at + 2] if _tokens(a)]  # a default argument is written nowhere
+            if rest and rest[0].type.get_canonical().kind.name in INTEGER_KINDS:
+                return  # a length goes with it: read(buf.data(), n), readDatagram(d.data(), d.size())
+            receiver = p.referenced.spelling
+        break
+    if receiver is None:
+        return
+    line, col = collector.at(c.location)
+    text = collector.text(c.extent) or "".join(_tokens(c))
+    array = collector.text(obj.extent) or "".join(_tokens(obj))
+    names = [ref.spelling, receiver] + sorted({k.spelling for k, _ in _walk(obj) if _kind(k) in (
+        "DECL_REF_EXPR", "MEMBER_REF_EXPR", "CALL_EXPR") and k.spelling})
+    collector.facts.c_strings.append(CStringFact(text, array, receiver, converted, list(dict.fromkeys(names)),
+                                                 line, col, function, lambda_id))

@@ -74,3 +74,19 @@ def _temporary_site(t) -> Site:
 def temporary_pointer(facts: Facts, params: dict) -> list[Site]:
     """One site per pointer taken from a temporary object: used within its full-expression, or kept beyond it."""
     return [_temporary_site(t) for t in facts.temp_pointers]
+
+
+def _c_string_site(s) -> Site:
+    how = f"converted to {s.converted_to} for {s.receiver}()" if s.converted_to else f"passed to {s.receiver}()"
+    message = (f"{s.text} at line {s.line} is {how} as a plain const char * with no length: it is read up to its "
+               f"first '\\0', so bytes after a NUL byte in {s.array} are left out; and a QByteArray always keeps a "
+               f"'\\0' after its last byte (Qt's documentation of data() and constData()), so the read ends inside "
+               f"it")
+    return Site(s.line, s.col, False, message, {"callee": list(s.names), "variable": list(s.names)},
+                {"nul_terminated": True, "stops_at_nul": True}, reported=False)
+
+
+@matcher("c-string")
+def c_string(facts: Facts, params: dict) -> list[Site]:
+    """One site per QByteArray whose bytes are passed on as a bare const char * (no length)."""
+    return [_c_string_site(s) for s in facts.c_strings]

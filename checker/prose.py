@@ -425,6 +425,10 @@ def _kind_after(text: str, end: int) -> str | None:
 def _shape_kinds(name: str) -> list[str]:
     if "/" in name or re.search(r"\.(h|hpp|hh|hxx|moc)$", name) or name.startswith("<"):
         return ["header"]
+    words = re.findall(r"[A-Za-z_]\w*", name)
+    if words and re.fullmatch(r"[\w\s*&]+", name) and (len(words) > 1 or "*" in name or "&" in name) and all(
+            w in BUILTIN_TYPES or w in ("const", "volatile", "signed") for w in words):
+        return ["type"]  # `const char *`, `unsigned int`: a built-in type as written, no name of the file
     if "::" in name and re.fullmatch(r"(?:\w+::)+[A-Z]\w*", name):  # `QLocalSocket::LocalSocketError`: a nested
         return ["type", "class", "symbol", "callee", "function", "signal"]  # type or an enumerator, first
     if "::" in name:

@@ -426,3 +426,19 @@ class TemporaryPointerFact:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class CStringFact:
+    """The bytes of a QByteArray passed on as a plain `const char *` with no length (`arg(bytes.constData())`):
+    whatever reads them stops at the first '\\0'."""
+
+    text: str  # the pointer expression as written: datagram.constData()
+    array: str  # the QByteArray expression: datagram, dgram.data()
+    receiver: str  # the function the pointer is passed to: arg, printf
+    converted_to: str | None  # the type it is converted to on the way (QString, QAnyStringView), if any
+    names: list[str]
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None
