@@ -65,8 +65,9 @@ def _temporary_site(t) -> Site:
         dangles, message = False, (f"{head}, which C++ keeps alive until the end of the full-expression that made "
                                    f"it ({where}); the pointer is {t.use} within it, so it is used before the "
                                    f"temporary is destroyed and does not dangle")
-    return Site(t.line, t.col, dangles, message, {"callee": list(t.names), "macro": list(t.names),
-                                                 "variable": list(t.names)},
+    # a returned pointer is what a call of the function gives: "what label() returns dangles"
+    names = list(t.names) + ([t.function.split("::")[-1]] if t.returned and t.function else [])
+    return Site(t.line, t.col, dangles, message, {"callee": names, "macro": names, "variable": names},
                 {"dangles": dangles}, end_line=t.end_line, reported=False)
 
 

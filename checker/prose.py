@@ -392,6 +392,8 @@ def line_number(digits: str) -> int:
 
 def cited_lines(text: str) -> list[int]:
     out: list[int] = []
+    # code in backticks is no citation: `readLine(line, 100)` and `line`: 100 cite no line 100
+    text = BACKTICK.sub(lambda m: " " * len(m.group(0)), text)
     for m in LINES.finditer(plain(text)):
         raw = m.group("list").replace("\u2212", "-")
         for a, sep, b in re.findall(r"(-?\d+)(?:\s*(-|\u2013|to)\s*(-?\d+))?", raw):

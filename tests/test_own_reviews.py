@@ -224,6 +224,26 @@ EXPECTED = {
         ("It calls printf without including <cstdio>.", "refuted", [4], STATES + "included False"),
         ("And qWarning() is used without including <qlogging.h>.", "confirmed", [8, 12], STATES + "included False"),
     ],
+    "39_index_ranges_terse.md": [  # numbered remarks led by a parenthesized line
+        ("(line 19) ring[i % Slots] writes past the end of ring", "refuted", [19, 18], PROBLEM),
+        ("(line 24) table[steps % TableSize] reads past the end", "refuted", [24, 21], PROBLEM),
+        ("(line 25) table[seed % TableSize] writes past the end", "unverifiable", [25], PROBLEM),  # seed may be < 0
+        ("(line 30) The <= loop writes past the end of counts.", "confirmed", [30, 29], PROBLEM),
+        ("(line 43) readLine(line, 100) overruns line", "refuted", [43], PROBLEM),  # `line, 100` is code, no citation
+        ("(line 45) read(line, 128) writes past the end of line.", "confirmed", [45], PROBLEM),
+    ],
+    "40_dangling_headings.md": [  # a heading per remark
+        ("printf with qPrintable (line 12)", "refuted", [12], PROBLEM),
+        ("The kept pointer (line 15)", "confirmed", [15], PROBLEM),
+        ("label(): What label() returns dangles", "confirmed", [27], PROBLEM),
+        ("fromLatin1 (line 14)", "refuted", [14], PROBLEM),
+    ],
+    "41_nul_bytes_bold_leads.md": [  # numbered items with bold lead-ins
+        ("Unterminated bytes (line 11)", "refuted", [11], STATES + "nul_terminated False"),
+        ("Embedded NULs (line 15)", "confirmed", [15], STATES + "stops_at_nul True"),
+        ("Terminator (line 15)", "confirmed", [15], STATES + "nul_terminated True"),
+        ("Embedded NULs (line 12)", "unverifiable", [11], STATES + "stops_at_nul True"),  # fromUtf8 gets a length
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -275,10 +295,15 @@ DECLS = FIXTURES / "rules" / "declaration" / "decls.cpp"
 NARROW = FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp"
 FORMATS = FIXTURES / "rules" / "format-string" / "formats.cpp"
 OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
+BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
+TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
+CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
-    target = (LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
+    target = (BOUNDS if "index_ranges" in review else TEMPORARIES if "dangling_headings" in review
+              else CSTRINGS if "nul_bytes" in review
+              else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review
               else LOCKS if "locks" in review else SINGLE if "threads" in review
