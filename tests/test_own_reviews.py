@@ -231,6 +231,7 @@ EXPECTED = {
         ("(line 30) The <= loop writes past the end of counts.", "confirmed", [30, 29], PROBLEM),
         ("(line 43) readLine(line, 100) overruns line", "refuted", [43], PROBLEM),  # `line, 100` is code, no citation
         ("(line 45) read(line, 128) writes past the end of line.", "confirmed", [45], PROBLEM),
+        ("(line 54) The result of toInt() is checked through ok", "confirmed", [54, 55], FINE),  # the bool out-param
     ],
     "40_dangling_headings.md": [  # a heading per remark
         ("printf with qPrintable (line 12)", "refuted", [12], PROBLEM),
