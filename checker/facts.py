@@ -25,6 +25,7 @@ from .records import (
     BufferArgFact,
     TemporaryPointerFact,
     CStringFact,
+    ConstantCastFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -122,6 +123,7 @@ class Facts:
     buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
     temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
     c_strings: list[CStringFact] = field(default_factory=list)  # QByteArray bytes passed on as a bare const char *
+    constant_casts: list[ConstantCastFact] = field(default_factory=list)  # explicit casts of integer constants
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
@@ -438,6 +440,8 @@ class _Collector:
                 facts_values.on_call(self, c, parents, function, lambda_id)
         elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
             facts_values.on_subscript(self, c, parents, function, lambda_id)
+        elif kind.name in facts_values.CASTS and function is not None:
+            facts_values.on_cast(self, c, function, lambda_id)
         elif kind == K.CXX_NEW_EXPR:
             self.on_new(c, parents, function, lambda_id)
         elif kind == K.CXX_DELETE_EXPR:

@@ -13,7 +13,7 @@ unfixed (None), never guessed.
 from __future__ import annotations
 
 from . import cursors
-from .records import ArrayIndexFact, BufferArgFact, CStringFact, TemporaryPointerFact
+from .records import ArrayIndexFact, BufferArgFact, ConstantCastFact, CStringFact, TemporaryPointerFact
 
 MAX_DEPTH = 12  # constants defined through constants, this deep at most
 WRAPPERS = ("UNEXPOSED_EXPR", "PAREN_EXPR", "CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR")
@@ -75,7 +75,12 @@ def constant(c, depth: int = 0) -> int | None:
     """The value of an integer constant expression, or None."""
     if depth > MAX_DEPTH or c is None:
         return None
-    c = _strip(c)
+    if _kind(c) in WRAPPERS:  # a conversion (written or implicit) to an integer type: the value it gives
+        inner = _strip(c)
+        if inner == c:
+            return None
+        value = constant(inner, depth + 1)
+        return None if value is None else _convert(value, c.type.get_canonical())
     kind = _kind(c)
     if kind == "INTEGER_LITERAL":
         toks = _tokens(c)
@@ -137,6 +142,22 @@ _BUILTIN_SIZES = {"char": 1, "signed char": 1, "unsigned char": 1, "bool": 1, "s
                   "int": 4, "unsigned int": 4, "unsigned": 4, "long long": 8, "unsigned long long": 8,
                   "qint8": 1, "quint8": 1, "qint16": 2, "quint16": 2, "qint32": 4, "quint32": 4, "qint64": 8,
                   "quint64": 8, "float": 4, "double": 8}
+
+
+def _convert(value: int, target) -> int | None:
+    """value converted to the integer type target (modulo 2^bits, as C++20 defines it for every integer type)."""
+    name = target.kind.name
+    if name == "BOOL":
+        return int(bool(value))
+    if name not in INTEGER_KINDS:
+        return value if name in ("ENUM", "RECORD", "ELABORATED", "TYPEDEF", "INVALID", "UNEXPOSED") else None
+    bits = target.get_size() * 8
+    if bits <= 0:
+        return None
+    value %= 2 ** bits
+    if name not in UNSIGNED_KINDS and value >= 2 ** (bits - 1):
+        value -= 2 ** bits
+    return value
 
 
 def _builtin_size(toks: list[str]) -> int | None:
@@ -523,3 +544,32 @@ def _c_string(collector, c, ref, parents: list, function, lambda_id):
         "DECL_REF_EXPR", "MEMBER_REF_EXPR", "CALL_EXPR") and k.spelling})
     collector.facts.c_strings.append(CStringFact(text, array, receiver, converted, list(dict.fromkeys(names)),
                                                  line, col, function, lambda_id))
+
+
+# ---------------------------------------------------------------- casts of constants
+
+CASTS = {"CSTYLE_CAST_EXPR", "CXX_STATIC_CAST_EXPR", "CXX_FUNCTIONAL_CAST_EXPR"}
+UNSIGNED_KINDS = {"UINT", "ULONG", "ULONGLONG", "USHORT", "UCHAR", "CHAR_U", "BOOL"}
+
+
+def on_cast(collector, c, function, lambda_id):
+    target = c.type.get_canonical()
+    if target.kind.name not in INTEGER_KINDS:
+        return
+    operands = [k for k in cursors.children(c) if _kind(k) not in ("TYPE_REF", "NAMESPACE_REF", "TEMPLATE_REF")]
+    if len(operands) != 1 or operands[0].type.get_canonical().kind.name not in INTEGER_KINDS:
+        return
+    inner = operands[0]
+    while _kind(inner) in ("UNEXPOSED_EXPR", "PAREN_EXPR") and len(cursors.children(inner)) == 1:
+        inner = cursors.children(inner)[0]  # the value before the conversion the cast makes
+    value = constant(inner)
+    bits = target.get_size() * 8
+    if value is None or bits <= 0:
+        return
+    low, high = (0, 2 ** bits - 1) if target.kind.name in UNSIGNED_KINDS else (-2 ** (bits - 1), 2 ** (bits - 1) - 1)
+    line, col = collector.at(c.location)
+    toks = _tokens(operands[0])
+    names = sorted({t for t in toks if t[:1].isalpha() or t[:1] == "_"})
+    collector.facts.constant_casts.append(ConstantCastFact(
+        collector.text(c.extent) or " ".join(_tokens(c)), collector.text(operands[0].extent) or " ".join(toks),
+        value, c.type.spelling, low, high, names, line, col, function, lambda_id))

@@ -91,3 +91,24 @@ def _c_string_site(s) -> Site:
 def c_string(facts: Facts, params: dict) -> list[Site]:
     """One site per QByteArray whose bytes are passed on as a bare const char * (no length)."""
     return [_c_string_site(s) for s in facts.c_strings]
+
+
+def _cast_site(k) -> Site:
+    fits = k.low <= k.value <= k.high
+    what = f"the constant {k.value}" if k.operand.strip() == str(k.value) else f"{k.operand}, the constant {k.value},"
+    if fits:
+        message = (f"{k.text} at line {k.line} casts {what} to {k.target}, which holds {k.low}..{k.high}: the value "
+                   f"fits, nothing is truncated")
+    else:
+        message = (f"{k.text} at line {k.line} casts {what} to {k.target}, which holds only {k.low}..{k.high}: the "
+                   f"value does not fit and changes")
+    names = [*k.names, k.target]  # `quint8(300)` reads like a call of quint8
+    return Site(k.line, k.col, not fits, message, {"callee": names, "variable": list(k.names), "type": names,
+                                                  "macro": list(k.names)},
+                {"fits": fits}, reported=False)
+
+
+@matcher("constant-cast")
+def constant_cast(facts: Facts, params: dict) -> list[Site]:
+    """One site per explicit cast of an integer constant to an integer type: does the value fit?"""
+    return [_cast_site(k) for k in facts.constant_casts]

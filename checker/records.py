@@ -442,3 +442,20 @@ class CStringFact:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class ConstantCastFact:
+    """An explicit cast of an integer constant expression to an integer type (`(int)sizeof(quint32)`)."""
+
+    text: str  # as written
+    operand: str  # the constant expression as written
+    value: int  # its value, as the AST evaluates it
+    target: str  # the type cast to, as written
+    low: int  # the range of that type
+    high: int
+    names: list[str]  # the names the operand spells (sizeof, quint32, BufferSize ...)
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None

@@ -232,6 +232,8 @@ EXPECTED = {
         ("(line 43) readLine(line, 100) overruns line", "refuted", [43], PROBLEM),  # `line, 100` is code, no citation
         ("(line 45) read(line, 128) writes past the end of line.", "confirmed", [45], PROBLEM),
         ("(line 54) The result of toInt() is checked through ok", "confirmed", [54, 55], FINE),  # the bool out-param
+        ("(line 62) The C-style cast (int)sizeof(quint32) truncates", "refuted", [62], STATES + "fits False"),
+        ("(line 67) The cast quint8(300) truncates the value.", "confirmed", [67], STATES + "fits False"),
     ],
     "40_dangling_headings.md": [  # a heading per remark
         ("printf with qPrintable (line 12)", "refuted", [12], PROBLEM),
