@@ -398,6 +398,23 @@ def on_subscript(collector, c, parents: list, function: str | None, lambda_id: i
         bool(rng and rng.reached), write, line, col, function, lambda_id))
 
 
+def _result_to(c, parents: list) -> str | None:
+    """The variable a call's result is stored in: `int n = f()`, `n = f()`."""
+    below = c
+    for p in reversed(parents):
+        kind = _kind(p)
+        if kind in PASSING:
+            below = p
+            continue
+        if kind == "VAR_DECL":
+            return p.spelling
+        if kind == "BINARY_OPERATOR" and binary_op(p) == "=" and cursors.children(p)[-1:] == [below]:
+            target = _strip(cursors.children(p)[0])
+            return target.spelling if _kind(target) == "DECL_REF_EXPR" else None
+        return None
+    return None
+
+
 def on_call(collector, c, parents: list, function: str | None, lambda_id: int | None):
     """A call passing a named array with a constant size and a count right after it; a pointer taken from a
     temporary."""
@@ -425,7 +442,7 @@ def on_call(collector, c, parents: list, function: str | None, lambda_id: int | 
         line, col = collector.at(c.location)
         collector.facts.buffer_args.append(BufferArgFact(
             collector.qualified(ref), ref.spelling, name, count * element, declared, value,
-            " ".join(_tokens(size_arg)), var, line, col, function, lambda_id))
+            " ".join(_tokens(size_arg)), var, line, col, function, lambda_id, _result_to(c, parents)))
 
 
 # ---------------------------------------------------------------- pointers into temporaries

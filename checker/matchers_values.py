@@ -24,7 +24,8 @@ def _subscript_site(a) -> Site:
                 {"in_bounds": inside, "undecided": inside is None}, evidence=a.lines, reported=False)
 
 
-def _call_site(b, calls: dict) -> Site:
+def _call_site(b, calls: dict, fills: dict | None = None, sends: list | None = None,
+               earlier: list | None = None) -> Site:
     shown = f"{b.name}({b.array}, {b.count_text}) at line {b.line}"
     known = calls.get(b.callee)
     subjects = {"variable": [b.array], "callee": [b.name, b.callee]}
@@ -41,15 +42,41 @@ def _call_site(b, calls: dict) -> Site:
     else:
         inside, message = False, (f"{shown} may touch {b.count} bytes of {b.declared}, which holds only {b.size}: "
                                   f"{known}")
+    whole, evidence = _whole_buffer(b, fills or {}, sends or [], earlier or [])
+    if whole is not None:
+        message += f"; {whole[1]}"
     return Site(b.line, b.col, inside is False, message, subjects,
-                {"in_bounds": inside, "undecided": inside is None}, reported=False)
+                {"in_bounds": inside, "undecided_plain": inside is None, "whole_buffer": whole and whole[0]},
+                evidence=evidence, reported=False)
 
 
-@matcher("array-bounds", calls={"type": "object", "additionalProperties": {"type": "string"}})
+def _whole_buffer(b, fills: dict, sends: list, earlier: list):
+    """For a call that sends a buffer's bytes (write): ((does it send a fixed count rather than what the last
+    fill stored, a sentence), evidence lines), or (None, [])."""
+    if b.callee not in sends:
+        return None, []
+    fill = next((f for f in reversed(earlier) if f.array == b.array and f.callee in fills and f.line < b.line
+                 and f.function == b.function and f.lambda_id == b.lambda_id), None)
+    if fill is None or not fill.result_to:
+        return None, []
+    if b.count_var == fill.result_to:
+        return (False, f"it sends the {fill.result_to} bytes {fill.name}() at line {fill.line} reported"), [fill.line]
+    if b.count is not None:
+        return (True, f"it sends {b.count} bytes whatever {fill.name}() at line {fill.line} stored: the count that "
+                      f"call returned is in {fill.result_to}, which this call does not use, and the bytes after it "
+                      f"were not written by it ({fills[fill.callee]})"), [fill.line]
+    return None, []
+
+
+@matcher("array-bounds", calls={"type": "object", "additionalProperties": {"type": "string"}},
+         fills={"type": "object", "additionalProperties": {"type": "string"}}, sends={"type": "array",
+                                                                                   "items": {"type": "string"}})
 def array_bounds(facts: Facts, params: dict) -> list[Site]:
     """One site per subscript into a constant-size array and per call passing such an array with a count."""
     calls = params.get("calls") or {}
-    return [_subscript_site(a) for a in facts.array_indexes] + [_call_site(b, calls) for b in facts.buffer_args]
+    fills, sends = params.get("fills") or {}, params.get("sends") or []
+    return [_subscript_site(a) for a in facts.array_indexes] + [
+        _call_site(b, calls, fills, sends, facts.buffer_args[:i]) for i, b in enumerate(facts.buffer_args)]
 
 
 def _temporary_site(t) -> Site:

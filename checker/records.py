@@ -406,6 +406,7 @@ class BufferArgFact:
     col: int
     function: str | None
     lambda_id: int | None
+    result_to: str | None = None  # the variable the call's result is stored in (`int n = readLine(str, 100)`)
 
 
 @dataclass

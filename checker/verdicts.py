@@ -413,7 +413,8 @@ class Judge:
                                f"clang could not parse the code this depends on (error at line {line})",
                                rule_ids, self.evidence_for(relevant), relevant)
         def undecided_site(s: Site) -> bool:  # e.g. a thread the file does not show
-            return bool(s.attrs.get("undecided") or (s.attrs.get("undecided_if_named") and part.subjects))
+            return bool(s.attrs.get("undecided") or (s.attrs.get("undecided_if_named") and part.subjects)
+                        or (s.attrs.get("undecided_plain") and not part.expects))  # its attributes are decided
         undecided = [s for s in clean if undecided_site(s)]
         if undecided and not any(s.flagged for s in clean):
             return PartVerdict(part.says, UNVERIFIABLE, undecided[0].message, rule_ids,

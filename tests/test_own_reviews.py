@@ -230,10 +230,13 @@ EXPECTED = {
         ("(line 25) table[seed % TableSize] writes past the end", "unverifiable", [25], PROBLEM),  # seed may be < 0
         ("(line 30) The <= loop writes past the end of counts.", "confirmed", [30, 29], PROBLEM),
         ("(line 43) readLine(line, 100) overruns line", "refuted", [43], PROBLEM),  # `line, 100` is code, no citation
-        ("(line 45) read(line, 128) writes past the end of line.", "confirmed", [45], PROBLEM),
+        ("(line 46) read(line, 128) writes past the end of line.", "confirmed", [46], PROBLEM),
         ("(line 54) The result of toInt() is checked through ok", "confirmed", [54, 55], FINE),  # the bool out-param
         ("(line 62) The C-style cast (int)sizeof(quint32) truncates", "refuted", [62], STATES + "fits False"),
         ("(line 67) The cast quint8(300) truncates the value.", "confirmed", [67], STATES + "fits False"),
+        ("(line 44) write(line, sizeof(line)) always sends the full buffer", "confirmed", [44, 43],
+         STATES + "whole_buffer True"),  # n holds what readLine() at 43 stored
+        ("(line 45) write(line, n) always sends the whole buffer.", "refuted", [45, 43], STATES + "whole_buffer True"),
     ],
     "40_dangling_headings.md": [  # a heading per remark
         ("printf with qPrintable (line 12)", "refuted", [12], PROBLEM),

@@ -15,7 +15,7 @@ OWN = ROOT / "tests" / "reviews" / "own"
 # and the matchers' other site attributes
 INTERNAL = sorted({key for rule in builtin_rules() for attr in (rule.claims or {}).get("attributes", [])
                    for key in (attr.get("expects") or {}) if "_" in key}
-                  | {"exits_by", "undecided_if_named", "statements_only", "not_asked", "in_bounds"})
+                  | {"exits_by", "undecided_if_named", "statements_only", "not_asked", "in_bounds", "undecided_plain"})
 REPR = re.compile(r"\{'|'\w+': |\[\'|\bNone\b|\bTrue\b|\bFalse\b")
 # reviews and the files they are about (each review's claims get a reason, a part reason and a summary)
 CASES = [(EXAMPLE, OWN / "01_inline_L.md"), (EXAMPLE, OWN / "14_hallucinated.md"),
