@@ -205,10 +205,15 @@ def _walk(c, parent=None):
         yield from _walk(k, c)
 
 
-def _writes(scope, var, skip=()) -> list:
+def _writes(scope, var, skip=(), memo: dict | None = None) -> list:
     """The cursors in scope that write var (assignments, ++/--, compound assignments, its address taken),
-    leaving out those under the cursors in skip."""
-    found = []
+    leaving out those under the cursors in skip. Asked once per (scope, variable): many subscripts of one
+    function ask it of the same variable."""
+    memo = {} if memo is None else memo  # the collector's: cursors are only compared within one parse
+    key = (bytes(scope), bytes(var), tuple(bytes(s) for s in skip))
+    if key in memo:
+        return memo[key]
+    found = memo[key] = []
     skipped = {bytes(s) for s in skip}
 
     def visit(c, parent):
@@ -272,7 +277,8 @@ def _var_range(collector, ref, var, parents: list) -> Range | None:
             _kind(inc) == "COMPOUND_ASSIGNMENT_OPERATOR" and binary_op(inc) == "+="
             and constant(cursors.children(inc)[1]) == 1)
         if start is None or not counts_up or op not in ("<", "<=") or len(sides) != 2 or \
-                _strip(sides[0]).referenced != var or _writes(body, var):
+                _strip(sides[0]).referenced != var or \
+                _writes(body, var, memo=collector.__dict__.setdefault("_values_writes", {})):
             return None
         bound = constant(sides[1])
         line = cursors.line(stmt.location)
@@ -292,7 +298,7 @@ def _var_range(collector, ref, var, parents: list) -> Range | None:
     start = constant(inits[-1]) if inits else None
     if start is None or start < 0:
         return None
-    writes = _writes(function, var)
+    writes = _writes(function, var, memo=collector.__dict__.setdefault("_values_writes", {}))
     increases = all(_kind(w) == "UNARY_OPERATOR" and unary_op(w) in ("++", "post++") or
                     _kind(w) == "COMPOUND_ASSIGNMENT_OPERATOR" and binary_op(w) == "+="
                     and (constant(cursors.children(w)[1]) or -1) >= 0 for w in writes)
@@ -539,7 +545,8 @@ def _c_string(collector, c, ref, parents: list, function, lambda_id):
             continue
         if kind == "CALL_EXPR" and p.referenced is not None and _kind(p.referenced) == "CONSTRUCTOR" and \
                 len(cursors.children(p)) == 1:
-            converted = converted or p.referenced.semantic_parent.spelling  # QString(const char *), QAnyStringView
+            owner = p.referenced.semantic_parent
+            converted = converted or (owner.spelling if owner is not None else None)  # QString(const char *)
             below = p
             continue
         if kind == "CALL_EXPR" and p.referenced is not None:
