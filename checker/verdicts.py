@@ -628,9 +628,10 @@ def combine(parts: list[PartVerdict]) -> tuple[str, str]:
     decided = [k for k in kinds if k != UNVERIFIABLE]
     if len(parts) == 1:
         return kinds[0], parts[0].reason
-    # "says (verdict)": a part's says may end in the claim's quoted words ("...: 'truncates'"), which a colon after
-    # it would make read like a mapping's key
-    summary = "; ".join(f"{p.says} ({p.verdict})" for p in parts)
+    # a part that ends in the claim's quoted words ("...: 'truncates'") takes a dash: a colon after a quoted word
+    # would read like a mapping's key
+    summary = "; ".join(f"{p.says} - {p.verdict}" if p.says.endswith("'") else f"{p.says}: {p.verdict}"
+                        for p in parts)
     stated = [p for p in parts if not p.premise]
     if stated and len(stated) < len(parts) and any(p.verdict != UNVERIFIABLE for p in stated):
         # what the claim states decides it; its reason ("since ...") only takes away from a confirmed statement
