@@ -16,10 +16,16 @@ from pathlib import Path
 from . import digraph as nx
 
 from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
+from . import facts_values
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
     AllocationFact,
+    ArrayIndexFact,
+    BufferArgFact,
+    TemporaryPointerFact,
+    CStringFact,
+    ConstantCastFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -115,6 +121,11 @@ class Facts:
     switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
     callee_decls: list[CalleeDecl] = field(default_factory=list)  # how each function the file calls is declared
     enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
+    array_indexes: list[ArrayIndexFact] = field(default_factory=list)  # subscripts into constant-size arrays
+    buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
+    temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
+    c_strings: list[CStringFact] = field(default_factory=list)  # QByteArray bytes passed on as a bare const char *
+    constant_casts: list[ConstantCastFact] = field(default_factory=list)  # explicit casts of integer constants
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
@@ -427,6 +438,12 @@ class _Collector:
             lambda_id = self.on_lambda(c, parents, function, lambda_id)
         elif kind == K.CALL_EXPR:
             self.on_call(c, parents, function, lambda_id)
+            if function is not None:
+                facts_values.on_call(self, c, parents, function, lambda_id)
+        elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
+            facts_values.on_subscript(self, c, parents, function, lambda_id)
+        elif kind.name in facts_values.CASTS and function is not None:
+            facts_values.on_cast(self, c, function, lambda_id)
         elif kind == K.CXX_NEW_EXPR:
             self.on_new(c, parents, function, lambda_id)
         elif kind == K.CXX_DELETE_EXPR:

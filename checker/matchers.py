@@ -208,6 +208,28 @@ def _tested_later(tests: dict, call, var) -> list[int]:
                    and (var in names if names is not None else word.search(text))})
 
 
+def _flag_tested_first(facts: Facts, tests: dict, call) -> tuple[str | None, list[int]]:
+    """A `bool` the call reports success through (`toInt(&ok)`) that a condition tests after the call and before
+    the first use of the stored result: (its name, the test lines), or (None, [])."""
+    uses = [r for v in facts.variables if v.function == call.function and v.name == call.assigned_to
+            for r in v.reads if r > call.line]
+    first_use = min(uses) if uses else None
+    for arg in call.args:
+        if not arg.text.startswith("&") or arg.param.replace(" ", "") != "bool*":
+            continue
+        flag = arg.text[1:].strip()
+        if not re.fullmatch(r"[A-Za-z_]\w*", flag):
+            continue
+        conds = [(st.line, st.end_line) for st in facts.stmts if st.role == "cond"
+                 and st.function == call.function and st.lambda_id == call.lambda_id]
+        reads = [r for v in facts.variables if v.function == call.function and v.name == flag
+                 for r in v.reads if r > call.line and any(a <= r <= b for a, b in conds)]
+        lines = sorted(set(_tested_later(tests, call, flag)) | set(reads))  # `if (!ok)` is no comparison
+        if lines and (first_use is None or lines[0] < first_use):
+            return flag, lines
+    return None, []
+
+
 def _other_result(facts: Facts, tests: dict, call) -> Site:
     """What happens to the result of a call outside the rule's list: a claim about any call is answered,
     but only the listed calls, whose result reports failure, are findings."""
@@ -222,8 +244,13 @@ def _other_result(facts: Facts, tests: dict, call) -> Site:
         how = f"checked by {call.macro}" if call.macro else "tested where it is called"
     elif call.result == "assigned" and call.assigned_to:
         evidence = _tested_later(tests, call, call.assigned_to)
+        flag, flag_tests = _flag_tested_first(facts, tests, call)
         if evidence:
             how = f"stored in {call.assigned_to} and tested at line {', '.join(map(str, evidence))}"
+        elif flag:
+            evidence = flag_tests
+            how = (f"stored in {call.assigned_to}, and its success is reported through {flag} (a bool passed by "
+                   f"address), tested at line {flag_tests[0]} before {call.assigned_to} is used")
         else:
             checked = None
             how = (f"stored in {call.assigned_to}, which is used but never tested in a condition; whether that "

@@ -413,6 +413,8 @@ def line_number(digits: str) -> int:
 
 def cited_lines(text: str) -> list[int]:
     out: list[int] = []
+    # code in backticks is no citation: `readLine(line, 100)` and `line`: 100 cite no line 100
+    text = BACKTICK.sub(lambda m: " " * len(m.group(0)), text)
     for m in LINES.finditer(plain(text)):
         raw = m.group("list").replace("\u2212", "-")
         for a, sep, b in re.findall(r"(-?\d+)(?:\s*(-|\u2013|to)\s*(-?\d+))?", raw):
@@ -446,6 +448,10 @@ def _kind_after(text: str, end: int) -> str | None:
 def _shape_kinds(name: str) -> list[str]:
     if "/" in name or re.search(r"\.(h|hpp|hh|hxx|moc)$", name) or name.startswith("<"):
         return ["header"]
+    words = re.findall(r"[A-Za-z_]\w*", name)
+    if words and re.fullmatch(r"[\w\s*&]+", name) and (len(words) > 1 or "*" in name or "&" in name) and all(
+            w in BUILTIN_TYPES or w in ("const", "volatile", "signed") for w in words):
+        return ["type"]  # `const char *`, `unsigned int`: a built-in type as written, no name of the file
     if "::" in name and re.fullmatch(r"(?:\w+::)+[A-Z]\w*", name):  # `QLocalSocket::LocalSocketError`: a nested
         return ["type", "class", "symbol", "callee", "function", "signal"]  # type or an enumerator, first
     if "::" in name:

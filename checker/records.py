@@ -368,3 +368,97 @@ class EnumDecl:
     scoped: bool
     underlying: str
     declared_at: str
+
+
+@dataclass
+class ArrayIndexFact:
+    """A subscript into an array whose size is a constant (`buffer[i % BufferSize]` with `char buffer[8192]`),
+    with the range of the index the code fixes, if any."""
+
+    array: str  # the array's name as written
+    size: int  # its number of elements, as clang evaluates the declaration (enum constants, constexpr, sizeof)
+    declared: str  # the array's declaration: `char buffer[BufferSize]` (line 13) / (renderthread.h:53)
+    index: str  # the index as written
+    names: list[str]  # the variables the index names
+    low: int | None  # the smallest value the index can take, None: not fixed by the code
+    high: int | None  # the largest
+    how: str  # a sentence: how the code fixes that range (or why it does not)
+    lines: list[int]  # the lines that fix it (a loop header, a declaration)
+    reached: bool  # every value of that range is used (a constant, the counter of a loop that always runs on)
+    write: bool  # the element is assigned
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None
+
+
+@dataclass
+class BufferArgFact:
+    """A call passing an array whose size is a constant together with a count (`readLine(str, 100)`)."""
+
+    callee: str  # qualified: QIODevice::readLine
+    name: str
+    array: str
+    size: int  # the array's size in bytes
+    declared: str  # the array's declaration and where it stands
+    count: int | None  # the count argument's value, when it is a constant
+    count_text: str  # as written
+    count_var: str | None  # the variable the count is, when it is one
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None
+    result_to: str | None = None  # the variable the call's result is stored in (`int n = readLine(str, 100)`)
+
+
+@dataclass
+class TemporaryPointerFact:
+    """A pointer taken from a temporary object (`qPrintable(name)`, `dgram.data().constData()`,
+    `s.toUtf8().data()`): valid until the end of the full-expression that made the temporary."""
+
+    text: str  # the expression as written (the macro's use for qPrintable)
+    method: str  # the member that returns the pointer: constData, data, c_str ...
+    temporary: str  # the temporary's type: QByteArray
+    producer: str  # the call that returns the temporary: toLocal8Bit, data ...
+    use: str  # where the pointer goes: `an argument of printf()`, `stored in p`, `returned`
+    stored: str | None  # the variable it is stored in (then it dangles after the statement), or None
+    returned: bool  # returned from the function (dangles in the caller)
+    names: list[str]  # the calls, macros and variables the expression names
+    line: int
+    end_line: int  # of the full-expression (the statement) the temporary lives through
+    col: int
+    function: str | None
+    lambda_id: int | None
+
+
+@dataclass
+class CStringFact:
+    """The bytes of a QByteArray passed on as a plain `const char *` with no length (`arg(bytes.constData())`):
+    whatever reads them stops at the first '\\0'."""
+
+    text: str  # the pointer expression as written: datagram.constData()
+    array: str  # the QByteArray expression: datagram, dgram.data()
+    receiver: str  # the function the pointer is passed to: arg, printf
+    converted_to: str | None  # the type it is converted to on the way (QString, QAnyStringView), if any
+    names: list[str]
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None
+
+
+@dataclass
+class ConstantCastFact:
+    """An explicit cast of an integer constant expression to an integer type (`(int)sizeof(quint32)`)."""
+
+    text: str  # as written
+    operand: str  # the constant expression as written
+    value: int  # its value, as the AST evaluates it
+    target: str  # the type cast to, as written
+    low: int  # the range of that type
+    high: int
+    names: list[str]  # the names the operand spells (sizeof, quint32, BufferSize ...)
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None

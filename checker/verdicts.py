@@ -436,7 +436,8 @@ class Judge:
                                f"clang could not parse the code this depends on (error at line {line})",
                                rule_ids, self.evidence_for(relevant), relevant)
         def undecided_site(s: Site) -> bool:  # e.g. a thread the file does not show
-            return bool(s.attrs.get("undecided") or (s.attrs.get("undecided_if_named") and part.subjects))
+            return bool(s.attrs.get("undecided") or (s.attrs.get("undecided_if_named") and part.subjects)
+                        or (s.attrs.get("undecided_plain") and not part.expects))  # its attributes are decided
         undecided = [s for s in clean if undecided_site(s)]
         if undecided and not any(s.flagged for s in clean):
             return PartVerdict(part.says, UNVERIFIABLE, undecided[0].message, rule_ids,
@@ -650,7 +651,10 @@ def combine(parts: list[PartVerdict]) -> tuple[str, str]:
     decided = [k for k in kinds if k != UNVERIFIABLE]
     if len(parts) == 1:
         return kinds[0], parts[0].reason
-    summary = "; ".join(f"{p.says}: {p.verdict}" for p in parts)
+    # a part that ends in the claim's quoted words ("...: 'truncates'") takes a dash: a colon after a quoted word
+    # would read like a mapping's key
+    summary = "; ".join(f"{p.says} - {p.verdict}" if p.says.endswith("'") else f"{p.says}: {p.verdict}"
+                        for p in parts)
     stated = [p for p in parts if not p.premise]
     if stated and len(stated) < len(parts) and any(p.verdict != UNVERIFIABLE for p in stated):
         # what the claim states decides it; its reason ("since ...") only takes away from a confirmed statement

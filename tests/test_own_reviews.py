@@ -215,7 +215,8 @@ EXPECTED = {
     "33_issue_tracker_fields.md": [  # an issue tracker's blocks: Issue / Location / Severity lines, one claim per block
         ("narrow.cpp:8 - int count = names.count() narrows", "confirmed", [8], STATES + "warned True"),
         ("narrow.cpp:9 - total is truncated to int.", "refuted", [9], STATES + "warned True"),
-        ("narrow.cpp:10 - the cast of sizeof(quint32) to int truncates", "unverifiable", [10], STATES + "warned True"),
+        ("narrow.cpp:10 - the cast of sizeof(quint32) to int truncates", "refuted", [10], STATES + "fits False"),
+        # an explicit cast clang does not warn about: constant-cast evaluates it (4 fits an int)
     ],
     "34_format_strings.md": [  # prose on a file clang finds three format-string faults in
         ("Second pass over formats.cpp.", "unverifiable", [], NOTHING),
@@ -249,6 +250,32 @@ EXPECTED = {
         ("L15: the result of setSocketDescriptor() is checked and the error is emitted", "confirmed", [15], FINE),
         ("L19: the return value of write() is ignored", "confirmed", [19], PROBLEM),
         ("L21: waitForDisconnected() is called without a timeout", "refuted", [21], STATES + "forever True"),
+    ],
+    "39_index_ranges_terse.md": [  # numbered remarks led by a parenthesized line
+        ("(line 19) ring[i % Slots] writes past the end of ring", "refuted", [19, 18], PROBLEM),
+        ("(line 24) table[steps % TableSize] reads past the end", "refuted", [24, 21], PROBLEM),
+        ("(line 25) table[seed % TableSize] writes past the end", "unverifiable", [25], PROBLEM),  # seed may be < 0
+        ("(line 30) The <= loop writes past the end of counts.", "confirmed", [30, 29], PROBLEM),
+        ("(line 43) readLine(line, 100) overruns line", "refuted", [43], PROBLEM),  # `line, 100` is code, no citation
+        ("(line 46) read(line, 128) writes past the end of line.", "confirmed", [46], PROBLEM),
+        ("(line 54) The result of toInt() is checked through ok", "confirmed", [54, 55], FINE),  # the bool out-param
+        ("(line 62) The C-style cast (int)sizeof(quint32) truncates", "refuted", [62], STATES + "fits False"),
+        ("(line 67) The cast quint8(300) truncates the value.", "confirmed", [67], STATES + "fits False"),
+        ("(line 44) write(line, sizeof(line)) always sends the full buffer", "confirmed", [44, 43],
+         STATES + "whole_buffer True"),  # n holds what readLine() at 43 stored
+        ("(line 45) write(line, n) always sends the whole buffer.", "refuted", [45, 43], STATES + "whole_buffer True"),
+    ],
+    "40_dangling_headings.md": [  # a heading per remark
+        ("printf with qPrintable (line 12)", "refuted", [12], PROBLEM),
+        ("The kept pointer (line 15)", "confirmed", [15], PROBLEM),
+        ("label(): What label() returns dangles", "confirmed", [27], PROBLEM),
+        ("fromLatin1 (line 14)", "refuted", [14], PROBLEM),
+    ],
+    "41_nul_bytes_bold_leads.md": [  # numbered items with bold lead-ins
+        ("Unterminated bytes (line 11)", "refuted", [11], STATES + "nul_terminated False"),
+        ("Embedded NULs (line 15)", "confirmed", [15], STATES + "stops_at_nul True"),
+        ("Terminator (line 15)", "confirmed", [15], STATES + "nul_terminated True"),
+        ("Embedded NULs (line 12)", "unverifiable", [11], STATES + "stops_at_nul True"),  # fromUtf8 gets a length
     ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
@@ -334,6 +361,9 @@ GREETER = FIXTURES / "reviews" / "greeter.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
 HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
+BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
+TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
+CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
@@ -341,6 +371,8 @@ def decided(review: str):
               else GREETER if "under_file_heading" in review
               else LOOPS if "spinning_retries" in review else UPDATES if "label_growth" in review
               else HIERARCHY if "encapsulation_hierarchy" in review
+              else BOUNDS if "index_ranges" in review else TEMPORARIES if "dangling_headings" in review
+              else CSTRINGS if "nul_bytes" in review
               else LAYOUTS if "layouts" in review else USE_MAP if "includes" in review
               else WAITS if "timeouts" in review else COMPARES if "sign_compare" in review
               else METHODS if "classes" in review else ANY_CALL if "any_result" in review

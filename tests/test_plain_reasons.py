@@ -15,7 +15,7 @@ OWN = ROOT / "tests" / "reviews" / "own"
 # and the matchers' other site attributes
 INTERNAL = sorted({key for rule in builtin_rules() for attr in (rule.claims or {}).get("attributes", [])
                    for key in (attr.get("expects") or {}) if "_" in key}
-                  | {"exits_by", "undecided_if_named", "statements_only", "not_asked"})
+                  | {"exits_by", "undecided_if_named", "statements_only", "not_asked", "in_bounds", "undecided_plain"})
 REPR = re.compile(r"\{'|'\w+': |\[\'|\bNone\b|\bTrue\b|\bFalse\b")
 # reviews and the files they are about (each review's claims get a reason, a part reason and a summary)
 CASES = [(EXAMPLE, OWN / "01_inline_L.md"), (EXAMPLE, OWN / "14_hallucinated.md"),
@@ -23,7 +23,10 @@ CASES = [(EXAMPLE, OWN / "01_inline_L.md"), (EXAMPLE, OWN / "14_hallucinated.md"
          (FIXTURES / "rules" / "declaration" / "decls.cpp", OWN / "32_emoji_checklist.md"),
          (FIXTURES / "rules" / "narrowing-conversion" / "narrow.cpp", OWN / "33_issue_tracker_fields.md"),
          (FIXTURES / "rules" / "format-string" / "formats.cpp", OWN / "34_format_strings.md"),
-         (FIXTURES / "rules" / "instances" / "objects.cpp", OWN / "35_changelog_entries.md")]
+         (FIXTURES / "rules" / "instances" / "objects.cpp", OWN / "35_changelog_entries.md"),
+         (FIXTURES / "rules" / "array-bounds" / "bounds.cpp", OWN / "39_index_ranges_terse.md"),
+         (FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp", OWN / "40_dangling_headings.md"),
+         (FIXTURES / "rules" / "c-string" / "cstrings.cpp", OWN / "41_nul_bytes_bold_leads.md")]
 
 
 def _leaks(text: str) -> list[str]:
