@@ -6,7 +6,7 @@ import re
 
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, code_of, function_names, grouped, matcher
-from .threads import MAIN, ThreadModel, bare_type
+from .threads import MAIN, ThreadModel, bare_type, outside, surely_distinct
 
 
 def _guarded(body: dict, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
@@ -33,8 +33,9 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
     model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
     locks = LockModel(facts, tuple(params.get("lockers", [])))
     by_field: dict[str, list] = {}
-    for m in facts.members:
+    for m in facts.members + facts.global_accesses:
         by_field.setdefault(m.field, []).append(m)
+    globals_ = {g.field for g in facts.global_accesses}
     # start() and wait() calls on a named object, by the code they stand in (asked per access of a thread's member)
     starts_waits = grouped([c for c in facts.calls if c.name in ("start", "wait") and c.receiver], code_of)
     sites = []
@@ -61,7 +62,11 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
             rows.append((a, aff, atomic or held.locks is None or bool(held.locks)))
         threads = sorted({t for _, aff, _ in rows for t in aff.threads})
         single = {next(iter(aff.threads)) for _, aff, _ in rows if len(aff.threads) == 1}
-        cross = len(single) > 1  # two accesses each surely in its own thread
+        cross = surely_distinct(single)  # two accesses each surely in its own thread
+        if len(single) > 1 and not cross and unknown is None:  # a thread the file does not name: maybe the same
+            a, aff = next((a, aff) for a, aff, _ in rows if any(outside(t) for t in aff.threads))
+            unknown = (a, type(aff)(None, f"{aff.why}; whether that is the thread of the other accesses "
+                                          f"({_label(single - aff.threads)}) is decided outside the file"))
         if len(threads) > 1 and not cross and unknown is None:  # one access, several possible instances' threads
             several = next((a, aff) for a, aff, _ in rows if len(aff.threads) > 1)
             unknown = (several[0], type(several[1])(None, f"{several[1].why}; which instance it touches is not "
@@ -69,7 +74,16 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
         unguarded_write = any(a.write and not ok for a, _, ok in rows)
         # a race: two threads, a write, and an access without the lock (a read outside it races with a locked write)
         unguarded = any(not ok for _, _, ok in rows) and any(a.write for a, _, _ in rows)
-        flagged = cross and unguarded and unknown is None
+        flagged, protocol = cross and unguarded and unknown is None, False
+        if flagged and name in globals_:
+            # a namespace-scope variable shared by two threads' code: no lock orders the accesses, but a protocol
+            # may (a counter tested under a lock, a semaphore, start() and wait()), which is not followed here
+            first_bare = next(a for a, _, ok in rows if not ok)
+            unknown = (first_bare, type(rows[0][1])(None, f"{name} is touched from {_label(threads)} and not always "
+                                                          f"under a lock; whether something else orders the accesses "
+                                                          f"(a counter tested under a lock, a semaphore, start() and "
+                                                          f"wait()) is not followed"))
+            flagged, protocol = False, True
         per_line = "; ".join(f"line {a.line} {'writes' if a.write else 'reads'} in {_label(aff.threads)}"
                              f"{' (guarded)' if ok else ''}" for a, aff, ok in _dedupe(rows))
         in_ctor = [a for a in before_start if a not in ordered]
@@ -77,7 +91,9 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
                f"start(); " if in_ctor else "")
         pre += (f"the access(es) at line(s) {', '.join(str(a.line) for a in ordered)} happen before the thread's "
                 f"start() or after its wait(); " if ordered else "")
-        if unknown is not None:
+        if protocol:
+            message = f"{unknown[1].why}: {per_line}"
+        elif unknown is not None:
             a, aff = unknown
             message = f"{name}: the thread of the access at line {a.line} is not decidable: {aff.why}"
         elif flagged:
@@ -86,8 +102,9 @@ def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
         elif cross:
             message = f"{name} is touched from {_label(threads)}, every write under a lock or atomic: {per_line}"
         elif threads:
-            reason = rows[0][1].why
-            message = (f"{pre}every other access to {name} runs in {threads[0]}: {per_line}; because {reason}")
+            reason = "; ".join(list(dict.fromkeys(aff.why for _, aff, _ in rows))[:3])  # each function's own
+            message = (f"{pre}every {'other ' if pre else ''}access to {name} runs in {threads[0]}: {per_line}; "
+                       f"because {reason}")
         else:
             message = f"{pre}{name} is touched only before start()"
         where = [a for a, _, _ in rows] + before_start
@@ -269,6 +286,8 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
             return False, f"{what} runs in the main thread: {none}"
         aff = aff_of()
         if not aff.known:
+            return None, f"which thread runs {what} is not decided: {aff.why}"
+        if any(outside(t) for t in aff.threads):  # not the worker, but main or not is decided outside the file
             return None, f"which thread runs {what} is not decided: {aff.why}"
         other = sorted({t != MAIN for t in aff.threads})  # [False, True]: in the main thread and in another
         return (other[0] if len(other) == 1 else other), f"{what} runs in {' and '.join(sorted(aff.threads))}: {aff.why}"

@@ -907,6 +907,12 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         if pool:
             return pool
         pool = [t for t in free if t.segment < title_count]
+        if not pool and segs and all(s < title_count and re.match(r"\W*CWE-\d+\W*(?:\([^()]*\))?\W*$",
+                                                                  plain(segments[s])) for s in segs) \
+                and len(segments) > title_count:
+            # "CWE-362 (Race Condition): blockSize is written by ...": a CWE label that names nothing speaks of
+            # what the first sentence under it names
+            pool = [t for t in free if t.segment == title_count]
         return pool or (free if len(segments) - title_count <= 1 else [])
 
     guessed: set[str] = set()  # call-shaped names taken for signals: kept only if the file shows a signal

@@ -173,7 +173,9 @@ class Names:
         moves = (("variable", "callee", self._only_called), ("callee", "variable", self._only_variable),
                  ("callee", "function", function),
                  ("variable", "function", lambda name: function(name) and name not in self.known_variables),
-                 ("type", "class", lambda name: name in self.only_classes))
+                 ("type", "class", lambda name: name in self.only_classes),
+                 # "QLocalSocket emits readyRead from ...": a name the file has only as a signal is one
+                 ("function", "signal", lambda name: name in self.signals and name not in self.defined))
         if "function" not in accepted:  # "every run of `bench` leaks": a function of the file is where, not what
             out["variable"] = [v for v in out.get("variable", []) if not (
                 re.fullmatch(r"\w+", v) and function(v) and v not in self.known_variables)]
