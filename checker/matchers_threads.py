@@ -312,3 +312,83 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
                           {"signal": [conn.signal, name], "callee": [conn.signal, name], "variable": [conn.sender]},
                           {"other_thread": other, "threads_started": started}, scope=_scope(facts, conn.function)))
     return sites
+
+
+LOOPS = {"WHILE_STMT": "while", "DO_STMT": "do-while", "FOR_STMT": "for", "CXX_FOR_RANGE_STMT": "range-for"}
+
+
+@matcher("wait-recheck", callees=STR_LIST)
+def wait_recheck(facts: Facts, params: dict) -> list[Site]:
+    """For each wait on a condition variable: what runs when it returns. Directly in a loop's body (`while (cond)
+    wait(&m);`), the loop tests its condition again before the code goes on; in an `if`'s branch (`if (cond)
+    wait(&m);`) or with no condition around it, the code goes on whatever woke it (a spurious wake-up, a wakeAll()
+    meant for another waiter). A wait given a predicate (std::condition_variable's) tests it itself."""
+    wanted = set(params.get("callees", []))
+    stmts = {s.id: s for s in facts.stmts}
+    sites = []
+    for call in facts.calls:
+        if not (set(call.candidates) | {call.qualified}) & wanted:
+            continue
+        predicate = sum(1 for a in call.args if a.kind != "default") >= 2 and call.qualified.startswith("std::")
+        # the innermost if or loop that holds the wait, in the same body (blocks and expression statements skipped)
+        node, guard = stmts.get(call.stmt), None
+        while node is not None and node.role != "root":
+            parent = stmts.get(node.parent)
+            if parent is None:
+                break
+            if parent.kind == "IF_STMT" and node.role in ("then", "else"):
+                guard = (parent, "if")
+                break
+            if parent.kind in LOOPS and node.role == "body":
+                guard = (parent, LOOPS[parent.kind])
+                break
+            node = parent
+        receiver = call.receiver or "the condition"
+        if predicate:
+            rechecked, how = True, f"{call.qualified}() at line {call.line} is given a predicate, which it tests itself"
+        elif guard is None:
+            rechecked, how = False, (f"{receiver}.wait() at line {call.line} stands in no if or loop of its own: "
+                                     f"nothing tests a condition before or after it")
+        elif guard[1] == "if":
+            rechecked, how = False, (f"{receiver}.wait() at line {call.line} is in the branch of the if at line "
+                                     f"{guard[0].line}: when it returns, the code goes on without testing the "
+                                     f"condition again")
+        else:
+            rechecked, how = True, (f"{receiver}.wait() at line {call.line} is the body of the {guard[1]} loop at "
+                                    f"line {guard[0].line}: its condition is tested again each time the wait returns")
+        evidence = [guard[0].line] if guard and guard[0].line != call.line else []
+        sites.append(Site(call.line, call.col, not rechecked, how,
+                          _merge({"callee": [call.qualified, call.name, *call.candidates],
+                                  "variable": [receiver] if call.receiver else []},
+                                 _where(facts, call.function, call.lambda_id)),
+                          {"rechecked": rechecked, "guard": guard[1] if guard else None}, evidence=evidence,
+                          scope=_scope(facts, call.function)))
+    return sites
+
+
+@matcher("user-interface", gui_modules=STR_LIST, app_types=STR_LIST)
+def user_interface(facts: Facts, params: dict) -> list[Site]:
+    """One answer for the file: does its program have a user interface that a blocked main thread would freeze?
+    No, when the file's main() makes a QCoreApplication (no QApplication or QGuiApplication) and nothing the file
+    includes, directly or through the headers it reaches, comes from Qt's GUI modules (QtGui, QtWidgets, QtQuick,
+    QtQml): a console program. Otherwise not decided here (whether a wait freezes an interface depends on the
+    thread it blocks and for how long)."""
+    gui = tuple(f"/{m}/" for m in params.get("gui_modules", []))
+    apps = set(params.get("app_types", []))
+    main = next((f for f in facts.functions if f.name == "main" and f.is_definition and not f.class_name), None)
+    made = [v for v in facts.variables if main and v.function == main.qualified and bare_type(v.type) in apps]
+    made += [a for a in facts.allocations if main and a.function == main.qualified and bare_type(a.type) in apps]
+    reached = sorted(str(n) for n in facts.include_graph if any(g in str(n) for g in gui))
+    core = [m for m in made if bare_type(m.type) == "QCoreApplication"]
+    if main is not None and core and len(core) == len(made) and not reached:
+        ui, message = False, (f"the program has no user interface: main() at line {main.line} makes a "
+                              f"QCoreApplication (line {core[0].line}), not a QApplication or QGuiApplication, and the "
+                              f"file reaches no header of Qt's GUI modules: a console program, with nothing to freeze")
+        line, evidence = core[0].line, [main.line]
+    else:
+        why = ("the file defines no main() making the application object" if main is None or not made else
+               f"main() makes a {bare_type(made[0].type)} (line {made[0].line})" if not core or len(core) < len(made)
+               else f"the file reaches a header of Qt's GUI modules ({reached[0].rsplit('/', 2)[-2]})")
+        ui, message = None, f"whether the program has a user interface is not decided by this file: {why}"
+        line, evidence = (made[0].line if made else 1), []
+    return [Site(line, 1, False, message, {"context": ["the file"]}, {"ui": ui}, evidence=evidence)]

@@ -12,7 +12,7 @@ from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
-from . import matchers_decls, matchers_instances, matchers_members, matchers_switches, matchers_threads  # noqa: F401
+from . import matchers_decls, matchers_instances, matchers_members, matchers_qtest, matchers_switches, matchers_threads  # noqa: F401
 from . import matchers_warnings  # noqa: F401
 
 SEVERITIES = ["error", "warning", "note"]
