@@ -392,3 +392,82 @@ def user_interface(facts: Facts, params: dict) -> list[Site]:
         ui, message = None, f"whether the program has a user interface is not decided by this file: {why}"
         line, evidence = (made[0].line if made else 1), []
     return [Site(line, 1, False, message, {"context": ["the file"]}, {"ui": ui}, evidence=evidence)]
+
+
+def _spans(lines: list[int]) -> str:
+    """'70-75, 80' from sorted line numbers (runs of consecutive lines joined)."""
+    out, start, prev = [], None, None
+    for ln in lines:
+        if start is None:
+            start = prev = ln
+        elif ln == prev + 1 or ln == prev:
+            prev = ln
+        else:
+            out.append(f"{start}-{prev}" if prev != start else str(start))
+            start = prev = ln
+    if start is not None:
+        out.append(f"{start}-{prev}" if prev != start else str(start))
+    return ", ".join(out)
+
+
+@matcher("lock-scope", lockers=STR_LIST)
+def lock_scope(facts: Facts, params: dict) -> list[Site]:
+    """For each function or lambda body that takes a lock: does it keep the lock from where it first takes it to
+    its end, or does work run with the lock released (locks.py over the control-flow graph)? The work is every
+    call and every access to a member or namespace-scope variable after the first lock(); waiting on a condition
+    variable with the mutex (it releases it while waiting) and the lock calls themselves are not work."""
+    from .locks import ACQUIRE, RELEASE, UNSURE, LockModel
+    from .locks import _name as _lock_name
+
+    model = LockModel(facts, tuple(params.get("lockers", [])))
+    work: dict[tuple, set[int]] = {}
+    for c in facts.calls:
+        if c.name not in ACQUIRE | RELEASE | UNSURE:
+            # cond.wait(&mutex) releases the mutex while it waits: no work under it, nor outside it
+            waits_on = {_lock_name(a.text) for a in c.args if a.kind != "default"} if c.name == "wait" else set()
+            work.setdefault((c.function, c.lambda_id), set()).add((c.line, frozenset(waits_on), ""))
+    for a in facts.members + facts.global_accesses:
+        work.setdefault((a.function, a.lambda_id), set()).add((a.line, frozenset(), a.field.split("::")[-1]))
+    bodies = sorted({(c.function, c.lambda_id) for c in facts.calls if c.name in ACQUIRE and c.function} |
+                    {(v.function, v.lambda_id) for v in facts.variables if v.function and model.is_locker(v.type)},
+                    key=lambda k: (k[0], -1 if k[1] is None else k[1]))
+    sites = []
+    for function, lambda_id in bodies:
+        body = model._body(function, lambda_id)
+        if body is None or not body.events:
+            continue
+        fn = facts.function_named(function)
+        where = "this lambda" if lambda_id is not None else f"{function.split('::')[-1]}()"
+        for lock in sorted({lk for _, lk, _ in body.events}):
+            taken = sorted(ln for ln, lk, on in body.events if lk == lock and on)
+            given = sorted(ln for ln, lk, on in body.events if lk == lock and not on)
+            if not taken:
+                continue
+            lines = sorted({ln for ln, waits_on, name in work.get((function, lambda_id), ()) if ln > taken[0]
+                            and lock not in waits_on and name != lock})  # the lock itself is no work
+            answers = [(ln, model.held_at(function, lambda_id, ln)) for ln in lines]
+            unknown = next((h for _, h in answers if h.locks is None), None)
+            free = [ln for ln, h in answers if h.locks is not None and lock not in h.locks]
+            held = [ln for ln, h in answers if h.locks is not None and lock in h.locks]
+            if unknown is not None:
+                whole, message = None, f"whether {where} keeps {lock} locked is not decided: {unknown.why}"
+            elif free:
+                whole = False
+                message = (f"{where} does not keep {lock} locked throughout: it takes it at line(s) "
+                           f"{', '.join(map(str, taken))} and releases it at line(s) {', '.join(map(str, given))}; "
+                           f"the work at line(s) {_spans(free[:10])}{' ...' if len(free) > 10 else ''} runs with "
+                           f"{lock} released"
+                           + (f" (it holds it only around line(s) {_spans(held)})" if held else ""))
+            else:
+                whole = True
+                message = (f"{where} keeps {lock} locked from line {taken[0]} to its end"
+                           + (f": the work at line(s) {_spans(held)} all runs with it held" if held else ""))
+            names = function_names(function) + (["the worker", "the worker thread"] if fn and fn.is_thread_run
+                                                 and lambda_id is None else [])
+            sites.append(Site(taken[0], 1, whole is True, message,
+                              {"variable": [lock], "function": names,
+                               "class": [function.rsplit("::", 1)[0]] if "::" in function else [],
+                               **({"context": ["lambda"]} if lambda_id is not None else {})},
+                              {"whole": whole}, evidence=sorted(set(taken[1:] + given))[:8],
+                              scope=_scope(facts, function)))
+    return sites

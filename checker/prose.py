@@ -786,7 +786,7 @@ def _polarity_of(mine: list[Match], segments: list[str], title_count: int, conte
     return readings[0]
 
 
-QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor)\b", re.I)
+QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor|worker)(?: thread)?\b", re.I)  # the worker: run()
 
 
 def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
