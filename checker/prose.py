@@ -702,7 +702,8 @@ SCOPE_KINDS = {"function", "class", "context"}
 def _fits(rule: Rule, subjects: dict) -> bool:
     """The claim names code of the kind the rule is about (not only the function or class it stands in)."""
     accepted = (rule.claims or {}).get("subjects", [])
-    return any(k not in SCOPE_KINDS or (accepted and k == accepted[0]) for k in subjects)
+    own = set((rule.claims or {}).get("scope_subjects", []))
+    return any(k not in SCOPE_KINDS or (accepted and k == accepted[0]) or k in own for k in subjects)
 
 
 def _others_take(rid: str, own: list[Token], chosen: dict) -> bool:

@@ -49,6 +49,9 @@ RULE_SCHEMA = {
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "alternatives": {"type": "array", "items": {"type": "string"}},
+                # kinds that are what the rule asks about although they are where code stands ("`put()` keeps
+                # the mutex locked": the function itself): a claim naming only such a name still fits the rule
+                "scope_subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
                 "classes_in_file": {"type": "boolean"},  # its sites are the class definitions of the main file

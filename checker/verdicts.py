@@ -333,7 +333,8 @@ class Judge:
             moved = self.names.retarget(part.subjects, sorted(accepted))
             if moved != part.subjects:
                 alternatives = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("alternatives", [])}
-                if alternatives & set(part.subjects) and not alternatives & set(moved):
+                scoped = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("scope_subjects", [])}
+                if alternatives & set(part.subjects) and not alternatives & set(moved) and not scoped & set(moved):
                     # `run()` read as a call is the function the code is in: it names nothing to ask about
                     shown = ", ".join(v for k in alternatives for v in part.subjects.get(k, []))
                     return PartVerdict(part.says, UNVERIFIABLE, f"{shown} is a function defined in this file, not "
