@@ -384,14 +384,16 @@ def user_interface(facts: Facts, params: dict) -> list[Site]:
         ui, message = False, (f"the program has no user interface: main() at line {main.line} makes a "
                               f"QCoreApplication (line {core[0].line}), not a QApplication or QGuiApplication, and the "
                               f"file reaches no header of Qt's GUI modules: a console program, with nothing to freeze")
-        line, evidence = core[0].line, [main.line]
+        line, evidence = main.line, [core[0].line]
     else:
         why = ("the file defines no main() making the application object" if main is None or not made else
                f"main() makes a {bare_type(made[0].type)} (line {made[0].line})" if not core or len(core) < len(made)
                else f"the file reaches a header of Qt's GUI modules ({reached[0].rsplit('/', 2)[-2]})")
         ui, message = None, f"whether the program has a user interface is not decided by this file: {why}"
-        line, evidence = (made[0].line if made else 1), []
-    return [Site(line, 1, False, message, {"context": ["the file"]}, {"ui": ui}, evidence=evidence)]
+        line, evidence = (main.line if main else 1), ([made[0].line] if made else [])
+    # the answer is main()'s: a claim citing any line of it is about it
+    return [Site(line, 1, False, message, {"context": ["the file"]}, {"ui": ui}, evidence=evidence,
+                 end_line=main.end_line if main else 0)]
 
 
 def _spans(lines: list[int]) -> str:

@@ -149,7 +149,8 @@ class ThreadModel:
         cls = fn.class_name
         owner = self.class_fact(cls)
         callers = [c for c in self._by["callee"].get(fn.qualified, []) if c.function != fn.qualified]
-        if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
+        # QtTest runs the test and data functions; a helper of the test class runs where its callers do
+        if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class and not callers):
             got = [(c, self.code(c.function, c.lambda_id)) for c in callers]
             elsewhere = [(c, a) for c, a in got if a.known and a.threads != frozenset({MAIN})]
             if any(not a.known for _, a in got):
