@@ -473,3 +473,31 @@ def lock_scope(facts: Facts, params: dict) -> list[Site]:
                               {"whole": whole}, evidence=sorted(set(taken[1:] + given))[:8],
                               scope=_scope(facts, function)))
     return sites
+
+
+@matcher("destroyed-where", creating_calls=STR_LIST, worker_signals=STR_LIST)
+def destroyed_where(facts: Facts, params: dict) -> list[Site]:
+    """For each QObject the file holds by value in a function (a local, on the stack): it is destroyed where its
+    block ends, by the thread that runs that code, the same thread that made it. Objects made with new are not
+    answered here (who deletes them, and where, is for the ownership questions)."""
+    model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    sites = []
+    for v in facts.variables:
+        if not v.qobject or v.is_param or not v.function or "*" in v.type or "&" in v.type:
+            continue
+        cls = bare_type(v.type)
+        where = "the lambda" if v.lambda_id is not None else f"{v.function.split('::')[-1]}()"
+        aff = model.code(v.function, v.lambda_id)
+        end = f"line {v.block_end}" if v.block_end else "the end of its block"
+        threads = (f" ({where} runs in {' and '.join(sorted(aff.threads))})" if aff.known and not any(
+            outside(t) for t in aff.threads) else "")
+        message = (f"{v.name} ({cls}) is a local object of {where}, made at line {v.line} and destroyed at {end}, "
+                   f"where its block ends, by the same thread that made it{threads}: a local never outlives "
+                   f"the code that made it")
+        sites.append(Site(v.line, v.col, False, message,
+                          _merge({"variable": [v.name], "class": [cls, cls.split("::")[-1]], "type": [cls]},
+                                 _where(facts, v.function, v.lambda_id)),
+                          {"destroyed_elsewhere": False, "local": True},
+                          evidence=[v.block_end] if v.block_end and v.block_end != v.line else [],
+                          scope=_scope(facts, v.function)))
+    return sites

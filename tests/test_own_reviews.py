@@ -298,11 +298,14 @@ EXPECTED = {
         ("m_stop is written by halt() and read in run() without the lock", "confirmed", [33, 19, 26],
          STATES + "locked False"),
         ("m_ticks is shared between threads", "refuted", [54, 55], PROBLEM),  # slots with their own receiver
-        ("The global served is accessed from two threads", "refuted", [67, 106], PROBLEM),  # called from main()
+        ("The global served is accessed from two threads", "refuted", [67, 108], PROBLEM),  # called from main()
         # two threads, no lock, but the semaphores order the accesses: not followed, so not decided
         ("ring is written by the producer and read by the consumer", "unverifiable", [76, 88],
          STATES + "locked False"),
         ("The blocking wait() calls in main() freeze the user interface", "refuted", [95, 97], STATES + "ui True"),
+        # a local: destroyed where its block ends (109), by the thread that made it
+        ("The idle timer is destroyed from another thread", "refuted", [106, 109],
+         STATES + "destroyed_elsewhere True"),
     ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
