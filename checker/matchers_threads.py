@@ -6,7 +6,7 @@ import re
 
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, code_of, function_names, grouped, matcher
-from .threads import MAIN, ThreadModel, bare_type, outside, surely_distinct
+from .threads import MAIN, ThreadModel, bare_type, outside, surely_distinct, worker
 
 
 def _guarded(body: dict, function, lambda_id, line: int, lockers: list[str], lock_calls: list[str]) -> int | None:
@@ -314,10 +314,11 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
     return sites
 
 
+WAKES = {"wakeOne", "wakeAll", "notify_one", "notify_all"}
 LOOPS = {"WHILE_STMT": "while", "DO_STMT": "do-while", "FOR_STMT": "for", "CXX_FOR_RANGE_STMT": "range-for"}
 
 
-@matcher("wait-recheck", callees=STR_LIST)
+@matcher("wait-recheck", callees=STR_LIST, creating_calls=STR_LIST, worker_signals=STR_LIST)
 def wait_recheck(facts: Facts, params: dict) -> list[Site]:
     """For each wait on a condition variable: what runs when it returns. Directly in a loop's body (`while (cond)
     wait(&m);`), the loop tests its condition again before the code goes on; in an `if`'s branch (`if (cond)
@@ -325,10 +326,10 @@ def wait_recheck(facts: Facts, params: dict) -> list[Site]:
     meant for another waiter). A wait given a predicate (std::condition_variable's) tests it itself."""
     wanted = set(params.get("callees", []))
     stmts = {s.id: s for s in facts.stmts}
+    waits = [c for c in facts.calls if (set(c.candidates) | {c.qualified}) & wanted]
+    waiters = _waiters(facts, waits, stmts, params)
     sites = []
-    for call in facts.calls:
-        if not (set(call.candidates) | {call.qualified}) & wanted:
-            continue
+    for call in waits:
         predicate = sum(1 for a in call.args if a.kind != "default") >= 2 and call.qualified.startswith("std::")
         # the innermost if or loop that holds the wait, in the same body (blocks and expression statements skipped)
         node, guard = stmts.get(call.stmt), None
@@ -357,13 +358,65 @@ def wait_recheck(facts: Facts, params: dict) -> list[Site]:
             rechecked, how = True, (f"{receiver}.wait() at line {call.line} is the body of the {guard[1]} loop at "
                                     f"line {guard[0].line}: its condition is tested again each time the wait returns")
         evidence = [guard[0].line] if guard and guard[0].line != call.line else []
+        if call.receiver in waiters:
+            how += f"; {waiters[call.receiver][1]}"
+        # the wakeOne()/wakeAll() calls on the same condition: "wakeOne() would do" speaks of this wait's waiters
+        wakes = [c for c in facts.calls if c.receiver and c.receiver == call.receiver and c.name in WAKES]
         sites.append(Site(call.line, call.col, not rechecked, how,
-                          _merge({"callee": [call.qualified, call.name, *call.candidates],
+                          _merge({"callee": [call.qualified, call.name, *call.candidates, *(c.name for c in wakes)],
                                   "variable": [receiver] if call.receiver else []},
                                  _where(facts, call.function, call.lambda_id)),
-                          {"rechecked": rechecked, "guard": guard[1] if guard else None}, evidence=evidence,
-                          scope=_scope(facts, call.function)))
+                          {"rechecked": rechecked, "guard": guard[1] if guard else None,
+                           "single_waiter": waiters[call.receiver][0] if call.receiver in waiters else None,
+                           "evidence_for": {"single_waiter": sorted({c.line for c in wakes})}},
+                          evidence=evidence, scope=_scope(facts, call.function)))
     return sites
+
+
+def _in_loop(stmts: dict, sid) -> bool:
+    node = stmts.get(sid)
+    while node is not None:
+        if node.kind in LOOPS:
+            return True
+        node = stmts.get(node.parent)
+    return False
+
+
+def _waiters(facts: Facts, waits: list, stmts: dict, params: dict) -> dict[str, tuple[bool | None, str]]:
+    """For each condition variable the file waits on: whether only one thread can ever be waiting on it (all its
+    waits run in one worker thread of a class the file makes exactly once, outside any loop, or all in the main
+    thread), with the reason."""
+    model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
+    out: dict[str, tuple[bool | None, str]] = {}
+    by_cond: dict[str, list] = {}
+    for w in waits:
+        if w.receiver:
+            by_cond.setdefault(w.receiver, []).append(w)
+    for cond, calls in by_cond.items():
+        affs = [model.code(c.function, c.lambda_id) for c in calls]
+        lines = ", ".join(str(c.line) for c in calls)
+        if not all(a.known for a in affs):
+            out[cond] = (None, next(a.why for a in affs if not a.known))
+            continue
+        threads = frozenset().union(*(a.threads for a in affs))
+        if len(threads) != 1:
+            out[cond] = (False, f"{cond} is waited on at line(s) {lines}, in {_label(threads)}")
+            continue
+        label = next(iter(threads))
+        if label == MAIN:
+            out[cond] = (True, f"{cond} is waited on only at line(s) {lines}, in the main thread")
+            continue
+        cls = next((c for c in {f.class_name for f in facts.functions if f.is_thread_run} if c and worker(c) == label),
+                   None)
+        made = [v for v in facts.variables if cls and bare_type(v.type) == cls and "*" not in v.type
+                and "&" not in v.type] + [a for a in facts.allocations if cls and bare_type(a.type) == cls]
+        if cls and len(made) == 1 and not _in_loop(stmts, getattr(made[0], "stmt", None)):
+            out[cond] = (True, f"{cond} is waited on only at line(s) {lines}, in {label}, and the file makes one "
+                               f"{cls} (line {made[0].line}): one thread can be waiting on it")
+        else:
+            out[cond] = (None, f"{cond} is waited on only in {label}; how many {cls or 'such'} threads run is not "
+                               f"decided by the file")
+    return out
 
 
 @matcher("user-interface", gui_modules=STR_LIST, app_types=STR_LIST)

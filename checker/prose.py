@@ -692,6 +692,12 @@ def _object_before(rule: Rule, m: Match, segments: list[str]) -> bool:
                for a in (rule.claims or {}).get("attributes", []))
 
 
+def _code_inside(segments: list[str], t, m) -> bool:
+    """A name in backticks whose code is inside the phrase ("`wakeOne()` would do" for "wakeOne() would do")."""
+    text = segments[t.segment][t.start:t.end]
+    return text.startswith("`") and text.endswith("`") and m.start <= t.start + 1 and t.end - 1 <= m.end
+
+
 def _cwes_of(rule: Rule) -> set[str]:
     return set((rule.claims or {}).get("cwe", [])) | set(rule.cwe) | set(rule.cwe_related)
 
@@ -848,7 +854,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     via: dict[tuple[str, int], str] = {}
     # a name inside a phrase is part of it ("with `mutex` held"), not what the claim is about
     consumed: set[int] = {ti for ti, t in enumerate(tokens) for m in matches
-                          if m.attr is not None and m.segment == t.segment and m.start <= t.start and t.end <= m.end}
+                          if m.attr is not None and m.segment == t.segment and (m.start <= t.start and t.end <= m.end
+                                                                                or _code_inside(segments, t, m))}
     for m in matches:
         if m.attr is None:
             continue
