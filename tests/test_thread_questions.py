@@ -69,13 +69,15 @@ def test_namespace_scope_variables_in_one_thread_are_decided_and_in_two_without_
 
 def test_a_wait_in_an_if_is_not_rechecked_and_one_in_a_loop_is():
     peek = _site(WAITS, "wait-recheck", function="Channel::peek")
-    assert (peek.flagged, peek.attrs, peek.evidence) == (True, {"rechecked": False, "guard": "if"}, [28])
+    assert (peek.flagged, peek.attrs["rechecked"], peek.attrs["guard"], peek.evidence) == (True, False, "if", [28])
+    assert peek.attrs["single_waiter"] is None  # Channel is made outside the file: how many threads wait is unknown
     assert peek.message == ("m_notEmpty.wait() at line 29 is in the branch of the if at line 28: when it returns, "
-                            "the code goes on without testing the condition again")
+                            "the code goes on without testing the condition again; the file never creates a "
+                            "Channel: where it lives is decided outside the file")
     take = _site(WAITS, "wait-recheck", function="Channel::take")
     assert (take.flagged, take.attrs["guard"]) == (False, "while")
     flag = _site(WAITS, "wait-recheck", function="Flag::await")
-    assert flag.attrs == {"rechecked": True, "guard": None}  # the predicate overload tests it itself
+    assert (flag.attrs["rechecked"], flag.attrs["guard"]) == (True, None)  # the predicate overload tests it itself
 
 
 def test_the_lock_scope_of_a_run_that_releases_the_mutex_for_its_work():
@@ -110,3 +112,15 @@ def test_a_local_qobject_is_destroyed_where_its_block_ends_by_the_thread_that_ma
     site = _site(FIXTURES / "rules" / "destroyed-where" / "locals.cpp", "destroyed-where", variable="timer")
     assert (site.attrs["destroyed_elsewhere"], site.evidence) == (False, [29])
     assert "(the lambda runs in the thread QThread::create() at line 25 starts)" in site.message
+
+
+def test_one_waiter_when_the_only_waiting_thread_class_is_made_once():
+    path = FIXTURES / "rules" / "wait-recheck" / "waiters.cpp"
+    single = _site(path, "wait-recheck", variable="spaceFree")
+    assert single.attrs["single_waiter"] is True
+    assert single.attrs["evidence_for"] == {"single_waiter": [34]}  # the wakeAll() on it
+    assert single.message.endswith("spaceFree is waited on only at line(s) 19, in the worker thread of Filler, and "
+                                   "the file makes one Filler (line 42): one thread can be waiting on it")
+    several = _site(path, "wait-recheck", variable="workReady")
+    assert several.attrs["single_waiter"] is None
+    assert "how many Drainer threads run is not decided by the file" in several.message
