@@ -1014,9 +1014,14 @@ class _Collector:
             functor = "member" if len(args) >= 3 and self.strip(args[2]).kind == K.UNARY_OPERATOR else "other"
             context = call.args[2].text if len(args) >= 4 else None
             ctype = call.args[4].text if len(explicit) >= 5 else None
+        slot = None
+        if lam_index is None and len(args) >= 4:  # connect(sender, signal, receiver, &Class::slot)
+            ref = next((n.referenced for n in cursors.preorder(args[3]) if n.kind == K.DECL_REF_EXPR
+                        and n.referenced is not None and n.referenced.kind == K.CXX_METHOD), None)
+            slot = self.qualified(ref) if ref is not None else None
         self.facts.connects.append(ConnectFact(
             call.id, call.line, call.col, call.function, call.lambda_id,
-            call.args[0].text if call.args else "", signal, context, functor, None, ctype, params))
+            call.args[0].text if call.args else "", signal, context, functor, None, ctype, params, slot))
 
     def _notes(self, method) -> frozenset[str]:
         """moc's annotations of a member function (qt_signal, qt_slot, qt_invokable; see ANNOTATE_DEFINES), read

@@ -98,6 +98,9 @@ def _where(facts: Facts, function: str | None, lambda_id: int | None = None) -> 
     out: dict[str, list[str]] = {}
     if function:
         out["function"] = function_names(function)
+        fn = facts.function_named(function)
+        if fn is not None and fn.is_thread_run and lambda_id is None:  # "the worker reads `restart` ..."
+            out["function"] += ["the worker", "the worker thread"]
         if "::" in function:
             out["class"] = [function.rsplit("::", 1)[0]]
     if lambda_id is not None:

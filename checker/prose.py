@@ -698,6 +698,12 @@ def _object_before(rule: Rule, m: Match, segments: list[str]) -> bool:
                for a in (rule.claims or {}).get("attributes", []))
 
 
+def _code_inside(segments: list[str], t, m) -> bool:
+    """A name in backticks whose code is inside the phrase ("`wakeOne()` would do" for "wakeOne() would do")."""
+    text = segments[t.segment][t.start:t.end]
+    return text.startswith("`") and text.endswith("`") and m.start <= t.start + 1 and t.end - 1 <= m.end
+
+
 def _cwes_of(rule: Rule) -> set[str]:
     return set((rule.claims or {}).get("cwe", [])) | set(rule.cwe) | set(rule.cwe_related)
 
@@ -708,7 +714,8 @@ SCOPE_KINDS = {"function", "class", "context"}
 def _fits(rule: Rule, subjects: dict) -> bool:
     """The claim names code of the kind the rule is about (not only the function or class it stands in)."""
     accepted = (rule.claims or {}).get("subjects", [])
-    return any(k not in SCOPE_KINDS or (accepted and k == accepted[0]) for k in subjects)
+    own = set((rule.claims or {}).get("scope_subjects", []))
+    return any(k not in SCOPE_KINDS or (accepted and k == accepted[0]) or k in own for k in subjects)
 
 
 def _others_take(rid: str, own: list[Token], chosen: dict) -> bool:
@@ -792,7 +799,7 @@ def _polarity_of(mine: list[Match], segments: list[str], title_count: int, conte
     return readings[0]
 
 
-QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor)\b", re.I)
+QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor|worker)(?: thread)?\b", re.I)  # the worker: run()
 
 
 def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
@@ -853,7 +860,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     via: dict[tuple[str, int], str] = {}
     # a name inside a phrase is part of it ("with `mutex` held"), not what the claim is about
     consumed: set[int] = {ti for ti, t in enumerate(tokens) for m in matches
-                          if m.attr is not None and m.segment == t.segment and m.start <= t.start and t.end <= m.end}
+                          if m.attr is not None and m.segment == t.segment and (m.start <= t.start and t.end <= m.end
+                                                                                or _code_inside(segments, t, m))}
     for m in matches:
         if m.attr is None:
             continue
@@ -913,6 +921,12 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         if pool:
             return pool
         pool = [t for t in free if t.segment < title_count]
+        if not pool and segs and all(s < title_count and re.match(r"\W*CWE-\d+\W*(?:\([^()]*\))?\W*$",
+                                                                  plain(segments[s])) for s in segs) \
+                and len(segments) > title_count:
+            # "CWE-362 (Race Condition): blockSize is written by ...": a CWE label that names nothing speaks of
+            # what the first sentence under it names
+            pool = [t for t in free if t.segment == title_count]
         return pool or (free if len(segments) - title_count <= 1 else [])
 
     guessed: set[str] = set()  # call-shaped names taken for signals: kept only if the file shows a signal

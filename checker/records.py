@@ -144,6 +144,7 @@ class ConnectFact:
     lambda_target: int | None
     connection_type: str | None
     signal_params: list[str] | None = None  # the connected signal's parameter types, when it resolved
+    slot: str | None = None  # a member function connected by pointer (&Client::readFortune): Class::name
 
 
 @dataclass

@@ -12,8 +12,8 @@ from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
-from . import matchers_decls, matchers_flow, matchers_instances, matchers_members, matchers_switches  # noqa: F401
-from . import matchers_threads, matchers_values, matchers_warnings  # noqa: F401
+from . import matchers_decls, matchers_flow, matchers_instances, matchers_members, matchers_qtest  # noqa: F401
+from . import matchers_switches, matchers_threads, matchers_values, matchers_warnings  # noqa: F401
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
@@ -49,6 +49,9 @@ RULE_SCHEMA = {
                 "cwe": {"type": "array", "items": CWE},
                 "subjects": {"type": "array", "items": {"type": "string"}},
                 "alternatives": {"type": "array", "items": {"type": "string"}},
+                # kinds that are what the rule asks about although they are where code stands ("`put()` keeps
+                # the mutex locked": the function itself): a claim naming only such a name still fits the rule
+                "scope_subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
                 "classes_in_file": {"type": "boolean"},  # its sites are the class definitions of the main file

@@ -23,6 +23,43 @@ def worker(cls: str) -> str:
     return f"the worker thread of {cls}"
 
 
+CREATOR = "the thread that created the "
+
+
+def creator(cls: str) -> str:
+    """A thread the file does not show: the one that made an object of a QThread subclass the file never creates.
+    Never that object's own worker thread (it does not exist before the object); whether it is the main thread
+    is decided outside the file."""
+    return f"{CREATOR}{cls} (outside the file)"
+
+
+HOME = "the thread a "
+
+
+def home(cls: str) -> str:
+    """The one thread an object of a class the file never creates lives in, which the file does not show."""
+    return f"{HOME}{cls} lives in (outside the file)"
+
+
+def outside(label: str) -> bool:
+    """A thread the file does not name: distinct from some threads, maybe the same as the main thread."""
+    return label.startswith(CREATOR) or label.startswith(HOME)
+
+
+def surely_distinct(labels) -> bool:
+    """Whether two of these threads are surely two threads: named ones differ from each other, and the thread that
+    created a QThread object is never the one that object starts."""
+    labels = sorted(set(labels))
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            if not outside(a) and not outside(b):
+                return True
+            for x, y in ((a, b), (b, a)):
+                if x.startswith(CREATOR) and y == worker(x[len(CREATOR):].removesuffix(" (outside the file)")):
+                    return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)
 def bare_type(spelling: str) -> str:
     """QLocalSocket from 'QLocalSocket *const', 'const ServerThread &'."""
@@ -85,7 +122,9 @@ class ThreadModel:
 
     def is_qthread(self, cls: str | None) -> bool:
         c = self.class_fact(cls)
-        return bool(c and any(bare_type(a).split("::")[-1] == "QThread" for a in c.ancestry))
+        if c is None:  # a class of a project header: its run() the file defines says it
+            return any(f.is_thread_run and f.class_name == cls for f in self.facts.functions)
+        return any(bare_type(a).split("::")[-1] == "QThread" for a in c.ancestry)
 
     # ---- code ----
     def code(self, function: str | None, lambda_id: int | None) -> Affinity:
@@ -110,7 +149,8 @@ class ThreadModel:
         cls = fn.class_name
         owner = self.class_fact(cls)
         callers = [c for c in self._by["callee"].get(fn.qualified, []) if c.function != fn.qualified]
-        if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class):
+        # QtTest runs the test and data functions; a helper of the test class runs where its callers do
+        if fn.is_test_function or fn.is_data_function or (owner and owner.is_test_class and not callers):
             got = [(c, self.code(c.function, c.lambda_id)) for c in callers]
             elsewhere = [(c, a) for c, a in got if a.known and a.threads != frozenset({MAIN})]
             if any(not a.known for _, a in got):
@@ -131,6 +171,10 @@ class ThreadModel:
                     lines = ", ".join(str(c.line) for c in callers)
                     return Affinity(threads, f"{fn.qualified} is called only at line(s) {lines}, in "
                                              f"{' and '.join(sorted(threads))}")
+        if cls and not callers:
+            slot = self.slot_or_constructor(fn, cls)
+            if slot is not None:
+                return slot
         if cls:
             where = self.object_of_class(cls)
             if where.known and self.is_qthread(cls):
@@ -141,7 +185,43 @@ class ThreadModel:
             return where
         if fn.name == "main":
             return Affinity(frozenset({MAIN}), "main() runs in the main thread")
+        if callers:  # a free function runs in the threads of the code that calls it
+            got = [self.code(c.function, c.lambda_id) for c in callers]
+            if all(a.known for a in got):
+                threads = frozenset().union(*(a.threads for a in got))
+                lines = ", ".join(str(c.line) for c in callers)
+                return Affinity(threads, f"{fn.qualified}() is called only at line(s) {lines}, in "
+                                         f"{' and '.join(sorted(threads))}")
+            return next(a for a in got if not a.known)
         return Affinity(None, f"{fn.qualified} is a free function; who calls it is not modelled")
+
+    def _moves_itself(self, cls: str) -> bool:
+        return any((m.receiver or "this") == "this" and (m.function or "").startswith(f"{cls}::")
+                   for m in self.facts.calls if m.name == "moveToThread")
+
+    def slot_or_constructor(self, fn, cls: str) -> Affinity | None:
+        """For an object of a class the file never creates (nor moves): its constructor runs in the thread that
+        creates it, which is the thread it lives in, and a slot the file connects by pointer with the object as
+        receiver (queued or direct: never Qt::DirectConnection) is called by Qt in that thread too. Both are one
+        thread, which the file does not name. None when this does not apply."""
+        if self.object_of_class(cls).known or self._moves_itself(cls) or self.is_qthread(cls):
+            return None
+        label = home(cls)
+        if fn.kind == "constructor":
+            return Affinity(frozenset({label}), f"{fn.qualified} is a constructor: it runs in the thread that creates "
+                                                f"the {cls}, the thread the object lives in")
+        conns = [c for c in self.facts.connects if c.slot == fn.qualified]
+        if not conns:
+            return None
+        for c in conns:
+            direct = (c.connection_type or "").endswith("DirectConnection")
+            mine = c.context == "this" and (c.function or "").startswith(f"{cls}::")
+            if direct or not mine:
+                return None
+        lines = ", ".join(str(c.line) for c in conns)
+        return Affinity(frozenset({label}), f"{fn.qualified} is called only as a slot connected at line(s) {lines} "
+                                            f"with its own object as receiver: Qt calls it in the thread the {cls} "
+                                            f"lives in")
 
     def object_of_class(self, cls: str) -> Affinity:
         """Where objects of class cls live: where the file creates them."""
@@ -164,6 +244,12 @@ class ThreadModel:
         made += [(a.function, a.lambda_id, a.line, a.var)  # calls that create objects: creating_calls
                  for a in self._by["new of type"].get(cls, [])]
         if not made:
+            if self.is_qthread(cls) and not self._moves_itself(cls):
+                # Qt's documented behaviour: a QThread object lives in the thread that created it, not in the one
+                # it starts; the file does not say which thread that is, only that it is not the worker
+                return Affinity(frozenset({creator(cls)}), f"the file never creates a {cls}; a QThread object lives "
+                                                           f"in the thread that created it, never in the thread its "
+                                                           f"run() runs in")
             return Affinity(None, f"the file never creates a {cls}: where it lives is decided outside the file")
         got = [self.object(name, fn, lam, line) if name else self.code(fn, lam) for fn, lam, line, name in made]
         if not all(a.known for a in got):

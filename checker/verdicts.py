@@ -173,7 +173,9 @@ class Names:
         moves = (("variable", "callee", self._only_called), ("callee", "variable", self._only_variable),
                  ("callee", "function", function),
                  ("variable", "function", lambda name: function(name) and name not in self.known_variables),
-                 ("type", "class", lambda name: name in self.only_classes))
+                 ("type", "class", lambda name: name in self.only_classes),
+                 # "QLocalSocket emits readyRead from ...": a name the file has only as a signal is one
+                 ("function", "signal", lambda name: name in self.signals and name not in self.defined))
         if "function" not in accepted:  # "every run of `bench` leaks": a function of the file is where, not what
             out["variable"] = [v for v in out.get("variable", []) if not (
                 re.fullmatch(r"\w+", v) and function(v) and v not in self.known_variables)]
@@ -331,7 +333,8 @@ class Judge:
             moved = self.names.retarget(part.subjects, sorted(accepted))
             if moved != part.subjects:
                 alternatives = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("alternatives", [])}
-                if alternatives & set(part.subjects) and not alternatives & set(moved):
+                scoped = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("scope_subjects", [])}
+                if alternatives & set(part.subjects) and not alternatives & set(moved) and not scoped & set(moved):
                     # `run()` read as a call is the function the code is in: it names nothing to ask about
                     shown = ", ".join(v for k in alternatives for v in part.subjects.get(k, []))
                     return PartVerdict(part.says, UNVERIFIABLE, f"{shown} is a function defined in this file, not "

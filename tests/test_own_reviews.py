@@ -299,6 +299,41 @@ EXPECTED = {
         # "nothing in the test function leaks": the subject's negation reaches the verb four words on
         ("review.cpp:62: note: waits() is fine", "confirmed", [], FINE),
     ],
+    "36_wait_loops_paragraphs.md": [  # paragraphs of prose: condition waits (wait-recheck) and lock scopes
+        # "I went through the Channel class with the condition waits in mind.": an opening, no claim
+        ("The if around m_notEmpty.wait() in peek() should be a while", "confirmed", [29, 28],
+         STATES + "rechecked False"),
+        ("In take() the wait is the body of a while loop", "confirmed", [20, 19], STATES + "rechecked True"),
+        ("settle() waits on m_idle without re-checking anything.", "confirmed", [39], STATES + "rechecked False"),
+        ("drain() does not re-check its condition either.", "refuted", [46, 45], PROBLEM),  # a do-while loop
+        ("As for the lock scopes: put() keeps the mutex locked", "confirmed", [53], STATES + "whole True"),
+        ("peek() also keeps m_mutex locked for the whole function", "refuted", [27, 31, 32], STATES + "whole True"),
+    ],
+    "37_qtest_data_numbered.md": [  # numbered items with bold lead-ins: data functions, QFAIL, threads
+        ("Missing data table (line 35): decode() has no data function", "confirmed", [36],
+         STATES + "has_data False"),
+        # its data function calls encode_data(), which adds the columns
+        ("QFETCH in a threaded test: decodeThreaded() has no data table", "refuted", [48, 14, 23, 24],
+         STATES + "has_data False"),
+        ("Data-driven encode: encode() has its own data function", "confirmed", [29, 21, 23, 24],
+         STATES + "has_data True"),
+        ("Exceptions: QFAIL throws an exception", "refuted", [45], STATES + "exits_by throw"),
+        # a helper of the test class called only from the QThread::create() lambda: not run by QtTest
+        ("Threads: check() runs in another thread", "confirmed", [41], STATES + "other_thread True"),
+    ],
+    "38_outside_threads_table.md": [  # a Markdown table: objects and globals the file never creates itself
+        ("m_stop is written by halt() and read in run() without the lock", "confirmed", [33, 19, 26],
+         STATES + "locked False"),
+        ("m_ticks is shared between threads", "refuted", [54, 55], PROBLEM),  # slots with their own receiver
+        ("The global served is accessed from two threads", "refuted", [67, 108], PROBLEM),  # called from main()
+        # two threads, no lock, but the semaphores order the accesses: not followed, so not decided
+        ("ring is written by the producer and read by the consumer", "unverifiable", [76, 88],
+         STATES + "locked False"),
+        ("The blocking wait() calls in main() freeze the user interface", "refuted", [95, 97], STATES + "ui True"),
+        # a local: destroyed where its block ends (109), by the thread that made it
+        ("The idle timer is destroyed from another thread", "refuted", [106, 109],
+         STATES + "destroyed_elsewhere True"),
+    ],
     "27_gerrit_metatypes.md": [  # Gerrit's plain-text review mail: "PS2, Line N:" comments under a vote line
         ("PS2, Line 50: Reading is a custom struct", "refuted", [50], PROBLEM),  # Qt 6's moc records it
         ("PS2, Line 52: Sensor::Fault has to be registered", "refuted", [52], PROBLEM),
@@ -338,6 +373,9 @@ EXPECTED = {
 
 
 USE_MAP = FIXTURES / "includes" / "use_map.cpp"
+WAIT_LOOPS = FIXTURES / "rules" / "wait-recheck" / "waits.cpp"
+QTEST_DATA = FIXTURES / "rules" / "test-data" / "tests.cpp"
+OUTSIDE = FIXTURES / "rules" / "cross-thread-member-access" / "outside.cpp"
 THROUGH = FIXTURES / "includes" / "through_local.cpp"
 STRINGS = FIXTURES / "rules" / "string-based-connection" / "strings.cpp"
 PASTED = FIXTURES / "reviews" / "review.cpp"
@@ -367,7 +405,9 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
-    target = (QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
+    target = (WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+              else OUTSIDE if "outside_threads" in review
+              else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
               else LOOPS if "spinning_retries" in review else UPDATES if "label_growth" in review
               else HIERARCHY if "encapsulation_hierarchy" in review
