@@ -836,7 +836,8 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     whole = " ".join(segments)
     flat = plain(whole)
     absent = any(re.search(p, flat, re.I) for p in d["absence"])
-    tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i)]
+    # a plain capitalized word in a title ("CWE-787 (Out-of-bounds Write)") is the title's wording, never a name
+    tokens = [t for i, s in enumerate(segments) for t in tokens_of(s, i) if not (t.soft and i < title_count)]
     topics = [Match(rule.id, None, t.segment, t.start, t.end, topic=True)  # `<cstdlib>` brings up includes
               for rule in rules for t in tokens if set((rule.claims or {}).get("topic_subjects", [])) & set(t.kinds)]
     matches = _matches(segments, rules, topics, tokens)
@@ -1129,7 +1130,7 @@ def _unmapped_part(unit: Unit) -> Part:
     subjects: dict[str, list[str]] = {}
     present: list[str] = []
     for i, seg in enumerate(segments):
-        for t in tokens_of(seg, i):
+        for t in (t for t in tokens_of(seg, i) if not t.soft):  # a plain capitalized word is no name here
             kind = next((k for k in t.kinds if k in ("variable", "function", "type", "class", "macro", "header",
                                                        "callee", "signal")), None)
             if kind and t.name not in subjects.setdefault(kind, []):
