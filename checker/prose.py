@@ -59,6 +59,8 @@ LOCATION = re.compile(
     r"|(?:L|[Ll]ines?\s+)(?P<a2>\d+)(?:\s*[-\u2013]\s*L?(?P<b2>\d+))?"
     r")(?:\*\*|__)?`?(?:\s*[-\u2013\u2014:]+\s+|\s*:\s*|\s+(?=[^\s\d]))(?P<rest>\S.*)$")
 BLOCKQUOTE = re.compile(r"^\s*>+\s?(?P<text>.*)$")
+COMMON_WORDS = {"the", "this", "that", "these", "those", "its", "their", "when", "while", "since", "because",
+                "after", "before", "then", "also", "both", "each", "every", "only", "there", "here", "what", "which"}
 # a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
 PLAIN_CLASS = re.compile(r"(?<![\w`./:<>-])[A-Z][a-z][a-z0-9]+(?![\w`(<:.-]|\.\w)")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
@@ -521,6 +523,7 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):
         if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
                 or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) or m.group(0).lower() in keywords \
+                or m.group(0).lower() in COMMON_WORDS \
                 or re.search(r"\b[A-Z]\w*\s+$", segment[:m.start()]) or re.match(r"\s+[A-Z][a-z]", segment[m.end():]):
             continue  # a sentence's first word is capitalized by the language; Title Case Words by a title
         found.append(Token(m.group(0), ["class", "type", "symbol"], index, m.start(), m.end(), soft=True))
@@ -828,6 +831,21 @@ def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
     return out
 
 
+def _clause_place(text: str, m, tokens: list[Token]) -> str | None:
+    """The function a phrase's clause says it happens in, the nearest named before the phrase: "the destructor" /
+    "the constructor", or a call-shaped name after in/inside/within/from ("in `run()` ... without the mutex");
+    None when the clause names none before it."""
+    a, _ = polarity.clause_span(text, m.start, m.end, ands=True)
+    found: list[tuple[int, str]] = []
+    for w in QUALIFIER_WORDS.finditer(text, a, m.start):
+        found.append((w.start(), f"the {w.group(1).lower()}"))
+    for t in tokens:
+        if a <= t.start < m.start and re.fullmatch(r"`?\w+\(\)`?", text[t.start:t.end]) \
+                and re.search(r"\b(?:in|inside|within|from)\s+(?:the\s+)?$", plain(text[a:t.start]), re.I):
+            found.append((t.start, t.name))
+    return max(found)[1] if found else None
+
+
 def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
     d = data()
     by_id = {r.id: r for r in rules}
@@ -1072,6 +1090,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 attr_splits = attr_splits or splits
             else:
                 attr_splits = splits
+            if "function" in (rule.claims or {}).get("subjects", []):
+                # "`quit` is read in run() without the mutex while the destructor sets it under the mutex": the
+                # place named in this phrase's own clause is where this statement is made
+                first_m = min((m for m in mine if m.attr == ai), key=lambda m: (m.segment, m.start))
+                place = _clause_place(segments[first_m.segment], first_m, [t for t in tokens
+                                                                            if t.segment == first_m.segment])
+                if place:
+                    attr_splits = [{**x, "function": [place]} if x else x for x in attr_splits]
             attr_reading = (polarity.Reading(polarity.UNSURE, f"'{attr['phrases'][0]}' is negated: the review says "
                                              f"the opposite of what qtcheck can ask") if negated
                             else polarity.Reading(polarity.DEFECT, f"'{attr['phrases'][0]}'"))

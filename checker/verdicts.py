@@ -285,7 +285,8 @@ class Judge:
     def decide_part(self, part: Part, claim_lines: list[int]) -> PartVerdict:
         asked = part
         part = self.resolved(part)
-        if asked.subjects and not part.subjects and not part.lines:
+        if any(v not in asked.maybe_names for vs in asked.subjects.values() for v in vs) \
+                and not part.subjects and not part.lines:
             # every name was a guess the file does not bear out (`setSocketDescriptor()` taken for a signal): the
             # question is not about anything the claim names; judged on the whole file it would be a guess
             gone = ", ".join(v for vs in asked.subjects.values() for v in vs)

@@ -277,6 +277,12 @@ EXPECTED = {
         ("Terminator (line 15)", "confirmed", [15], STATES + "nul_terminated True"),
         ("Embedded NULs (line 12)", "unverifiable", [11], STATES + "stops_at_nul True"),  # fromUtf8 gets a length
     ],
+    "48_cwe_two_places_one_sentence.md": [  # one sentence, two places: each statement is asked where it is said
+        ("CWE-362 (Race Condition): stopping is read in run() without the mutex while the destructor", "confirmed",
+         [40, 15, 14, 17, 39], PROBLEM),
+        ("CWE-667 (Improper Locking): stopping is read in run() under the mutex", "refuted", [40, 39],
+         STATES + "locked True"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -355,7 +361,7 @@ EXPECTED = {
         ("readVersioned(): in is fixed to", "refuted", [62], STATES + "arguments QDataStream::Qt_6_0"),
     ],
     "44_mail_encapsulation_hierarchy.md": [  # member-access and class-derivation, both ways
-        ("A few remarks on hierarchy.cpp.", "unverifiable", [], NOTHING),
+        # "A few remarks on hierarchy.cpp." announces what follows: no claim
         ("The member shared is protected although no class derives from Base.", "partly", [9, 8, 5, 12, 19],
          STATES + "access protected"),
         ("Nothing derives from Leaf either", "confirmed", [12, 5, 19], STATES + "derived False"),
@@ -405,7 +411,7 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
-    target = (WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
