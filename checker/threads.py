@@ -165,12 +165,9 @@ class ThreadModel:
             return Affinity(frozenset({worker(cls)}), f"{fn.qualified} is QThread::run(): {worker(cls)}")
         if cls and fn.kind in ("method", "destructor"):
             if callers:
-                got = [self.code(c.function, c.lambda_id) for c in callers]
-                if all(a.known for a in got):
-                    threads = frozenset().union(*(a.threads for a in got))
-                    lines = ", ".join(str(c.line) for c in callers)
-                    return Affinity(threads, f"{fn.qualified} is called only at line(s) {lines}, in "
-                                             f"{' and '.join(sorted(threads))}")
+                got = self._callers_threads(fn, callers, "")
+                if got.known:
+                    return got
         if cls and not callers:
             slot = self.slot_or_constructor(fn, cls)
             if slot is not None:
@@ -186,14 +183,18 @@ class ThreadModel:
         if fn.name == "main":
             return Affinity(frozenset({MAIN}), "main() runs in the main thread")
         if callers:  # a free function runs in the threads of the code that calls it
-            got = [self.code(c.function, c.lambda_id) for c in callers]
-            if all(a.known for a in got):
-                threads = frozenset().union(*(a.threads for a in got))
-                lines = ", ".join(str(c.line) for c in callers)
-                return Affinity(threads, f"{fn.qualified}() is called only at line(s) {lines}, in "
-                                         f"{' and '.join(sorted(threads))}")
-            return next(a for a in got if not a.known)
+            return self._callers_threads(fn, callers, "()")
         return Affinity(None, f"{fn.qualified} is a free function; who calls it is not modelled")
+
+    def _callers_threads(self, fn, callers, parens: str) -> Affinity:
+        """The threads of the code calling fn at each of its call sites; the first unknown one if any is."""
+        got = [self.code(c.function, c.lambda_id) for c in callers]
+        if all(a.known for a in got):
+            threads = frozenset().union(*(a.threads for a in got))
+            lines = ", ".join(str(c.line) for c in callers)
+            return Affinity(threads, f"{fn.qualified}{parens} is called only at line(s) {lines}, in "
+                                     f"{' and '.join(sorted(threads))}")
+        return next(a for a in got if not a.known)
 
     def _moves_itself(self, cls: str) -> bool:
         return any((m.receiver or "this") == "this" and (m.function or "").startswith(f"{cls}::")
