@@ -10,7 +10,8 @@ from .errors import QtcheckError, short
 from .rules import Rule
 
 NAMES = {"type": "array", "items": {"type": "string"}}
-SUBJECT_KINDS = ["class", "function", "callee", "macro", "variable", "type", "header", "symbol", "signal", "context"]
+SUBJECT_KINDS = ["class", "function", "callee", "macro", "variable", "type", "header", "symbol", "signal", "context",
+                 "text"]  # text: words the claim quotes from a string of the code
 
 PART_SCHEMA = {
     "type": "object",

@@ -61,6 +61,9 @@ LOCATION = re.compile(
 BLOCKQUOTE = re.compile(r"^\s*>+\s?(?P<text>.*)$")
 COMMON_WORDS = {"the", "this", "that", "these", "those", "its", "their", "when", "while", "since", "because",
                 "after", "before", "then", "also", "both", "each", "every", "only", "there", "here", "what", "which"}
+# a phrase a claim quotes ("...", “...”, '...'): the words a string of the code is said to hold
+QUOTED_TEXT = re.compile(r"(?<![\w`])(?:\"(?P<a>[^\"\n`]{3,200})\"|\u201c(?P<b>[^\u201d\n`]{3,200})\u201d"
+                         r"|'(?P<c>[^'\n`]{3,200})')(?![\w`])")
 # a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
 PLAIN_CLASS = re.compile(r"(?<![\w`./:<>-])[A-Z][a-z][a-z0-9]+(?![\w`(<:.-]|\.\w)")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
@@ -518,6 +521,14 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     for m in BARE_CODE.finditer(segment):
         if not any(a <= m.start() < b for a, b, _ in spans) and not any(a <= m.start() < b for a, b in messages):
             spans.append((m.start(), m.end(), m.group(0)))
+    for m in QUOTED_TEXT.finditer(segment):  # 'the status text says "This examples requires ..."'
+        before = plain(segment[max(0, m.start() - 60):m.start()]).lower()
+        words = (m.group("a") or m.group("b") or m.group("c")).strip().rstrip(".").strip()
+        words = re.sub(r"\s*(?:\.\.\.|\u2026)\s*$", "", words).strip()  # an ellipsis cuts the quote short
+        if re.search(r"\b(?:says?|reads?|contains?|shows?|prints?|displays?|typo|misspell\w*|spelled|message|text|"
+                     r"string)\W*$", before) and not re.search(r"\b(?:should|instead|correct|rather)\b[^.;]*$", before) \
+                and len(words.split()) >= 2:
+            found.append(Token(words, ["text"], index, m.start(), m.end()))
     # "Sender has no Q_OBJECT": a capitalized word may be a class the file defines; not in a Title Case title
     capitalized = len(re.findall(r"(?<![\w`])[A-Z][a-z]+\b(?!`)", plain(segment))[1:])
     for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .claims import Claim, Part
 from .facts import Facts
 from .matchers import Site, header_matches, signature_macro
+from .matchers_strings import literals, text_matches
 from .rules import Rule
 
 CONFIRMED, REFUTED, PARTLY, UNVERIFIABLE = "confirmed", "refuted", "partly", "unverifiable"
@@ -61,6 +62,8 @@ class Verdict:
 def name_matches(claimed: str, actual: str, kind: str) -> bool:
     if kind == "header":
         return header_matches(claimed, actual)
+    if kind == "text":  # a quoted phrase: found inside a string literal
+        return text_matches(claimed, actual)
     c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
@@ -98,6 +101,7 @@ class Names:
 
     def __init__(self, facts: Facts):
         self.facts = facts
+        self.literals = literals(facts.lines)
         self.declared = facts.variables + facts.parameters
         self.signals = {c.signal.split("::")[-1] for c in facts.connects if c.signal} | {
             name for cls in facts.classes for name, _ in cls.signals} | {c.name for c in facts.calls if c.signal} | {
@@ -117,6 +121,8 @@ class Names:
         """The lines that spell the name, [] when the file has it nowhere, None when it cannot be looked up."""
         if kind == "context":
             return None
+        if kind == "text":  # the lines of the string literals that hold the quoted words
+            return sorted({ln for ln, value in self.literals if text_matches(name, value)})
         if kind == "header":
             return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
                     or (inc.file and header_matches(name, inc.file))]

@@ -283,6 +283,11 @@ EXPECTED = {
         ("CWE-667 (Improper Locking): stopping is read in run() under the mutex", "refuted", [40, 39],
          STATES + "locked True"),
     ],
+    "49_quoted_messages.md": [  # quotes of what strings say: found in a literal (not in a comment), or not at all
+        ('The warning on line 10 says "Conection refused, retrying"', "confirmed", [10], STATES + "spelled True"),
+        ('The debug output prints "Tab separated" words.', "confirmed", [12], STATES + "spelled True"),  # a tab
+        ('The log message says "Connexion refused"', "unverifiable", [], STATES + "spelled True"),  # nowhere
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -402,6 +407,7 @@ OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 QUOTES = FIXTURES / "reviews" / "quote_worker.cpp"
 PINGER = FIXTURES / "reviews" / "pinger.cpp"
 GREETER = FIXTURES / "reviews" / "greeter.cpp"
+MESSAGES = FIXTURES / "rules" / "string-literal" / "messages.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
 HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
@@ -411,7 +417,7 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
-    target = (QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
