@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .facts import Facts
 from .matchers import Site, matcher
@@ -18,16 +19,14 @@ _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\", "0": "\0"}
 def literals(lines: list[str]) -> list[tuple[int, str]]:
     """(line, text) of every string literal of the code, in order, escapes read; comments skipped."""
     text = "\n".join(lines)
-    starts = [0]
-    for m in re.finditer("\n", text):
-        starts.append(m.end())
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
     out = []
     for m in _LEXEMES.finditer(text):
         if m.group("str") is None:
             continue
         body = m.group("str")[m.group("str").index('"') + 1:-1]
         value = re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)
-        line = next(i for i in range(len(starts) - 1, -1, -1) if starts[i] <= m.start()) + 1
+        line = bisect_right(starts, m.start())  # the 1-based line holding the literal's start
         out.append((line, value))
     return out
 

@@ -816,6 +816,12 @@ def _polarity_of(mine: list[Match], segments: list[str], title_count: int, conte
 QUALIFIER_WORDS = re.compile(r"\bthe (destructor|constructor|worker)(?: thread)?\b", re.I)  # the worker: run()
 
 
+def _named_as_place(text: str, a: int, t: Token) -> bool:
+    """A call-shaped name after in/inside/within/from in the clause starting at a: "... in `poll()`"."""
+    return bool(re.fullmatch(r"`?\w+\(\)`?", text[t.start:t.end])
+                and re.search(r"\b(?:in|inside|within|from)\s+(?:the\s+)?$", plain(text[a:t.start]), re.I))
+
+
 def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
     """Name -> the function its clause says it is in: "run() reads `restart` without the lock" speaks of the
     accesses in run(); "the destructor sets `abort` under the lock" of those in the destructor. A bare call
@@ -831,8 +837,7 @@ def _qualifiers(segments: list[str], tokens: list[Token]) -> dict[str, str]:
                 and lead in ("", "and", "but", "while", "so", "then", "and then") and len(mates) > 1:
             out[t.name] = first.name
             continue
-        inside = [u for u in mates if u is not t and re.fullmatch(r"`?\w+\(\)`?", text[u.start:u.end])
-                  and re.search(r"\b(?:in|inside|within|from)\s+(?:the\s+)?$", plain(text[a:u.start]), re.I)]
+        inside = [u for u in mates if u is not t and _named_as_place(text, a, u)]
         if inside:  # "`m_seen` is read under the lock in `poll()`"
             out[t.name] = inside[0].name
             continue
@@ -851,8 +856,7 @@ def _clause_place(text: str, m, tokens: list[Token]) -> str | None:
     for w in QUALIFIER_WORDS.finditer(text, a, m.start):
         found.append((w.start(), f"the {w.group(1).lower()}"))
     for t in tokens:
-        if a <= t.start < m.start and re.fullmatch(r"`?\w+\(\)`?", text[t.start:t.end]) \
-                and re.search(r"\b(?:in|inside|within|from)\s+(?:the\s+)?$", plain(text[a:t.start]), re.I):
+        if a <= t.start < m.start and _named_as_place(text, a, t):
             found.append((t.start, t.name))
     return max(found)[1] if found else None
 

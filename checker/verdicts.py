@@ -101,7 +101,7 @@ class Names:
 
     def __init__(self, facts: Facts):
         self.facts = facts
-        self.literals = literals(facts.lines)
+        self._literals: list[tuple[int, str]] | None = None
         self.declared = facts.variables + facts.parameters
         self.signals = {c.signal.split("::")[-1] for c in facts.connects if c.signal} | {
             name for cls in facts.classes for name, _ in cls.signals} | {c.name for c in facts.calls if c.signal} | {
@@ -122,7 +122,7 @@ class Names:
         if kind == "context":
             return None
         if kind == "text":  # the lines of the string literals that hold the quoted words
-            return sorted({ln for ln, value in self.literals if text_matches(name, value)})
+            return sorted({ln for ln, value in self.literals() if text_matches(name, value)})
         if kind == "header":
             return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
                     or (inc.file and header_matches(name, inc.file))]
@@ -136,6 +136,12 @@ class Names:
         if not all(lines):
             return []
         return sorted(set(lines[-1]))
+
+    def literals(self) -> list[tuple[int, str]]:
+        """The file's string literals, read once and only when a claim quotes one."""
+        if self._literals is None:
+            self._literals = literals(self.facts.lines)
+        return self._literals
 
     def missing(self, subjects: dict[str, list[str]]) -> list[tuple[str, str]]:
         """(kind, name) of each claimed name the file's code never spells."""
