@@ -421,6 +421,11 @@ def member_anchor(f, ctors: list) -> int | None:
     return ctors[0].line if ctors else None
 
 
+def _a(noun: str) -> str:
+    """'a QTimer', 'an InvokeCounter'."""
+    return f"{'an' if noun[:1] in 'AEIOUaeiou' else 'a'} {noun}"
+
+
 def _needs_no_owner(line: int, col: int, text: str, subjects: dict, owner: str, parent, deleted_at: str, type_: str,
                     name: str, evidence: list[int], scope) -> Site:
     """A QObject that needs no owner. It answers only what a claim states of it ("never deleted"), not whether
@@ -439,7 +444,7 @@ def _lifetime_sites(facts: Facts) -> list[Site]:
         if not v.qobject:
             continue
         where = "a lambda" if v.lambda_id is not None else f"{_short(v.function)}()"
-        text = f"`{v.name}` is a {v.type} on the stack of {where}: it is destroyed when its block ends at line " \
+        text = f"`{v.name}` is {_a(v.type)} on the stack of {where}: it is destroyed when its block ends at line " \
                f"{v.block_end}"
         sites.append(_needs_no_owner(
             v.line, v.col, text, _merge({"type": [v.type], "variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
@@ -451,7 +456,7 @@ def _lifetime_sites(facts: Facts) -> list[Site]:
         if not f.qobject or f.kind != "class" or anchor is None:
             continue
         where = f"{f.file}:{f.line}" if f.file else f"line {f.line}"
-        text = f"`{f.name}` is a {f.type} held by value in {f.cls} ({where}): it is destroyed with its {f.cls}"
+        text = f"`{f.name}` is {_a(f.type)} held by value in {f.cls} ({where}): it is destroyed with its {f.cls}"
         sites.append(_needs_no_owner(
             anchor, 1, text, {"type": [f.type], "variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls]},
             "member", f.cls, f"with its {f.cls}", f.type, f.name, [], None))

@@ -27,7 +27,7 @@ BUILTIN_TYPES = {"void", "bool", "char", "short", "int", "long", "unsigned", "fl
 # circle or square), as review bots and checklists write them
 MARKS = "\u2705\u2714\u2713\u2611\u274c\u274e\u2716\u2717\u2718\u26a0\u2757\u2753\u2b55\u2610" \
         "\U0001f534\U0001f7e0\U0001f7e1\U0001f7e2\U0001f535\U0001f7e5\U0001f7e7\U0001f7e8\U0001f7e9\U0001f6a8"
-ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[-*+\u2022]|[" + MARKS + r"]\ufe0f?)\s+(?:\[[ xX]\]\s+)?"
+ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[QA]\d{1,2}[.:)]|[-*+\u2022]|[" + MARKS + r"]\ufe0f?)\s+(?:\[[ xX]\]\s+)?"
                   r"(?P<text>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 LEAD_IN = re.compile(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*:?\s*(?P<rest>.*)$")
@@ -535,8 +535,10 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
                 or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) or m.group(0).lower() in keywords \
                 or m.group(0).lower() in COMMON_WORDS \
-                or re.search(r"\b[A-Z]\w*\s+$", segment[:m.start()]) or re.match(r"\s+[A-Z][a-z]", segment[m.end():]):
-            continue  # a sentence's first word is capitalized by the language; Title Case Words by a title
+                or re.search(r"\b[A-Z]\w*\s+$", segment[:m.start()]) or re.match(r"\s+[A-Z][a-z]", segment[m.end():]) \
+                or re.match(r"\s*\d", segment[m.end():]):
+            continue  # a sentence's first word is capitalized by the language; Title Case Words by a title;
+            # "PS2, Line 24:", "Figure 3" count or place something
         found.append(Token(m.group(0), ["class", "type", "symbol"], index, m.start(), m.end(), soft=True))
     for start, end, code in sorted(spans):
         header = re.fullmatch(r"\s*(?:#\s*include\s*)?[<\"]([^<>\"]+)[>\"]?\s*", code)
@@ -964,6 +966,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         return pool or (free if len(segments) - title_count <= 1 else [])
 
     guessed: set[str] = set()  # call-shaped names taken for signals: kept only if the file shows a signal
+    constructors: set[str] = set()  # call-shaped capitalized names taken for classes: kept only if the file has one
 
     def phrase_objects(rule: Rule) -> list[Token] | None:
         """The names right after an attribute phrase that asks about its object ("never looks at `exitCode()` or
@@ -1002,6 +1005,12 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
             if kind is None and "signal" in accepted and "callee" in t.kinds and "macro" not in _shape_kinds(t.name):
                 kind = "signal"  # `readyRead()` to a question about signals: the file tells whether it is one
                 guessed.add(t.name)
+            elif kind is None and "callee" in t.kinds and re.fullmatch(r"[A-Z][a-z]\w*", t.name) \
+                    and {"class", "type"} & set(accepted):
+                # "InvokeCounter() takes no parent, so these counters leak": a constructor names its class; kept
+                # only if the file defines a class so named
+                kind = next(k for k in accepted if k in ("class", "type"))
+                constructors.add(t.name)
             if kind and t.name not in out.setdefault(kind, []):
                 out[kind].append(t.name)
         if "context" in accepted:
@@ -1151,7 +1160,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                     break
     if find_phrases(flat, d["opinion"]):
         parts.append(Part("a judgement of the code", opinion=True))
-    soft = {t.name for t in tokens if t.soft} - {t.name for t in tokens if not t.soft}
+    soft = ({t.name for t in tokens if t.soft} - {t.name for t in tokens if not t.soft}) | constructors
     for part in parts:
         part.maybe_signals = [v for v in part.subjects.get("signal", []) if v in guessed]
         part.maybe_names = [v for vs in part.subjects.values() for v in vs if v in soft]

@@ -231,6 +231,10 @@ class Names:
         return out
 
 
+LOCK_TYPE = re.compile(r"^(?:const\s+)?(?:QMutex|QRecursiveMutex|QReadWriteLock|QBasicMutex|std::(?:recursive_|shared_|timed_)?"
+                       r"mutex)\s*[*&]?$")
+
+
 class Judge:
     """Decides claims about one file."""
 
@@ -242,6 +246,8 @@ class Judge:
         self._error_lines = sorted(d.line for d in self.errors)
         self.names = Names(facts)
         self.classes_here = {c.name.split("::")[-1] for c in facts.classes + facts.header_classes}
+        # the file's mutexes and the like: "emitted while mutex is locked" names the lock, not what it guards
+        self.lock_names = {v.name for v in list(facts.fields) + list(facts.variables) if LOCK_TYPE.search(v.type)}
 
     # ---- evidence ----
     def evidence_for(self, sites: list[Site], keys=()) -> list[Evidence]:
@@ -353,6 +359,12 @@ class Judge:
                     return PartVerdict(part.says, UNVERIFIABLE, f"{shown} is a function defined in this file, not "
                                        f"something it touches or calls there", rule_ids, misread=True)
                 part = dataclasses.replace(part, subjects=moved)
+        said_gone = [name for _, name in self.names.missing(part.subjects) if name in part.denied]
+        if said_gone and self.names.present(part.subjects):
+            # "InvokeCounter() takes no QObject *parent, so these counters leak": the parameter the claim says is
+            # missing is missing; what is asked is the rest of what it names
+            part = dataclasses.replace(part, subjects={k: v for k, v in (
+                (k, [x for x in vs if x not in said_gone]) for k, vs in part.subjects.items()) if v})
         relevant = [s for s in sites if subjects_match(part.subjects, s)]
         if part.subjects and claim_lines:  # several constructs of that name: the cited lines choose among them,
             near = [s for s in relevant if any(s.covers(ln) for ln in claim_lines)]  # when most of them hold one
@@ -369,6 +381,7 @@ class Judge:
         if not part.subjects and not lines and part.unplaced:  # judged on every site, it would be a guess
             return PartVerdict(part.says, UNVERIFIABLE, f"the claim speaks of {', '.join(part.unplaced)}, which "
                                f"{', '.join(rule_ids)} does not look up, and cites no line", rule_ids)
+        held = [s for s in relevant if s.attrs.get("statements_only")]  # stack objects, members held by value
         if not part.expects:  # sites that answer only what a claim states of them (stack objects for ownership)
             relevant = [s for s in relevant if not s.attrs.get("statements_only")]
         if not part.subjects and not lines:  # a claim naming nothing speaks of what the rules report, not of
@@ -430,6 +443,10 @@ class Judge:
                     about = ", ".join(f"{k} {'/'.join(v)}" for k, v in part.subjects.items())
                     reason = f"{names} examined every construct of its kind; none involves {about}"
                 shown = self.evidence_for(self._where_else(part, missing))[:1]
+                if held and not missing and part.subjects:  # "InvokeCounter objects leak": each is on the stack
+                    reason = "; ".join(s.message for s in held[:2]) + (f"; and {len(held) - 2} more" if len(held) > 2
+                                                                       else "")
+                    shown = self.evidence_for(held)
                 if not missing and not shown:  # nothing in the file shows what the named code is instead
                     return PartVerdict(part.says, UNVERIFIABLE, f"{names} finds no such construct"
                                        f"{f' involving {about}' if about else ' in this file'}, "
@@ -616,7 +633,7 @@ class Judge:
             decided = {n for p, cp in zip(parts_all, claim.parts) if p.verdict != UNVERIFIABLE
                        for v in cp.subjects.values() for n in v}
             parts = [p for p in parts if not (p.unexamined and (names := self._part_names(p, parts_all, claim))
-                                                and names <= decided)]
+                                                and names <= decided | self.lock_names)]
         verdict, reason = combine(parts)
         evidence = []
         seen = set()

@@ -33,8 +33,9 @@ def test_stack_server_refutes_the_raw_pointer_claim(verdicts):
     v = verdicts[(R004, "1")]
     assert v.verdict == "refuted"
     assert [p.verdict for p in v.parts] == ["refuted", "refuted", "unverifiable", "unverifiable", "unverifiable"]
-    assert "none involves type QLocalServer" in v.parts[0].reason
-    assert [e.line for e in v.parts[0].evidence] == [30]  # QLocalServer server;
+    assert "`server` is a QLocalServer on the stack of run(): it is destroyed when its block ends at line 42" \
+        in v.parts[0].reason
+    assert [e.line for e in v.parts[0].evidence] == [30, 42]  # QLocalServer server; and where its block ends
 
 
 def test_assert_only_bound_is_still_an_overflow_in_release_builds(verdicts):
