@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
+from . import cfg
 from .facts import Facts
 from .matchers import Site, _short, constructors, function_names, matcher, member_anchor
+
+
+def _set_before_start(facts: Facts, f, flows) -> tuple[str, list[int]] | None:
+    """Why member f is never read before it is set, when its class is a QThread whose run() alone reads it and
+    every start() of the thread in this file follows an assignment of f on every path of the same function: the
+    new thread runs run() after start(), which orders the earlier writes before it. (why, the start() lines), or
+    None when that does not hold."""
+    field = f"{f.cls}::{f.name}"
+    run = f"{f.cls}::run"
+    accesses = [m for m in facts.members if m.field == field]
+    reads = [m for m in accesses if not m.write]
+    if not reads or any(m.function != run or m.lambda_id is not None for m in reads):
+        return None
+    starts = [c for c in facts.calls if c.name == "start" and c.qualified == "QThread::start"]
+    if not starts or any(c.receiver not in (None, "", "this") or not (c.function or "").startswith(f.cls + "::")
+                         or c.lambda_id is not None or c.stmt is None or c.function == run for c in starts):
+        return None  # a start() on another object, or in code whose order this does not follow
+    told = []
+    for start in starts:
+        flow = flows.of(start.function, None)
+        writes = [m.line for m in accesses if m.write and m.function == start.function and m.lambda_id is None
+                  and m.line < start.line]
+        if flow is None or not writes:
+            return None
+        nodes = [n for n, st in flow.stmts.items() if st.line in writes and n in flow.graph]
+        if not nodes or flow.path({cfg.ENTRY}, {start.stmt}, nodes) is not None:
+            return None  # a path reaches start() without the assignment
+        told.append(f"start() at line {start.line} follows its assignment at line {min(writes)} in "
+                    f"{_short(start.function)}()")
+    return (f"only {_short(run)}() reads it, in the thread start() begins, and " + "; ".join(told)
+            + " on every path: it is set before the thread can read it"), [c.line for c in starts]
 
 
 def _where_declared(f) -> str:
@@ -58,8 +90,10 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
         if not c.copies and not c.deleted:
             declared_by_class.setdefault(c.cls, []).append(c)
     sites = []
+    flows = cfg.flows_of(facts)
     for f in facts.fields:
         own = ctors.get(f.cls, [])
+        early = None
         declared = declared_by_class.get(f.cls, [])
         anchor = member_anchor(f, own)
         if anchor is None:
@@ -95,12 +129,16 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
             not_here = len([c for c in declared if not c.defaulted]) > len(own)
             if missing:
                 state = False
+                early = _set_before_start(facts, f, flows)
                 write = first_write.get(f"{f.cls}::{f.name}")
                 tail = f"; its first write is at line {write[0]} in {_short(write[1])}()" if write else ""
                 if write:
                     evidence.append(write[0])
                 text = (f"{name} has no default member initializer and {', '.join(missing)} neither names it in "
                         f"its initializer list nor assigns it{tail}")
+                if early:
+                    text += f"; but {early[0]}"
+                    evidence += early[1]
             elif unknown or not_here:
                 state = None
                 text = f"{name}: not decided: " + "; ".join(
@@ -111,7 +149,7 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
         site = Site(anchor, 1, state is False, text,
                     {"variable": [f.name, f"{f.cls}::{f.name}"], "class": [f.cls], "type": [f.type],
                      "function": [n for c in own for n in function_names(c.qualified)]},
-                    {"initialized": state, "read_early": False if state else None},
+                    {"initialized": state, "read_early": False if state or (state is False and early) else None},
                     evidence=[ln for ln in dict.fromkeys(evidence) if ln and ln != anchor])
         if f.file and own:  # a header's member answers at the constructor that should set it
             site.end_line = own[0].end_line

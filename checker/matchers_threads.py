@@ -276,9 +276,12 @@ def thread_of(facts: Facts, params: dict) -> list[Site]:
             "moveToThread() or std::thread): all of its code runs in the main thread, and Qt emits each object's "
             "signals in the thread the object lives in")
     if params.get("file_only"):
+        # no thread anywhere holds at every line, so a claim citing one (an inline comment) is answered there
         return [Site(starts[0][0] if starts else 1, 1, started,
                      f"the file starts other threads: {shown}" if started else none, {"context": ["the file"]},
-                     {"threads_started": started}, evidence=[line for line, _ in starts[1:]])]
+                     {"threads_started": started, "other_thread_access": None if started else False},
+                     evidence=[line for line, _ in starts[1:]],
+                     end_line=0 if started else max(len(facts.lines), 1))]
     sites = []
 
     def answer(aff_of, what: str) -> tuple[bool | list | None, str]:

@@ -229,10 +229,12 @@ EXPECTED = {
         ("Unbounded wait in the destructor: wait() on line 18", "confirmed", [18], STATES + "forever True"),
         ("Stop flag written under the lock: The destructor sets stopping", "confirmed", [15, 14, 17],
          STATES + "locked True"),
+        ("2a. Signal emitted under the mutex: emit quote(text)", "confirmed", [57, 56, 61],  # `lock` is the mutex
+         STATES + "locked True"),
         ("Connection result ignored:", "refuted", [43], PROBLEM),
         ("No explicit disconnect: The socket is never closed with", "confirmed", [], STATES + "called False"),
         ("Override: run() correctly overrides", "confirmed", [34], STATES + "overrides True"),
-        ("Uninitialized port: targetPort is not initialized", "confirmed", [66, 11, 24], STATES + "initialized False"),
+        ("Uninitialized port: targetPort is not initialized", "confirmed", [66, 11, 24, 26], STATES + "initialized False"),
         ("Lock never released: The mutex is never unlocked with unlock()", "refuted", [17, 39, 61],
          STATES + "called False"),
     ],
@@ -287,6 +289,32 @@ EXPECTED = {
         ('The warning on line 10 says "Conection refused, retrying"', "confirmed", [10], STATES + "spelled True"),
         ('The debug output prints "Tab separated" words.', "confirmed", [12], STATES + "spelled True"),  # a tab
         ('The log message says "Connexion refused"', "unverifiable", [], STATES + "spelled True"),  # nowhere
+    ],
+    "59_gerrit_ctor_named_objects.md": [  # Gerrit's "PS2, Line N:" comments; a class named by its constructor
+        ("PS2, Line 11: Tally() takes no QObject *parent, so these tallies", "refuted", [21, 27, 7], PROBLEM),
+        ("PS2, Line 24: Nothing here runs concurrently", "confirmed", [1], STATES + "other_thread_access False"),
+        ("PS2, Line 34: Objects of Tally made with new are never deleted.", "refuted", [21, 27],
+         STATES + "deleted_at []"),
+    ],
+    "60_thread_start_order.md": [  # Q1./A1. notes; a member set before the only start() is never read unset
+        ("Reviewer notes on render_worker.cpp", "unverifiable", [], NOTHING),
+        ("Are the members safe to read in run()?", "unverifiable", [], NOTHING),
+        ("zoom is not initialized by the constructor", "partly", [19, 11, 27, 31], STATES + "initialized False"),
+        ("And angle?", "unverifiable", [], NOTHING),
+        ("angle is not initialized by the constructor", "unverifiable", [20, 11, 32],   # set after start()
+         STATES + "initialized False"),
+        ("depth?", "unverifiable", [], NOTHING),
+        ("depth is not initialized by the constructor", "unverifiable", [21, 11, 29],   # set on one branch
+         STATES + "initialized False"),
+        ("Threads?", "unverifiable", [], NOTHING),
+        ("The members are never touched from another thread.", "unverifiable", [31],  # a thread is started
+         STATES + "other_thread_access False"),
+    ],
+    "61_rfc_words_buffer_handling.md": [  # "in F() the buffer handling is safe": the reads in F()
+        ("Findings (RFC 2119 language)", "unverifiable", [], NOTHING),
+        ("In resizedToThePendingSize() the buffer handling is safe", "confirmed", [11], FINE),
+        ("In pendingSizeIntoAFixedBuffer() the buffer handling is safe as well.", "refuted", [20, 18], FINE),
+        ("The code MUST clamp the count", "unverifiable", [], NOTHING),
     ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
@@ -407,6 +435,9 @@ OBJECTS = FIXTURES / "rules" / "instances" / "objects.cpp"
 QUOTES = FIXTURES / "reviews" / "quote_worker.cpp"
 PINGER = FIXTURES / "reviews" / "pinger.cpp"
 GREETER = FIXTURES / "reviews" / "greeter.cpp"
+TALLY = FIXTURES / "reviews" / "tally.cpp"
+RENDERER = FIXTURES / "reviews" / "render_worker.cpp"
+DATAGRAMS = FIXTURES / "rules" / "unbounded-read" / "datagrams.cpp"
 MESSAGES = FIXTURES / "rules" / "string-literal" / "messages.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
@@ -417,7 +448,9 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 
 
 def decided(review: str):
-    target = (MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (TALLY if "ctor_named_objects" in review else RENDERER if "thread_start_order" in review
+              else DATAGRAMS if "rfc_words" in review
+              else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
