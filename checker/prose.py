@@ -65,6 +65,10 @@ COMMON_WORDS = {"the", "this", "that", "these", "those", "its", "their", "when",
 QUOTED_TEXT = re.compile(r"(?<![\w`])(?:\"(?P<a>[^\"\n`]{3,200})\"|\u201c(?P<b>[^\u201d\n`]{3,200})\u201d"
                          r"|'(?P<c>[^'\n`]{3,200})')(?![\w`])")
 # a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
+# the verbs that make a sentence's capitalized first word the subject it speaks of ("Consumer has Q_OBJECT",
+# "Producer lacks ...", "Worker is never instantiated", "Counter objects leak")
+FIRST_WORD_VERB = re.compile(r"\s+(?:has|have|lacks|declares|derives|inherits|overrides|owns|emits|defines|is\s+never|"
+                             r"is\s+not|is\s+missing|is\s+a\b|objects|instances)\b")
 PLAIN_CLASS = re.compile(r"(?<![\w`./:<>-])[A-Z][a-z][a-z0-9]+(?![\w`(<:.-]|\.\w)")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -533,11 +537,13 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     capitalized = len(re.findall(r"(?<![\w`])[A-Z][a-z]+\b(?!`)", plain(segment))[1:])
     for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):
         if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
-                or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) or m.group(0).lower() in keywords \
+                or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) and not FIRST_WORD_VERB.match(
+                    segment[m.end():]) or m.group(0).lower() in keywords \
                 or m.group(0).lower() in COMMON_WORDS \
                 or re.search(r"\b[A-Z]\w*\s+$", segment[:m.start()]) or re.match(r"\s+[A-Z][a-z]", segment[m.end():]) \
                 or re.match(r"\s*\d", segment[m.end():]):
-            continue  # a sentence's first word is capitalized by the language; Title Case Words by a title;
+            continue  # a sentence's first word is capitalized by the language (unless a verb of code follows:
+            # "Producer lacks Q_OBJECT"); Title Case Words by a title;
             # "PS2, Line 24:", "Figure 3" count or place something
         found.append(Token(m.group(0), ["class", "type", "symbol"], index, m.start(), m.end(), soft=True))
     for start, end, code in sorted(spans):
@@ -1066,7 +1072,9 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         mine = [m for m in matches if m.rule == rid]
         attrs = sorted({m.attr for m in mine if m.attr is not None})
         body_segs = {m.segment for m in mine if m.segment >= title_count}
-        base = not attrs or any(all(m.attr is None for m in mine if m.segment == s) for s in body_segs)
+        keeps = {ai for ai in attrs if rule.claims["attributes"][ai].get("keeps_base")}
+        base = not set(attrs) - keeps or any(all(m.attr is None or m.attr in keeps for m in mine if m.segment == s)
+                                             for s in body_segs)
         base = base and any(m.attr is None and not m.topic for m in mine)  # topic phrases assert nothing
         reading = (polarity.Reading(polarity.FINE, "says there is none") if absent
                    else _polarity_of(mine, segments, title_count, "context" in subjects))

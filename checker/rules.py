@@ -72,6 +72,9 @@ RULE_SCHEMA = {
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
                             "subject_is_object": {"type": "boolean"},
                             "object_is_subject": {"enum": [True, False, "before", "with"]},
+                            # a premise the claim states beside the rule's own question ("lacks Q_OBJECT"): the
+                            # question is still asked, so a true premise and a false conclusion make "partly"
+                            "keeps_base": {"type": "boolean"},
                         },
                     },
                 },

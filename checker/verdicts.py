@@ -296,7 +296,7 @@ class Judge:
         subjects = {k: v for k, v in {**part.subjects, "signal": keep}.items() if v}
         # a capitalized plain word is a name of the code only when the file defines a class or function so named
         subjects = {k: [v for v in vs if v not in part.maybe_names or v in self.names.only_classes
-                        or v in self.names.defined] for k, vs in subjects.items()}
+                        or v in self.classes_here or v in self.names.defined] for k, vs in subjects.items()}
         return dataclasses.replace(part, subjects={k: v for k, v in subjects.items() if v}, maybe_signals=[],
                                    maybe_names=[])
 
@@ -350,6 +350,9 @@ class Judge:
         accepted = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("subjects", [])}
         if accepted and part.subjects:
             moved = self.names.retarget(part.subjects, sorted(accepted))
+            if moved != part.subjects and any(subjects_match(part.subjects, s) for s in sites) \
+                    and not any(subjects_match(moved, s) for s in sites):
+                moved = part.subjects  # the rule's constructs take the name as it was read (`Reading` as a type)
             if moved != part.subjects:
                 alternatives = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("alternatives", [])}
                 scoped = {k for rid in rule_ids for k in (self.rules[rid].claims or {}).get("scope_subjects", [])}
@@ -390,7 +393,9 @@ class Judge:
         if not relevant:
             missing = self.names.missing(part.subjects)
             present = self.names.present(part.subjects)
-            said_absent = [name for _, name in missing if name in part.denied]
+            # "never calls `X`", and "`exec()` is never called" of a function the file's code never names
+            said_absent = [name for kind, name in missing if name in part.denied
+                           or kind == "callee" and part.expects.get("called") is False]
             if said_absent and len(said_absent) == len(missing) and not present and not self.errors and all(
                     self.rules[r].claims.get("absence_confirms") for r in rule_ids):
                 # "the test never looks at exitCode()": no line of the file's code names it, so no line calls it
@@ -684,6 +689,9 @@ def combine(parts: list[PartVerdict]) -> tuple[str, str]:
     decided = [k for k in kinds if k != UNVERIFIABLE]
     if len(parts) == 1:
         return kinds[0], parts[0].reason
+    same = {re.split(r"; the claim says ", p.reason)[0] for p in parts}
+    if len(set(kinds)) == 1 and len(same) == 1:  # two readings of one statement, answered by one fact
+        return kinds[0], same.pop()
     # a part that ends in the claim's quoted words ("...: 'truncates'") takes a dash: a colon after a quoted word
     # would read like a mapping's key
     summary = "; ".join(f"{p.says} - {p.verdict}" if p.says.endswith("'") else f"{p.says}: {p.verdict}"

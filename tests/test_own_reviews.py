@@ -316,6 +316,18 @@ EXPECTED = {
         ("In pendingSizeIntoAFixedBuffer() the buffer handling is safe as well.", "refuted", [20, 18], FINE),
         ("The code MUST clamp the count", "unverifiable", [], NOTHING),
     ],
+    "62_checklist_boxes.md": [  # a checklist of [x]/[ ] boxes; class names opening a sentence; premises
+        ("Review checklist: ring_threads.cpp", "unverifiable", [], NOTHING),
+        ("Reader has Q_OBJECT but declares no signals or slots", "confirmed", [29, 31], STATES + "needs_q_object False"),
+        ("Writer lacks the Q_OBJECT macro.", "partly", [16], PROBLEM),  # true: no macro; false: none is needed
+        ("Reader lacks the Q_OBJECT macro.", "refuted", [29, 31], PROBLEM),
+        ("writer.wait() and reader.wait() are called without a timeout.", "confirmed", [52, 53], STATES + "forever True"),
+        ("The result of freeSlots.acquire() is ignored", "refuted", [22, 37], PROBLEM),  # returns void
+        ("k % RingSize keeps every index inside ring.", "confirmed", [23, 21, 38, 36], FINE),
+        ("app.exec() is never called", "confirmed", [], STATES + "called False"),  # no line names exec
+        ("writer.start() is never called.", "refuted", [50, 51], STATES + "called False"),
+        ("Reader is never instantiated.", "refuted", [29, 49], STATES + "instantiated False"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -438,6 +450,7 @@ GREETER = FIXTURES / "reviews" / "greeter.cpp"
 TALLY = FIXTURES / "reviews" / "tally.cpp"
 RENDERER = FIXTURES / "reviews" / "render_worker.cpp"
 DATAGRAMS = FIXTURES / "rules" / "unbounded-read" / "datagrams.cpp"
+RING = FIXTURES / "reviews" / "ring_threads.cpp"
 MESSAGES = FIXTURES / "rules" / "string-literal" / "messages.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
@@ -450,6 +463,7 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 def decided(review: str):
     target = (TALLY if "ctor_named_objects" in review else RENDERER if "thread_start_order" in review
               else DATAGRAMS if "rfc_words" in review
+              else RING if "checklist_boxes" in review
               else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
