@@ -892,6 +892,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
 
     # attributes' objects ("already included in `QtTest/QtTest.h`") are values, not subjects
     via: dict[tuple[str, int], str] = {}
+    clashing: set[tuple[str, int]] = set()  # attributes given two different numbers
     # a name inside a phrase is part of it ("with `mutex` held"), not what the claim is about
     consumed: set[int] = {ti for ti, t in enumerate(tokens) for m in matches
                           if m.attr is not None and m.segment == t.segment and (m.start <= t.start and t.end <= m.end
@@ -903,6 +904,19 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attr = by_id[m.rule].claims["attributes"][m.attr]
         direct = attr.get("takes_object", False)
         valued = "$via" in (attr.get("expects") or {}).values()  # "already included in `X`": X is the value
+        if attr.get("takes_number"):
+            if (m.rule, m.attr) in clashing:  # "so row 1 stays empty": the 1
+                continue
+            seg = segments[m.segment]
+            a, b = polarity.clause_span(seg, m.start, m.end)
+            word = re.escape(attr["takes_number"])
+            found = set(re.findall(rf"\b{word}s?\s+#?(\d+)\b", plain(seg[a:b]), re.IGNORECASE))
+            if len(found) == 1 and via.get((m.rule, m.attr), next(iter(found))) == next(iter(found)):
+                via[(m.rule, m.attr)] = next(iter(found))
+            elif found:  # two numbers for one statement ("row 0 and row 2 are empty"): not read as either
+                via.pop((m.rule, m.attr), None)
+                clashing.add((m.rule, m.attr))
+            continue
         if attr.get("subject_is_object"):  # "`client.h` already pulls them in": the name before the phrase
             before = [ti for ti, t in enumerate(tokens) if t.segment == m.segment and t.end <= m.start
                       and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start]))]
