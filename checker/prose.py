@@ -627,7 +627,8 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
                 found.append(Match(rule.id, None, si, where[a], where[b], topic=True))
             for ai, attr in enumerate(block.get("attributes", [])):
                 for a, b in find_phrases(text, attr["phrases"]):
-                    found.append(Match(rule.id, ai, si, where[a], where[b]))
+                    if _clause_words_allow(attr, seg, where[a], where[b]):
+                        found.append(Match(rule.id, ai, si, where[a], where[b]))
     wants_object = {r.id: r for r in rules
                     if any(a.get("object_is_subject") for a in (r.claims or {}).get("attributes", []))}
     if wants_object:
@@ -668,6 +669,20 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
         k.attr is not None and k.attr != m.attr and k.rule == m.rule and k.segment == m.segment
         and k.start < m.end and m.start < k.end and (k.start, -(k.end - k.start)) < (m.start, -(m.end - m.start))
         for k in kept)]
+
+
+def _clause_words_allow(attr: dict, segment: str, start: int, end: int) -> bool:
+    """An attribute with `when_words` counts only where one of them stands in its phrase's clause ("with the default
+    of 8 passes the shift overflows"), one with `unless_words` only where none does."""
+    if not attr.get("when_words") and not attr.get("unless_words"):
+        return True
+    a, b = polarity.clause_span(segment, start, end)
+    clause = plain(segment[a:b])
+    def has(words) -> bool:
+        return any(re.search(rf"\b{re.escape(w)}s?\b", clause, re.IGNORECASE) for w in words)
+    if attr.get("when_words") and not has(attr["when_words"]):
+        return False
+    return not (attr.get("unless_words") and has(attr["unless_words"]))
 
 
 OBJECT_LEAD = r"\s*(?:(?:the|its|their|a|an)\s+)?"
