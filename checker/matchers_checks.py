@@ -89,7 +89,8 @@ def _site(facts: Facts, call, tests: dict) -> Site | None:
     source = call.text
     inputs = re.findall(r"[A-Za-z_]\w*\s*\[[^\]]*\]", source)  # argv[2]
     subjects = _merge({"variable": [value, flag, *inputs, *_words(source) - {call.name}],
-                       "callee": [call.name, call.qualified, *(c.name for c, _, _ in passed)]}, _where(facts, call.function, call.lambda_id))
+                       "callee": [call.name, call.qualified, *(c.name for c, _, _ in passed),
+                                  *(c.name for c in facts.calls if c.line in clamps and c.name in CLAMPS)]}, _where(facts, call.function, call.lambda_id))
     conversion = bool(flag_lines)
     head = f"{value} = {source} at line {call.line}"
     tested = (f"its conversion is checked through {flag} at line {flag_lines[0]}" if conversion else
@@ -99,7 +100,7 @@ def _site(facts: Facts, call, tests: dict) -> Site | None:
         checked = True
         if checks or clamps:
             at = sorted(checks + clamps)
-            how = f"its range is checked too: {value} is compared or clamped at line {', '.join(map(str, at))}"
+            how = f"its range is checked: {value} is compared or clamped at line {', '.join(map(str, at))}"
             lines += at
         else:
             c, fn, param, at = elsewhere[0]
@@ -125,7 +126,11 @@ def _site(facts: Facts, call, tests: dict) -> Site | None:
         lines += uses
     message = f"{head}: {tested}; {how}"
     return Site(call.line, call.col, checked is False, message, subjects,
-                {"conversion_checked": conversion, "range_checked": checked},
+                {"conversion_checked": conversion, "range_checked": checked,
+                 # "only checked for a successful conversion": the flag tested and the range not; a value tested for
+                 # neither is half of that claim, not decided either way
+                 "only_conversion_checked": False if checked else (True if conversion else None)
+                 if checked is False else None},
                 evidence=sorted(set(lines)), scope=_scope(facts, call.function), reported=False)
 
 

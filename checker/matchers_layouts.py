@@ -107,7 +107,7 @@ def _grid_site(facts: Facts, key, calls) -> Site:
             why = (f"{layout} is not a local of {function or 'one function'}, or is handed to other code: other code "
                    f"may add to it, so which of its cells stay empty is not decided by these calls")
         attrs = {"empty_rows": None, "empty_columns": None, "cells": None}
-        return Site(lines[0], calls[0].col, False, why, subjects, attrs, end_line=max(lines), evidence=lines,
+        return Site(lines[0], calls[0].col, False, why, subjects, attrs, evidence=lines,
                     scope=_scope(facts, function), reported=False)
     rows, cols, cells = set(), set(), []
     for (c, (row, col, rs, cs)), item in zip(placed, items):
@@ -127,7 +127,7 @@ def _grid_site(facts: Facts, key, calls) -> Site:
     return Site(lines[0], calls[0].col, bool(gaps), message, subjects,
                 {"empty_rows": empty_rows, "empty_columns": empty_cols, "cells": cells,
                  "empty_row": bool(empty_rows)},
-                end_line=max(lines), evidence=lines, scope=_scope(facts, function), reported=False)
+                evidence=lines, scope=_scope(facts, function), reported=False)
 
 
 @matcher("grid-cells")

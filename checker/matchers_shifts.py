@@ -63,7 +63,8 @@ def _shift_site(facts: Facts, k) -> Site:
                          f"{'beyond' if after else 'within'} {_type(k)}")
         message = f"{shown} shifts by {k.count}: {said}; {later}"
     setters = [n for n in k.names if k.any_known and k.any_high is None and f"{n}() stores" in k.any_how]
-    subjects = _merge({"variable": list(k.names), "callee": setters, "class": []},
+    subjects = _merge({"variable": [*k.names, k.text, k.text.replace(" ", "")], "callee": setters,
+                       "function": setters},  # a setter the file defines is read as a function of it
                       _where(facts, k.function, k.lambda_id))
     return Site(k.line, k.col, bool(after or default), message, subjects,
                 {"overflows_by_default": default, "may_overflow": after,
