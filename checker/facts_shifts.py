@@ -106,6 +106,13 @@ def _stored(collector, write, method, values: set, notes: list, setters: list) -
     return False
 
 
+def _access(decl) -> str:
+    try:
+        return decl.access_specifier.name
+    except ValueError:  # an access specifier libclang's Python binding does not know
+        return ""
+
+
 def _member(collector, decl) -> tuple[Val, Val]:
     """(the member's range at its default, its range once the class's functions have stored what they may)."""
     memo = collector.__dict__.setdefault("_shift_members", {})
@@ -135,8 +142,7 @@ def _member(collector, decl) -> tuple[Val, Val]:
     any_known = True
     if decl.type.is_const_qualified():
         pass
-    elif cls is None or _kind(cls) not in ("CLASS_DECL", "STRUCT_DECL") or \
-            decl.access_specifier.name not in ("PRIVATE", "PROTECTED"):
+    elif cls is None or _kind(cls) not in ("CLASS_DECL", "STRUCT_DECL") or _access(decl) not in ("PRIVATE", "PROTECTED"):
         any_known = False  # a global or a public member: any code may write it
         notes.append(f"{name} is not a private member: code outside its class may set it")
     else:
@@ -328,14 +334,15 @@ def _value(collector, c, parents: list, shift, depth: int = 0) -> tuple[Val, Val
 
 
 def on_binary(collector, c, parents: list, function: str | None, lambda_id: int | None):
-    if function is None or binary_op(c) != "<<":
+    if function is None:
+        return
+    kids = cursors.children(c)
+    # the operator from the source text between the operands (a macro's operands: from their tokens)
+    if len(kids) != 2 or (collector.between(kids[0], kids[1]) or binary_op(c)) != "<<":
         return
     result = c.type.get_canonical()
     if result.kind.name not in INTEGER_KINDS:
         return  # a stream's operator<< is a call, not this
-    kids = cursors.children(c)
-    if len(kids) != 2:
-        return
     bits = result.get_size() * 8
     if bits <= 0:
         return

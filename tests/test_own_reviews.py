@@ -296,6 +296,7 @@ EXPECTED = {
         ("grid.cpp:21-23 - helpButton and errorLabel are initialized in the order", "refuted", [20, 22, 23, 21],
          STATES + "listed_order_kept True"),  # errorLabel is declared first: C++ initializes it first
         ("grid.cpp:46 - In addRows(), column 1", "unverifiable", [47, 48], STATES + "empty_columns 1"),  # row i
+        ("grid.cpp:33 - Either row 1 or row 2", "unverifiable", [], NOTHING),  # two rows: neither is asked
     ],
     "57_parsed_values_numbered.md": [  # numbered remarks: values converted with toInt(&ok), checked or not
         ("count (line 28) is only checked for a successful conversion", "confirmed", [28, 29, 31],
