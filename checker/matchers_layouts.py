@@ -125,7 +125,9 @@ def _grid_site(facts: Facts, key, calls) -> Site:
                f"0..{max(rows)} and columns 0..{max(cols)}, and " + (" and ".join(gaps) if gaps else
                                                                        "every row and column holds something"))
     return Site(lines[0], calls[0].col, bool(gaps), message, subjects,
-                {"empty_rows": empty_rows, "empty_columns": empty_cols, "cells": cells,
+                # per row and column asked: empty or not; one past the last used is not the grid's to answer
+                {"empty_rows": {str(i): str(i) in empty_rows for i in range(max(rows) + 1)},
+                 "empty_columns": {str(i): str(i) in empty_cols for i in range(max(cols) + 1)}, "cells": cells,
                  "empty_row": bool(empty_rows)},
                 evidence=lines, scope=_scope(facts, function), reported=False)
 

@@ -297,6 +297,8 @@ EXPECTED = {
          STATES + "listed_order_kept True"),  # errorLabel is declared first: C++ initializes it first
         ("grid.cpp:46 - In addRows(), column 1", "unverifiable", [47, 48], STATES + "empty_columns 1"),  # row i
         ("grid.cpp:33 - Either row 1 or row 2", "unverifiable", [], NOTHING),  # two rows: neither is asked
+        ("grid.cpp:31-34 - Row 7 of the grid stays empty.", "unverifiable", [31, 32, 33, 34, 40],
+         STATES + "empty_rows 7"),  # the grid has rows 0..4: row 7 is none of its rows
     ],
     "57_parsed_values_numbered.md": [  # numbered remarks: values converted with toInt(&ok), checked or not
         ("count (line 28) is only checked for a successful conversion", "confirmed", [28, 29, 31],
