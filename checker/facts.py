@@ -16,7 +16,7 @@ from pathlib import Path
 from . import digraph as nx
 
 from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
-from . import facts_values
+from . import facts_shifts, facts_values
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
@@ -26,6 +26,7 @@ from .records import (
     TemporaryPointerFact,
     CStringFact,
     ConstantCastFact,
+    ShiftFact,
     CalleeDecl,
     EnumDecl,
     SwitchFact,
@@ -126,6 +127,7 @@ class Facts:
     temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
     c_strings: list[CStringFact] = field(default_factory=list)  # QByteArray bytes passed on as a bare const char *
     constant_casts: list[ConstantCastFact] = field(default_factory=list)  # explicit casts of integer constants
+    shifts: list[ShiftFact] = field(default_factory=list)  # built-in left shifts and the range of their count
     fact_warnings: bool = True  # clang ran with qtcheck's own warnings (frontend.FACT_WARNINGS): not under -w
 
     def source(self, line: int) -> str:
@@ -459,6 +461,8 @@ class _Collector:
             self.on_member(c, parents, function, lambda_id)
         elif kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR) and function is not None:
             self.on_binary(c, parents, function, lambda_id)
+            if kind == K.BINARY_OPERATOR:
+                facts_shifts.on_binary(self, c, parents, function, lambda_id)
         elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
             self.on_exit(c, function, lambda_id)
         elif kind == K.SWITCH_STMT and function is not None:

@@ -635,7 +635,8 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
                 found.append(Match(rule.id, None, si, where[a], where[b], topic=True))
             for ai, attr in enumerate(block.get("attributes", [])):
                 for a, b in find_phrases(text, attr["phrases"]):
-                    found.append(Match(rule.id, ai, si, where[a], where[b]))
+                    if _clause_words_allow(attr, seg, where[a], where[b]):
+                        found.append(Match(rule.id, ai, si, where[a], where[b]))
     wants_object = {r.id: r for r in rules
                     if any(a.get("object_is_subject") for a in (r.claims or {}).get("attributes", []))}
     if wants_object:
@@ -676,6 +677,20 @@ def _matches(segments: list[str], rules: list[Rule], topics: list[Match] = (), t
         k.attr is not None and k.attr != m.attr and k.rule == m.rule and k.segment == m.segment
         and k.start < m.end and m.start < k.end and (k.start, -(k.end - k.start)) < (m.start, -(m.end - m.start))
         for k in kept)]
+
+
+def _clause_words_allow(attr: dict, segment: str, start: int, end: int) -> bool:
+    """An attribute with `when_words` counts only where one of them stands in its phrase's clause ("with the default
+    of 8 passes the shift overflows"), one with `unless_words` only where none does."""
+    if not attr.get("when_words") and not attr.get("unless_words"):
+        return True
+    a, b = polarity.clause_span(segment, start, end)
+    clause = plain(segment[a:b])
+    def has(words) -> bool:
+        return any(re.search(rf"\b{re.escape(w)}s?\b", clause, re.IGNORECASE) for w in words)
+    if attr.get("when_words") and not has(attr["when_words"]):
+        return False
+    return not (attr.get("unless_words") and has(attr["unless_words"]))
 
 
 OBJECT_LEAD = r"\s*(?:(?:the|its|their|a|an)\s+)?"
@@ -900,6 +915,7 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
 
     # attributes' objects ("already included in `QtTest/QtTest.h`") are values, not subjects
     via: dict[tuple[str, int], str] = {}
+    clashing: set[tuple[str, int]] = set()  # attributes given two different numbers
     # a name inside a phrase is part of it ("with `mutex` held"), not what the claim is about
     consumed: set[int] = {ti for ti, t in enumerate(tokens) for m in matches
                           if m.attr is not None and m.segment == t.segment and (m.start <= t.start and t.end <= m.end
@@ -911,6 +927,19 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attr = by_id[m.rule].claims["attributes"][m.attr]
         direct = attr.get("takes_object", False)
         valued = "$via" in (attr.get("expects") or {}).values()  # "already included in `X`": X is the value
+        if attr.get("takes_number"):
+            if (m.rule, m.attr) in clashing:  # "so row 1 stays empty": the 1
+                continue
+            seg = segments[m.segment]
+            a, b = polarity.clause_span(seg, m.start, m.end)
+            word = re.escape(attr["takes_number"])
+            found = set(re.findall(rf"\b{word}s?\s+#?(\d+)\b", plain(seg[a:b]), re.IGNORECASE))
+            if len(found) == 1 and via.get((m.rule, m.attr), next(iter(found))) == next(iter(found)):
+                via[(m.rule, m.attr)] = next(iter(found))
+            elif found:  # two numbers for one statement ("row 0 and row 2 are empty"): not read as either
+                via.pop((m.rule, m.attr), None)
+                clashing.add((m.rule, m.attr))
+            continue
         if attr.get("subject_is_object"):  # "`client.h` already pulls them in": the name before the phrase
             before = [ti for ti, t in enumerate(tokens) if t.segment == m.segment and t.end <= m.start
                       and re.fullmatch(r"\s*", plain(segments[m.segment][t.end:m.start]))]

@@ -463,3 +463,29 @@ class ConstantCastFact:
     col: int
     function: str | None
     lambda_id: int | None
+
+
+@dataclass
+class ShiftFact:
+    """A built-in left shift (`1 << (2 * pass + 6)`): its operands and the range the code fixes for its count, with
+    the members it depends on at their default and as the class's setters may set them."""
+
+    text: str  # as written
+    left: int | None  # the shifted constant, or None
+    bits: int  # the width of the result type
+    signed: bool
+    count: str  # the count as written
+    low: int | None  # the count's range with every member at its default (None: not fixed on that side)
+    high: int | None
+    known: bool  # whether the code fixes the range with the defaults at all
+    how: str  # a sentence: how the code fixes it
+    any_high: int | None  # the count's highest value once the setters have run (None: unbounded, if any_known)
+    any_known: bool  # whether every value the setters may store is known
+    any_how: str  # a sentence: what the setters allow
+    steps: bool  # the count's variable goes through every value up to its bound (counted up by one)
+    lines: list[int]  # lines of the main file that fix the range
+    names: list[str]  # the variables, members and setters involved
+    line: int
+    col: int
+    function: str | None
+    lambda_id: int | None

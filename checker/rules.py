@@ -14,6 +14,7 @@ from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
 from . import matchers_decls, matchers_flow, matchers_instances, matchers_members, matchers_qtest  # noqa: F401
 from . import matchers_strings, matchers_switches, matchers_threads, matchers_values, matchers_warnings  # noqa: F401
+from . import matchers_checks, matchers_ctor, matchers_layouts, matchers_shifts  # noqa: F401
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
@@ -71,6 +72,10 @@ RULE_SCHEMA = {
                             "takes_object": {"type": "boolean"},
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
                             "subject_is_object": {"type": "boolean"},
+                            "takes_number": TEXT,
+                            # the phrase counts only when one of these words stands (or none stands) in its clause
+                            "when_words": {"type": "array", "items": TEXT},
+                            "unless_words": {"type": "array", "items": TEXT},  # "row 1 stays empty": the number after this word in its clause
                             "object_is_subject": {"enum": [True, False, "before", "with"]},
                             # a premise the claim states beside the rule's own question ("lacks Q_OBJECT"): the
                             # question is still asked, so a true premise and a false conclusion make "partly"

@@ -531,7 +531,10 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, f"{sites[0].message}; what the claim says does not apply to "
                                f"it", rule_ids, idle=True)
         # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
-        undecided = [any(k in s.attrs and s.attrs[k] is None for k in part.expects) for s in sites]
+        # a dict answers per value asked (a grid's rows): a value it does not hold is one the site does not decide
+        undecided = [any(k in s.attrs and (s.attrs[k] is None or isinstance(s.attrs[k], dict)
+                                           and s.attrs[k].get(str(part.expects[k])) is None) for k in part.expects)
+                     for s in sites]
         unknown = [s for s, u in zip(sites, undecided) if u]
         sites = [s for s, u in zip(sites, undecided) if not u]  # (a site equal to an unknown one is unknown too)
         if not sites:
@@ -539,6 +542,8 @@ class Judge:
                                rule_ids, self.evidence_for(unknown), unknown)
         def holds_key(site: Site, key: str, want) -> bool:
             have = site.attrs.get(key)
+            if isinstance(have, dict):
+                return have.get(str(want)) is True
             if isinstance(have, list) and not isinstance(want, list):
                 if key == "reached_from":  # by one of the file's includes, or a header on the way there
                     return any(header_matches(str(want), h) for h in have + site.attrs.get("through", []))

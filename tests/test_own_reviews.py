@@ -328,6 +328,36 @@ EXPECTED = {
         ("writer.start() is never called.", "refuted", [50, 51], STATES + "called False"),
         ("Reader is never instantiated.", "refuted", [29, 49], STATES + "instantiated False"),
     ],
+    "56_grid_cells_inline.md": [  # inline comments: grid rows from constant arguments, construction order
+        ("grid.cpp:31-34 - The grid skips row 1", "confirmed", [31, 32, 33, 34, 40], STATES + "empty_rows 1"),
+        ("grid.cpp:37-39 - In the buttons grid, row 1 stays empty", "refuted", [37, 38, 39],
+         STATES + "empty_rows 1"),  # the cited lines choose the `buttons` grid, whose row 1 holds the label
+        ("grid.cpp:22 - Passing this to the QPushButton", "refuted", [22, 21], STATES + "base_constructed False"),
+        ("grid.cpp:21-23 - helpButton and errorLabel are initialized in the order", "refuted", [20, 22, 23, 21],
+         STATES + "listed_order_kept True"),  # errorLabel is declared first: C++ initializes it first
+        ("grid.cpp:46 - In addRows(), column 1", "unverifiable", [47, 48], STATES + "empty_columns 1"),  # row i
+        ("grid.cpp:33 - Either row 1 or row 2", "unverifiable", [], NOTHING),  # two rows: neither is asked
+        ("grid.cpp:31-34 - Row 7 of the grid stays empty.", "unverifiable", [31, 32, 33, 34, 40],
+         STATES + "empty_rows 7"),  # the grid has rows 0..4: row 7 is none of its rows
+    ],
+    "57_parsed_values_numbered.md": [  # numbered remarks: values converted with toInt(&ok), checked or not
+        ("count (line 28) is only checked for a successful conversion", "confirmed", [28, 29, 31],
+         STATES + "only_conversion_checked True"),
+        ("port (line 34) is only checked for a successful conversion", "refuted", [34, 35],
+         STATES + "only_conversion_checked True"),  # `port > 65535` in the same condition
+        ("The value of level is range-checked with qBound", "confirmed", [39, 40], STATES + "range_checked True"),
+        ("workers (line 43) is only checked", "unverifiable", [43, 44, 46],
+         STATES + "only_conversion_checked True"),  # startWorkers() is not defined in the file
+        ("depth has no range check anywhere.", "refuted", [49, 19, 50, 52], STATES + "range_checked False"),
+    ],
+    "58_shift_counts_headings.md": [  # a heading per remark: shift counts, defaults and setters
+        ("The iteration limit (line 29)", "refuted", [29, 22, 27], STATES + "overflows_by_default True"),
+        ("setLevels(): setLevels() accepts any value", "confirmed", [29, 22, 27], STATES + "may_overflow True"),
+        ("The bit loop (line 43)", "refuted", [43, 42], STATES + "may_overflow True"),
+        ("The wide loop (line 45)", "confirmed", [45, 19, 44], STATES + "overflows_by_default True"),
+        ("setDepth(): setDepth() has no validation", "unverifiable", [], STATES + "may_overflow True"),  # qBound
+        ("The flag helper (line 51)", "unverifiable", [51], STATES + "may_overflow True"),  # a parameter's count
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -458,12 +488,17 @@ HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
 BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
 TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
 CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
+GRID = FIXTURES / "rules" / "grid-cells" / "grid.cpp"
+CONVERSIONS = FIXTURES / "rules" / "value-checks" / "conversions.cpp"
+SHIFTS = FIXTURES / "rules" / "shift-range" / "shifts.cpp"
 
 
 def decided(review: str):
     target = (TALLY if "ctor_named_objects" in review else RENDERER if "thread_start_order" in review
               else DATAGRAMS if "rfc_words" in review
               else RING if "checklist_boxes" in review
+              else GRID if "grid_cells" in review else CONVERSIONS if "parsed_values" in review
+              else SHIFTS if "shift_counts" in review
               else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
