@@ -11,7 +11,7 @@ from .rules import Rule
 
 NAMES = {"type": "array", "items": {"type": "string"}}
 SUBJECT_KINDS = ["class", "function", "callee", "macro", "variable", "type", "header", "symbol", "signal", "context",
-                 "text"]  # text: words the claim quotes from a string of the code
+                 "text", "address"]  # text: words the claim quotes from a string of the code; address: an IP address
 
 PART_SCHEMA = {
     "type": "object",

@@ -13,6 +13,7 @@ from .claims import Claim, Part
 from . import polarity
 from . import yamlio
 from .errors import QtcheckError
+from .matchers_literals import parse_address
 from .review_input import read_review
 from .rules import Rule
 
@@ -64,6 +65,9 @@ COMMON_WORDS = {"the", "this", "that", "these", "those", "its", "their", "when",
 # a phrase a claim quotes ("...", “...”, '...'): the words a string of the code is said to hold
 QUOTED_TEXT = re.compile(r"(?<![\w`])(?:\"(?P<a>[^\"\n`]{3,200})\"|\u201c(?P<b>[^\u201d\n`]{3,200})\u201d"
                          r"|'(?P<c>[^'\n`]{3,200})')(?![\w`])")
+# an IP address a claim names (ff12::2115, 239.255.43.21): a value of the code, not a name
+ADDRESS = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])"
+                     r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\w)")
 # a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
 PLAIN_CLASS = re.compile(r"(?<![\w`./:<>-])[A-Z][a-z][a-z0-9]+(?![\w`(<:.-]|\.\w)")
 TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
@@ -518,7 +522,13 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     for m in BACKTICK.finditer(segment):
         spans.append((m.start(), m.end(), m.group(1)))
     messages = [(m.start(), m.end()) for m in QUOTED_MESSAGE.finditer(segment)]
+    addresses = [m for m in ADDRESS.finditer(segment) if parse_address(m.group(0))]
+    for m in addresses:  # "ff12::2115 is a link-local unicast address": an address, never a call or a class
+        found.append(Token(m.group(0), ["address"], index, m.start(), m.end()))
+    spans = [(a, b, c) for a, b, c in spans if not any(a <= m.start() < b for m in addresses)]
     for m in BARE_CODE.finditer(segment):
+        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in ((x.start(), x.end()) for x in addresses)):
+            continue
         if not any(a <= m.start() < b for a, b, _ in spans) and not any(a <= m.start() < b for a, b in messages):
             spans.append((m.start(), m.end(), m.group(0)))
     for m in QUOTED_TEXT.finditer(segment):  # 'the status text says "This examples requires ..."'
@@ -532,6 +542,8 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     # "Sender has no Q_OBJECT": a capitalized word may be a class the file defines; not in a Title Case title
     capitalized = len(re.findall(r"(?<![\w`])[A-Z][a-z]+\b(?!`)", plain(segment))[1:])
     for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):
+        if any(x.start() <= m.start() < x.end() for x in addresses):
+            continue
         if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
                 or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) or m.group(0).lower() in keywords \
                 or m.group(0).lower() in COMMON_WORDS \

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .claims import Claim, Part
 from .facts import Facts
 from .matchers import Site, header_matches, signature_macro
+from .matchers_literals import same_address
 from .matchers_strings import literals, text_matches
 from .rules import Rule
 
@@ -64,6 +65,8 @@ def name_matches(claimed: str, actual: str, kind: str) -> bool:
         return header_matches(claimed, actual)
     if kind == "text":  # a quoted phrase: found inside a string literal
         return text_matches(claimed, actual)
+    if kind == "address":  # an IP address, however it is spelled (ff12::2115, FF12:0:0::2115)
+        return same_address(claimed, actual)
     c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
@@ -123,6 +126,8 @@ class Names:
             return None
         if kind == "text":  # the lines of the string literals that hold the quoted words
             return sorted({ln for ln, value in self.literals() if text_matches(name, value)})
+        if kind == "address":  # the lines of the string literals that spell the address
+            return sorted({ln for ln, value in self.literals() if same_address(name, value)})
         if kind == "header":
             return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
                     or (inc.file and header_matches(name, inc.file))]

@@ -288,6 +288,13 @@ EXPECTED = {
         ('The debug output prints "Tab separated" words.', "confirmed", [12], STATES + "spelled True"),  # a tab
         ('The log message says "Connexion refused"', "unverifiable", [], STATES + "spelled True"),  # nowhere
     ],
+    "50_address_literals.md": [  # IP addresses written as strings, classified by their bits
+        ("ff12::2115 on line 9 is a link-local unicast address", "refuted", [9], STATES + "link_local_unicast True"),
+        ("239.255.43.21 is a multicast address", "confirmed", [10], STATES + "multicast True"),
+        ("The peer fe80::1 is a link-local unicast address.", "confirmed", [11], STATES + "link_local_unicast True"),
+        ("127.0.0.1 is a multicast address", "refuted", [12], STATES + "multicast True"),
+        ("The group 10.1.2.3 is not a multicast address.", "unverifiable", [], STATES + "multicast False"),  # nowhere
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -414,10 +421,11 @@ HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
 BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
 TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
 CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
+ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
 
 
 def decided(review: str):
-    target = (MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
