@@ -75,3 +75,76 @@ def address_literals(facts: Facts, params: dict) -> list[Site]:
         sites.append(Site(line, 1, False, f'"{value}" (line {line}) is {kind}', {"address": [value]}, attrs,
                           reported=False))
     return sites
+
+
+# ---------------------------------------------------------------- default arguments
+
+def integer_value(text: str) -> int | None:
+    """The value of an integer literal as a default spells it (`-1`, `30000`, `0x2000`, `8192LL`), or None."""
+    m = re.fullmatch(r"\s*(-?)\s*(0[xX][0-9A-Fa-f']+|\d[\d']*)(?:[uU]?[lL]{0,2}|[lL]{1,2}[uU])\s*", text)
+    if not m:
+        return None
+    digits = m.group(2).replace("'", "")
+    value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
+    return -value if m.group(1) else value
+
+
+def spellings(value: int) -> list[str]:
+    """The ways a claim may give an integer default, as the reader spells amounts: 8192 is also 8 KiB, 30000 (ms)
+    is also 30 s; 30 may be seconds too (QThread::sleep), 8000 may be 8 KB."""
+    out = [str(value)]
+    for unit, size in (("KiB", 1024), ("KiB", 1000), ("MiB", 1 << 20), ("MiB", 10 ** 6), ("s", 1000), ("min", 60000)):
+        if value and value % size == 0:
+            out.append(f"{value // size} {unit}")
+    out += [f"{value} s", f"{value} min"] if value > 0 else []
+    return list(dict.fromkeys(out))
+
+
+def _param_names(signature: str) -> list[str]:
+    """The parameters' names of a declaration rebuilt as `R name(T a, U b) const` (commas inside <> kept)."""
+    inner = signature[signature.find("(") + 1:signature.rfind(")")]
+    params, depth, cur = [], 0, ""
+    for ch in inner:
+        depth += ch in "<(" and 1 or ch in ">)" and -1 or 0
+        if ch == "," and depth == 0:
+            params.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        params.append(cur)
+    return [(re.findall(r"[A-Za-z_]\w*$", p.strip()) or [""])[0] for p in params]
+
+
+@matcher("default-arguments")
+def default_arguments(facts: Facts, params: dict) -> list[Site]:
+    """One site per call that leaves arguments to their defaults: which parameters, and the default each has in the
+    declaration the call resolves to (read from the header), so "called without a maximum size, it uses the default
+    8 KiB" is decided by the declaration's `= -1`."""
+    from .matchers import _merge, _scope, _where
+
+    decls = {d.qualified: d for d in facts.callee_decls}
+    sites = []
+    for call in facts.calls:
+        left = [(i, a) for i, a in enumerate(call.args) if a.kind == "default" and a.text]
+        if not left:
+            continue
+        decl = decls.get(call.qualified)
+        names = _param_names(decl.signature) if decl else []
+        said, values = [], []
+        for i, arg in left:
+            name = names[i] if i < len(names) and names[i] else f"parameter {i + 1}"
+            value = integer_value(arg.text)
+            said.append(f"{name} = {value if value is not None else arg.text}")
+            values = None if value is None or values is None else values + spellings(value)
+        where = f" ({decl.declared_at})" if decl and decl.declared_at else ""
+        without = "its last argument" if len(left) == 1 else f"its last {len(left)} arguments"
+        message = (f"{call.qualified}() at line {call.line} is called without {without}, so the declaration's "
+                   f"default applies: {', '.join(said)}{where}")
+        # a default that is no integer literal (a named constant, an expression) leaves the value undecided: its
+        # value is not read here
+        sites.append(Site(call.line, call.col, False, message,
+                          _merge({"callee": [call.qualified, call.name, *call.candidates]},
+                                 _where(facts, call.function, call.lambda_id)),
+                          {"default_value": values}, scope=_scope(facts, call.function), reported=False))
+    return sites

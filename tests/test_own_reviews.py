@@ -295,6 +295,14 @@ EXPECTED = {
         ("127.0.0.1 is a multicast address", "refuted", [12], STATES + "multicast True"),
         ("The group 10.1.2.3 is not a multicast address.", "unverifiable", [], STATES + "multicast False"),  # nowhere
     ],
+    "51_default_arguments.md": [  # the default a call leaves an argument to, read from the declaration
+        ("receiveDatagram() on line 19 is called without a maximum size", "refuted", [19],
+         STATES + "default_value 8 KiB"),  # maxSize = -1
+        ("waitForConnected() on line 22 has no argument", "confirmed", [22], STATES + "default_value 30 s"),  # 30000
+        ("The QThread::wait() call relies on the default timeout of 30 seconds.", "unverifiable", [23],
+         STATES + "default_value 30 s"),  # QDeadlineTimer(QDeadlineTimer::Forever): not an integer the code spells
+        ("retry() is called with no argument", "unverifiable", [24], STATES + "default_value 3"),  # = RetryLimit
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -422,10 +430,11 @@ BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
 TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
 CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
+DEFAULTS = FIXTURES / "rules" / "default-argument" / "defaults.cpp"
 
 
 def decided(review: str):
-    target = (ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
