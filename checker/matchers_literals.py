@@ -148,3 +148,84 @@ def default_arguments(facts: Facts, params: dict) -> list[Site]:
                                  _where(facts, call.function, call.lambda_id)),
                           {"default_value": values}, scope=_scope(facts, call.function), reported=False))
     return sites
+
+
+# ---------------------------------------------------------------- QString::arg placeholders
+
+# the start of an arg() chain's text: a string literal, or one wrapped in tr(), QString(), QStringLiteral() ...
+_FORMAT = re.compile(r'\s*(?:(?P<fn>(?:[A-Za-z_]\w*::)*[A-Za-z_]\w*)\s*\(\s*)?'
+                     r'(?(fn)(?:(?<=translate\()\s*(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*,\s*)?)(?P<lits>(?:(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*)+)'
+                     r'(?:\)|,|\s*\.)')
+_LITERAL = re.compile(r'(?:u8|[uUL])?"((?:[^"\\\n]|\\.)*)"')
+_PLACEHOLDER = re.compile(r"%L?(\d{1,2})")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\", "0": "\0"}
+_STRINGLIKE = re.compile(r"QString|QStringView|QLatin1String|QAnyStringView|QUtf8StringView|char\s*\*|char\s*\[|"
+                         r"QByteArray|QChar\b")
+
+
+def _format_of(text: str) -> str | None:
+    m = _FORMAT.match(text)
+    if not m:
+        return None
+    return "".join(re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), e.group(1)), body)
+                   for body in _LITERAL.findall(m.group("lits")))
+
+
+def _values(call) -> list[str] | None:
+    """The arguments an arg() call fills placeholders with: every one of the multi-argument overload (all string
+    views), the first of the others (the rest are field width, base, fill character); None when unreadable."""
+    given = [a for a in call.args if a.kind != "default"]
+    if not given:
+        return None
+    if len(given) > 1 and all(_STRINGLIKE.search(a.param or a.type or "") for a in given):
+        return [a.text.strip() for a in given]
+    return [given[0].text.strip()]
+
+
+@matcher("arg-placeholders")
+def arg_placeholders(facts: Facts, params: dict) -> list[Site]:
+    """One site per format literal filled by a chain of QString::arg() calls: which argument fills each %N.
+    arg() replaces the lowest-numbered placeholder left (the multi-argument form: the lowest with its first
+    argument, the next with its second ...), wherever it stands in the text: a Qt fact."""
+    chains: dict[tuple[int, int], list] = {}
+    for call in facts.calls:
+        if call.name == "arg" and any(c.startswith("QString::") for c in call.candidates or [call.qualified]):
+            chains.setdefault((call.line, call.col), []).append(call)
+    sites = []
+    for (line, col), calls in sorted(chains.items()):
+        calls.sort(key=lambda c: -c.id)  # the innermost call (on the literal) was met last in the walk
+        fmt = _format_of(calls[0].text)
+        if fmt is None or any(c.receiver != "arg" for c in calls[1:]):
+            continue
+        numbers = [int(n) for n in _PLACEHOLDER.findall(fmt) if int(n) > 0]
+        if not numbers:
+            continue
+        left, fills, unread = sorted(set(numbers)), {}, False
+        for call in calls:
+            values = _values(call)
+            if values is None:
+                unread = True
+                break
+            for value in values:
+                if not left:
+                    break
+                fills[left.pop(0)] = value
+        textual = list(dict.fromkeys(numbers))
+        out_of_order = textual != sorted(textual)
+        said = ", ".join(f"%{n} \u2190 {fills[n]}" for n in sorted(fills))
+        end = max(c.end_line for c in calls)
+        shown = fmt.replace("\n", "\\n")
+        if unread:
+            mapping = "qtcheck could not read what each arg() fills"
+        else:
+            mapping = (f"filled by placeholder number, not by position: {said}"
+                       + (f"; %{', %'.join(map(str, left))} left unfilled (printed as written)" if left else "")
+                       + "; QString::arg() replaces the lowest-numbered placeholder left, wherever it stands in the "
+                         "text (Qt's documented behaviour)")
+        for n in textual:  # one site per placeholder: "%2 is never replaced" asks about %2 alone
+            attrs = {"misplaced": None if unread or not out_of_order else False,  # the text's order moves nothing
+                     "unfilled": None if unread else n in left}
+            sites.append(Site(line, col, False, f'%{n} of the format "{shown}" (line {line}): {mapping}',
+                              {"placeholder": [f"%{n}", f"%L{n}"], "callee": ["QString::arg", "arg"]}, attrs,
+                              end_line=end, evidence=list(range(line + 1, end + 1)), reported=False))
+    return sites

@@ -534,6 +534,9 @@ def tokens_of(segment: str, index: int) -> list[Token]:
         unit = UNITS.get((m.group("u") or "").lower())
         amount = f"{float(m.group('n')):g}" + (f" {unit}" if unit else "")  # 8 KiB, 30 s, 8192
         found.append(Token(amount, ["value"], index, m.start("n"), m.end("u") if m.group("u") else m.end("n")))
+    for m in re.finditer(r"(?<![\w%])%L?\d{1,2}\b", segment):  # "%2 is never replaced": a QString::arg() placeholder
+        found.append(Token(m.group(0), ["placeholder"], index, m.start(), m.end()))
+    spans = [(a, b, c) for a, b, c in spans if not re.fullmatch(r"\s*%L?\d{1,2}\s*", c)]
     addresses = [m for m in ADDRESS.finditer(segment) if parse_address(m.group(0))]
     for m in addresses:  # "ff12::2115 is a link-local unicast address": an address, never a call or a class
         found.append(Token(m.group(0), ["address"], index, m.start(), m.end()))

@@ -303,6 +303,16 @@ EXPECTED = {
          STATES + "default_value 30 s"),  # QDeadlineTimer(QDeadlineTimer::Forever): not an integer the code spells
         ("retry() is called with no argument", "unverifiable", [24], STATES + "default_value 3"),  # = RetryLimit
     ],
+    "52_arg_placeholders.md": [  # QString::arg() fills by placeholder number, not by position in the text
+        ("Line 13: the message mixes up its placeholders", "refuted", [13, 14, 15], STATES + "misplaced True"),
+        ("Line 16: the placeholders are in the wrong order", "unverifiable", [16], STATES + "misplaced True"),  # intent
+        ("Line 17: %2 is never replaced", "confirmed", [17], STATES + "unfilled True"),  # 6, 10: width and base
+        ("Line 13: every placeholder is left unfilled.", "refuted", [13, 14, 15], STATES + "unfilled True"),
+        ("Line 17: %1 is never replaced either.", "refuted", [17], STATES + "unfilled True"),
+        # a qualified name the claim proposes, looked up in the class and its bases: QLocalSocket has no NoError
+        ("Line 20: UnknownSocketError is not the", "refuted", [20], NOTHING),
+        ("Line 19: the socket should be opened with QLocalSocket::ReadOnly", "unverifiable", [], NOTHING),  # QIODevice
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -431,10 +441,11 @@ TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
 CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
 DEFAULTS = FIXTURES / "rules" / "default-argument" / "defaults.cpp"
+PLACEHOLDERS = FIXTURES / "rules" / "arg-placeholders" / "placeholders.cpp"
 
 
 def decided(review: str):
-    target = (DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (PLACEHOLDERS if "arg_placeholders" in review else DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
