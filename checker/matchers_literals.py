@@ -229,3 +229,61 @@ def arg_placeholders(facts: Facts, params: dict) -> list[Site]:
                               {"placeholder": [f"%{n}", f"%L{n}"], "callee": ["QString::arg", "arg"]}, attrs,
                               end_line=end, evidence=list(range(line + 1, end + 1)), reported=False))
     return sites
+
+
+# ---------------------------------------------------------------- what a literal holds
+
+def _declared_literal(facts: Facts, name: str, line: int) -> str | None:
+    """The text of the one string literal a variable's declaration initializes it with (`const QByteArray
+    testData("test");`, `QString s = QStringLiteral("a\\n")`), escapes read; None when there is no single one."""
+    source = facts.source(line)
+    m = re.search(rf"\b{re.escape(name)}\b\s*(?:=|\(|\{{)", source)
+    if not m:
+        return None
+    found = literals([source[m.end():]])
+    if len(found) != 1 or not re.fullmatch(r'[\s\w:()={]*"(?:[^"\\]|\\.)*"\s*[)}]*\s*;.*', source[m.end():]):
+        return None
+    return found[0][1]
+
+
+@matcher("literal-contents")
+def literal_contents(facts: Facts, params: dict) -> list[Site]:
+    """One site per variable (a local or a namespace-scope one) initialized with a string literal: whether its text
+    ends with a newline, at the declaration and the lines that use the variable."""
+    from .matchers import _merge, _where
+
+    candidates = []  # (name, line, col, function, lambda_id, lines using it)
+    for var in facts.variables:
+        if not var.is_param:
+            uses = {c.line for c in facts.calls if c.function == var.function
+                    and any(a.kind == "var" and a.name == var.name for a in c.args)} | set(var.reads)
+            candidates.append((var.name, var.line, var.col, var.function, var.lambda_id, uses))
+    globals_used: dict[str, set[int]] = {}
+    for access in facts.global_accesses:
+        globals_used.setdefault(access.field.split("::")[-1], set()).add(access.line)
+    for name, uses in sorted(globals_used.items()):
+        declared = facts.declarations.get(name, [])
+        if len(declared) == 1:
+            candidates.append((name, declared[0], 1, None, None, uses))
+    sites = []
+    for name, line, col, function, lambda_id, uses in candidates:
+        text = _declared_literal(facts, name, line)
+        if text is None:
+            continue
+        ends = text.endswith("\n")
+        passed = sorted(uses - {line})
+        # a use that adds a line end itself (`testData + "\n"`, `<< endl`, `'\n'`): what is written is not the literal
+        end_after = re.compile(rf"\b{re.escape(name)}\b[^;]*?(?:\+|<<)\s*(?:\w+(?:::\w+)*\(\s*)?"
+                               r"(?:[\"']\\n|(?:Qt::)?endl\b)")
+        joined = [ln for ln in passed if end_after.search(facts.source(ln))]
+        shown = text.replace("\n", "\\n")
+        message = (f'{name} holds the string "{shown}" (line {line}), which '
+                   f'{"ends" if ends else "does not end"} with a newline')
+        if passed:
+            message += f"; it is used at line(s) {', '.join(map(str, passed[:6]))}"
+        if joined and not ends:
+            message += f"; but line {joined[0]} writes a line end beside it, so what is sent may end with one"
+        sites.append(Site(line, col, False, message, _merge({"variable": [name]}, _where(facts, function, lambda_id)),
+                          {"newline_terminated": None if joined and not ends else ends}, evidence=passed[:4],
+                          reported=False))
+    return sites

@@ -313,6 +313,13 @@ EXPECTED = {
         ("Line 20: UnknownSocketError is not the", "refuted", [20], NOTHING),
         ("Line 19: the socket should be opened with QLocalSocket::ReadOnly", "unverifiable", [], NOTHING),  # QIODevice
     ],
+    "52_literal_contents.md": [  # whether the string a variable is initialized with ends with a newline
+        ("Line 13 writes greeting without a trailing newline", "confirmed", [5, 13],
+         STATES + "newline_terminated False"),
+        ("request on line 6 has no trailing newline either.", "refuted", [6, 14], STATES + "newline_terminated False"),
+        ("farewell is sent without a trailing newline.", "unverifiable", [15, 16],  # farewell + "\n" is what is sent
+         STATES + "newline_terminated False"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -442,10 +449,11 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
 DEFAULTS = FIXTURES / "rules" / "default-argument" / "defaults.cpp"
 PLACEHOLDERS = FIXTURES / "rules" / "arg-placeholders" / "placeholders.cpp"
+LINE_ENDS = FIXTURES / "rules" / "literal-contents" / "lines.cpp"
 
 
 def decided(review: str):
-    target = (PLACEHOLDERS if "arg_placeholders" in review else DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (LINE_ENDS if "literal_contents" in review else PLACEHOLDERS if "arg_placeholders" in review else DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
