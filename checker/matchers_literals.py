@@ -154,7 +154,8 @@ def default_arguments(facts: Facts, params: dict) -> list[Site]:
 
 # the start of an arg() chain's text: a string literal, or one wrapped in tr(), QString(), QStringLiteral() ...
 _FORMAT = re.compile(r'\s*(?:(?P<fn>(?:[A-Za-z_]\w*::)*[A-Za-z_]\w*)\s*\(\s*)?'
-                     r'(?(fn)(?:(?<=translate\()\s*(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*,\s*)?)(?P<lits>(?:(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*)+)'
+                     r'(?(fn)(?:(?<=translate\()\s*(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*,\s*)?)'  # translate(ctx, text)
+                     r'(?P<lits>(?:(?:u8|[uUL])?"(?:[^"\\\n]|\\.)*"\s*)+)'
                      r'(?:\)|,|\s*\.)')
 _LITERAL = re.compile(r'(?:u8|[uUL])?"((?:[^"\\\n]|\\.)*)"')
 _PLACEHOLDER = re.compile(r"%L?(\d{1,2})")

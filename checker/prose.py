@@ -70,7 +70,8 @@ ADDRESS = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:\
                      r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\w)")
 # an amount a claim gives a default ("the default 8 KiB buffer", "defaults to 30 seconds"): a value, in bytes or ms
 AMOUNT = re.compile(r"\bdefaults?\b(?:\s+(?:value|size|maximum|max|buffer|timeout|limit|is|of|to|a|an|the)){0,4}\s+"
-                    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>KiB|KB|kB|K|MiB|MB|M|bytes?|milliseconds?|msecs?|ms|seconds?|secs?|s|"
+                    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>KiB|KB|kB|K|MiB|MB|M|bytes?|milliseconds?|msecs?|ms|seconds?|"
+                    r"secs?|s|"
                     r"minutes?|mins?)?(?!\w|\.\d)", re.I)
 # each unit as the default_value site of a default-argument question spells it (a bare number: bytes or ms)
 UNITS = {"k": "KiB", "kb": "KiB", "kib": "KiB", "m": "MiB", "mb": "MiB", "mib": "MiB", "s": "s", "sec": "s",
