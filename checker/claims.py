@@ -10,8 +10,9 @@ from .errors import QtcheckError, short
 from .rules import Rule
 
 NAMES = {"type": "array", "items": {"type": "string"}}
+# text: words the claim quotes from a string of the code; address: an IP address; placeholder: a %N of an arg() format
 SUBJECT_KINDS = ["class", "function", "callee", "macro", "variable", "type", "header", "symbol", "signal", "context",
-                 "text"]  # text: words the claim quotes from a string of the code
+                 "text", "address", "placeholder"]
 
 PART_SCHEMA = {
     "type": "object",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__, cachesize, preamble, serial, toolchain
 
-FORMAT = 14  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names; 7: classes macros define; 8: members and constructors; 9: not_analysed; 10: calls that emit, connected signals' parameters; 11: unparsed regions; 12: string-named signals and slots; 13: switch statements; 14: left shifts and the range of their count
+FORMAT = 15  # 2: statement facts for the control-flow graph; 3: JSON instead of pickle; 4: identifiers, parameters; 5: use map, declarations; 6: global accesses, initializer names; 7: classes macros define; 8: members and constructors; 9: not_analysed; 10: calls that emit, connected signals' parameters; 11: unparsed regions; 12: string-named signals and slots; 13: switch statements; 14: left shifts and the range of their count; 15: class scopes (the members of the classes the file names)
 
 
 @functools.lru_cache(maxsize=None)

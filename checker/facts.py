@@ -16,7 +16,7 @@ from pathlib import Path
 from . import digraph as nx
 
 from . import cursors, facts_decls, facts_members, facts_names, facts_switches, facts_unparsed, toolchain
-from . import facts_shifts, facts_values
+from . import facts_scopes, facts_shifts, facts_values
 from .spans import ByLine, Spans
 from .frontend import Diagnostic, Parsed, char_column, source_lines
 from .records import (
@@ -28,6 +28,7 @@ from .records import (
     ConstantCastFact,
     ShiftFact,
     CalleeDecl,
+    ClassScope,
     EnumDecl,
     SwitchFact,
     CtorFact,
@@ -122,6 +123,7 @@ class Facts:
     switches: list[SwitchFact] = field(default_factory=list)  # switch statements, their case groups and endings
     callee_decls: list[CalleeDecl] = field(default_factory=list)  # how each function the file calls is declared
     enums: list[EnumDecl] = field(default_factory=list)  # the enumerations the file names: enum class or plain
+    class_scopes: list[ClassScope] = field(default_factory=list)  # the classes the file names, with their members
     array_indexes: list[ArrayIndexFact] = field(default_factory=list)  # subscripts into constant-size arrays
     buffer_args: list[BufferArgFact] = field(default_factory=list)  # such arrays passed to a call with a count
     temp_pointers: list[TemporaryPointerFact] = field(default_factory=list)  # pointers taken from temporaries
@@ -470,6 +472,8 @@ class _Collector:
         elif kind == K.TYPE_REF:
             if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
                 facts_decls.note_enum(self, c.referenced)
+            elif c.referenced is not None and c.referenced.kind in (K.CLASS_DECL, K.STRUCT_DECL):
+                facts_scopes.note_class(self, c.referenced)  # `QLocalSocket socket`, `QLocalSocket::Error`
             name = c.spelling.split(" ", 1)[-1]
             self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", cursors.line(c.location),
                                                 self.col(c.location), function, lambda_id))

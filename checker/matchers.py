@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import cfg
+from . import cfg, qt_metatypes
 from .facts import Facts
 from .saferegex import compile_rule_regex
 from .spans import ByLine, Spans
@@ -1429,7 +1429,9 @@ def metatype(facts: Facts, params: dict) -> list[Site]:
     """Custom types used where QMetaType needs them. Since Qt 6, QMetaType::fromType<T>() registers a type
     on use (signals, QVariant, QTest data); only a lookup by name (Q_ARG in a queued invokeMethod)
     still needs Q_DECLARE_METATYPE."""
-    builtin = set(params.get("builtin", []))
+    # qmetatype.h's own lists, read from the headers the file reaches, and the rule's spellings of those types
+    builtin = set(params.get("builtin", [])) | qt_metatypes.builtin_types(facts)
+    builtin |= {t.replace(",", ", ") for t in builtin}
     since = params.get("registered_by_qt_since")
     version = re.match(r"\d+", facts.qt_version or "")
     automatic = since is not None and version is not None and int(version.group(0)) >= since

@@ -13,6 +13,7 @@ from .claims import Claim, Part
 from . import polarity
 from . import yamlio
 from .errors import QtcheckError
+from .matchers_literals import parse_address
 from .review_input import read_review
 from .rules import Rule
 
@@ -64,6 +65,17 @@ COMMON_WORDS = {"the", "this", "that", "these", "those", "its", "their", "when",
 # a phrase a claim quotes ("...", “...”, '...'): the words a string of the code is said to hold
 QUOTED_TEXT = re.compile(r"(?<![\w`])(?:\"(?P<a>[^\"\n`]{3,200})\"|\u201c(?P<b>[^\u201d\n`]{3,200})\u201d"
                          r"|'(?P<c>[^'\n`]{3,200})')(?![\w`])")
+# an IP address a claim names (ff12::2115, 239.255.43.21): a value of the code, not a name
+ADDRESS = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:\d{1,3}(?:\.\d{1,3}){3})?(?![\w:])"
+                     r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\w)")
+# an amount a claim gives a default ("the default 8 KiB buffer", "defaults to 30 seconds"): a value, in bytes or ms
+AMOUNT = re.compile(r"\bdefaults?\b(?:\s+(?:value|size|maximum|max|buffer|timeout|limit|is|of|to|a|an|the)){0,4}\s+"
+                    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>KiB|KB|kB|K|MiB|MB|M|bytes?|milliseconds?|msecs?|ms|seconds?|"
+                    r"secs?|s|"
+                    r"minutes?|mins?)?(?!\w|\.\d)", re.I)
+# each unit as the default_value site of a default-argument question spells it (a bare number: bytes or ms)
+UNITS = {"k": "KiB", "kb": "KiB", "kib": "KiB", "m": "MiB", "mb": "MiB", "mib": "MiB", "s": "s", "sec": "s",
+         "secs": "s", "second": "s", "seconds": "s", "minute": "min", "minutes": "min", "min": "min", "mins": "min"}
 # a capitalized plain word inside a sentence: a name only when the file defines a class or function so named
 # the verbs that make a sentence's capitalized first word the subject it speaks of ("Consumer has Q_OBJECT",
 # "Producer lacks ...", "Worker is never instantiated", "Counter objects leak")
@@ -522,7 +534,22 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     for m in BACKTICK.finditer(segment):
         spans.append((m.start(), m.end(), m.group(1)))
     messages = [(m.start(), m.end()) for m in QUOTED_MESSAGE.finditer(segment)]
+    amounts = list(AMOUNT.finditer(segment))
+    for m in amounts:  # "the default 8 KiB buffer": 8192, the amount the default is said to be
+        unit = UNITS.get((m.group("u") or "").lower())
+        amount = f"{float(m.group('n')):g}" + (f" {unit}" if unit else "")  # 8 KiB, 30 s, 8192
+        found.append(Token(amount, ["value"], index, m.start("n"), m.end("u") if m.group("u") else m.end("n")))
+    for m in re.finditer(r"(?<![\w%])%L?\d{1,2}\b", segment):  # "%2 is never replaced": a QString::arg() placeholder
+        found.append(Token(m.group(0), ["placeholder"], index, m.start(), m.end()))
+    spans = [(a, b, c) for a, b, c in spans if not re.fullmatch(r"\s*%L?\d{1,2}\s*", c)]
+    addresses = [m for m in ADDRESS.finditer(segment) if parse_address(m.group(0))]
+    for m in addresses:  # "ff12::2115 is a link-local unicast address": an address, never a call or a class
+        found.append(Token(m.group(0), ["address"], index, m.start(), m.end()))
+    spans = [(a, b, c) for a, b, c in spans if not any(a <= m.start() < b for m in addresses)]
     for m in BARE_CODE.finditer(segment):
+        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in ((x.start(), x.end()) for x in addresses)) \
+                or any(x.start("n") <= m.start() < x.end() for x in amounts):
+            continue
         if not any(a <= m.start() < b for a, b, _ in spans) and not any(a <= m.start() < b for a, b in messages):
             spans.append((m.start(), m.end(), m.group(0)))
     for m in QUOTED_TEXT.finditer(segment):  # 'the status text says "This examples requires ..."'
@@ -536,6 +563,9 @@ def tokens_of(segment: str, index: int) -> list[Token]:
     # "Sender has no Q_OBJECT": a capitalized word may be a class the file defines; not in a Title Case title
     capitalized = len(re.findall(r"(?<![\w`])[A-Z][a-z]+\b(?!`)", plain(segment))[1:])
     for m in PLAIN_CLASS.finditer(segment if capitalized < 3 else ""):
+        if any(x.start() <= m.start() < x.end() for x in addresses) or any(
+                x.start("n") <= m.start() < x.end() for x in amounts):  # "8 KiB": an amount's unit, no class
+            continue
         if any(a <= m.start() < b for a, b, _ in spans) or any(a <= m.start() < b for a, b in messages) \
                 or not re.search(r"\w[\w,)]*\s+$", plain(segment[:m.start()])) and not FIRST_WORD_VERB.match(
                     segment[m.end():]) or m.group(0).lower() in keywords \

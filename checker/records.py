@@ -372,6 +372,17 @@ class EnumDecl:
 
 
 @dataclass
+class ClassScope:
+    """A class the file names (a type, a qualifier, a callee's class), defined in a header or the file: every name
+    its scope holds, its bases' included, so "X::Name" can be looked up as the compiler would."""
+
+    qualified: str
+    members: list[str]  # methods, data members, nested types, enumerators of its unscoped enums; bases' too
+    declared_at: str  # qlocalsocket.h:22, or the main file's line
+    enums: list[list[str]] = field(default_factory=list)  # [enum name, where, enumerator, ...] of its own enums
+
+
+@dataclass
 class ArrayIndexFact:
     """A subscript into an array whose size is a constant (`buffer[i % BufferSize]` with `char buffer[8192]`),
     with the range of the index the code fixes, if any."""

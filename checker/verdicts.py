@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .claims import Claim, Part
 from .facts import Facts
 from .matchers import Site, header_matches, signature_macro
+from .matchers_literals import same_address
 from .matchers_strings import literals, text_matches
 from .rules import Rule
 
@@ -64,6 +65,8 @@ def name_matches(claimed: str, actual: str, kind: str) -> bool:
         return header_matches(claimed, actual)
     if kind == "text":  # a quoted phrase: found inside a string literal
         return text_matches(claimed, actual)
+    if kind == "address":  # an IP address, however it is spelled (ff12::2115, FF12:0:0::2115)
+        return same_address(claimed, actual)
     c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
@@ -123,6 +126,8 @@ class Names:
             return None
         if kind == "text":  # the lines of the string literals that hold the quoted words
             return sorted({ln for ln, value in self.literals() if text_matches(name, value)})
+        if kind == "address":  # the lines of the string literals that spell the address
+            return sorted({ln for ln, value in self.literals() if same_address(name, value)})
         if kind == "header":
             return [inc.line for inc in self.facts.includes if header_matches(name, inc.spelling)
                     or (inc.file and header_matches(name, inc.file))]
@@ -220,6 +225,26 @@ class Names:
             return lam is not None and lam.line <= line <= lam.end_line
         fn = self.facts.function_named(var.function)
         return fn is not None and fn.line <= line <= fn.end_line
+
+    def no_such_member(self, name: str) -> tuple[str, list[int]] | None:
+        """(a sentence, the lines of the file using that scope's enumerations) when a qualified name the claim gives
+        (`QLocalSocket::NoError`) names a class the file uses that has no such member, its bases' included."""
+        parts = name.strip().removesuffix("()").split("::")
+        if len(parts) < 2 or not all(re.fullmatch(r"[A-Za-z_]\w*", p) for p in parts):
+            return None
+        scope, member = "::".join(parts[:-1]), parts[-1]
+        found = [c for c in getattr(self.facts, "class_scopes", []) if c.qualified == scope
+                 or c.qualified.endswith("::" + scope)]
+        if len(found) != 1 or member in found[0].members:
+            return None
+        cls = found[0]
+        used = [e for e in cls.enums if any(x in self.facts.identifiers for x in e[2:])]
+        lines = sorted({ln for e in used for x in e[2:] for ln in self.facts.identifiers.get(x, [])})
+        reason = (f"{cls.qualified} has no member {member} ({cls.declared_at} declares the class; its bases were "
+                  f"searched too): code that names {name.strip()} does not compile")
+        for e in used[:2]:
+            reason += f"; its {e[0]} enumerators ({e[1]}) are {', '.join(e[2:14])}" + (" ..." if len(e) > 14 else "")
+        return reason, lines
 
     def present(self, subjects: dict[str, list[str]]) -> list[tuple[str, list[int]]]:
         out = []
@@ -334,6 +359,12 @@ class Judge:
         rule_ids = self.rules_of(part)
         if not rule_ids:
             missing = self.names.missing(part.subjects)
+            unknown = [(name, found) for _, name in missing if name not in part.denied
+                       and (found := self.names.no_such_member(name))]
+            if unknown and not self.errors:  # "should compare against `QLocalSocket::NoError`": there is none
+                return PartVerdict(part.says, REFUTED, "; ".join(f[0] for _, f in unknown), [], [
+                    Evidence(str(self.facts.path), ln, 1, self.facts.source(ln).strip())
+                    for ln in unknown[0][1][1][:MAX_EVIDENCE]])
             if missing:  # a name the claim uses that the file's code never spells
                 said_present = [name for _, name in missing if name in (part.expects.get("present") or [])]
                 shown = ", ".join(said_present or [name for _, name in missing])

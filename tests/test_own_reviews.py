@@ -358,6 +358,41 @@ EXPECTED = {
         ("setDepth(): setDepth() has no validation", "unverifiable", [], STATES + "may_overflow True"),  # qBound
         ("The flag helper (line 51)", "unverifiable", [51], STATES + "may_overflow True"),  # a parameter's count
     ],
+    "50_address_literals.md": [  # IP addresses written as strings, classified by their bits
+        ("ff12::2115 on line 9 is a link-local unicast address", "refuted", [9], STATES + "link_local_unicast True"),
+        ("239.255.43.21 is a multicast address", "confirmed", [10], STATES + "multicast True"),
+        ("The peer fe80::1 is a link-local unicast address.", "confirmed", [11], STATES + "link_local_unicast True"),
+        ("127.0.0.1 is a multicast address", "refuted", [12], STATES + "multicast True"),
+        ("The group 10.1.2.3 is not a multicast address.", "unverifiable", [], STATES + "multicast False"),  # nowhere
+    ],
+    "51_default_arguments.md": [  # the default a call leaves an argument to, read from the declaration
+        ("receiveDatagram() on line 19 is called without a maximum size", "refuted", [19],
+         STATES + "default_value 8 KiB"),  # maxSize = -1
+        ("waitForConnected() on line 22 has no argument", "confirmed", [22], STATES + "default_value 30 s"),  # 30000
+        ("The QThread::wait() call relies on the default timeout of 30 seconds.", "unverifiable", [23],
+         STATES + "default_value 30 s"),  # QDeadlineTimer(QDeadlineTimer::Forever): not an integer the code spells
+        ("retry() is called with no argument", "unverifiable", [24], STATES + "default_value 3"),  # = RetryLimit
+    ],
+    "52_arg_placeholders.md": [  # QString::arg() fills by placeholder number, not by position in the text
+        ("Line 13: the message mixes up its placeholders", "refuted", [13, 14, 15], STATES + "misplaced True"),
+        ("Line 16: the placeholders are in the wrong order", "unverifiable", [16], STATES + "misplaced True"),  # intent
+        ("Line 17: %2 is never replaced", "confirmed", [17], STATES + "unfilled True"),  # 6, 10: width and base
+        ("Line 13: every placeholder is left unfilled.", "refuted", [13, 14, 15], STATES + "unfilled True"),
+        ("Line 17: %1 is never replaced either.", "refuted", [17], STATES + "unfilled True"),
+        # a qualified name the claim proposes, looked up in the class and its bases: QLocalSocket has no NoError
+        ("Line 20: UnknownSocketError is not the", "refuted", [20], NOTHING),
+        ("Line 19: the socket should be opened with QLocalSocket::ReadOnly", "unverifiable", [], NOTHING),  # QIODevice
+    ],
+    "52_literal_contents.md": [  # whether the string a variable is initialized with ends with a newline
+        ("Line 13 writes greeting without a trailing newline", "confirmed", [5, 13],
+         STATES + "newline_terminated False"),
+        ("request on line 6 has no trailing newline either.", "refuted", [6, 14], STATES + "newline_terminated False"),
+        ("farewell is sent without a trailing newline.", "unverifiable", [15, 16],  # farewell + "\n" is what is sent
+         STATES + "newline_terminated False"),
+    ],
+    "52_builtin_metatypes.md": [  # qmetatype.h's own lists, read at run time: QString needs no declaration
+        ("Line 54: renamed(QString) cannot be delivered", "refuted", [54], STATES + "required True"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -492,6 +527,12 @@ GRID = FIXTURES / "rules" / "grid-cells" / "grid.cpp"
 CONVERSIONS = FIXTURES / "rules" / "value-checks" / "conversions.cpp"
 SHIFTS = FIXTURES / "rules" / "shift-range" / "shifts.cpp"
 
+ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
+DEFAULTS = FIXTURES / "rules" / "default-argument" / "defaults.cpp"
+PLACEHOLDERS = FIXTURES / "rules" / "arg-placeholders" / "placeholders.cpp"
+LINE_ENDS = FIXTURES / "rules" / "literal-contents" / "lines.cpp"
+
+
 
 def decided(review: str):
     target = (TALLY if "ctor_named_objects" in review else RENDERER if "thread_start_order" in review
@@ -499,6 +540,8 @@ def decided(review: str):
               else RING if "checklist_boxes" in review
               else GRID if "grid_cells" in review else CONVERSIONS if "parsed_values" in review
               else SHIFTS if "shift_counts" in review
+              else LINE_ENDS if "literal_contents" in review else PLACEHOLDERS if "arg_placeholders" in review
+              else DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review
               else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
