@@ -14,6 +14,7 @@ from .matchers import MATCHERS, Site
 from .saferegex import RuleRegexError, compile_rule_regex
 from . import matchers_decls, matchers_flow, matchers_instances, matchers_members, matchers_qtest  # noqa: F401
 from . import matchers_strings, matchers_switches, matchers_threads, matchers_values, matchers_warnings  # noqa: F401
+from . import matchers_guards  # noqa: F401
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
