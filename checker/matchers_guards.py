@@ -35,7 +35,8 @@ def _strip_parens(text: str) -> str:
 
 
 def _text(facts: Facts, first: int, last: int) -> str:
-    return "\n".join(facts.source(ln) for ln in range(first, last + 1))
+    """The source of the lines, without the line comments that end them (a comment quoting no string)."""
+    return "\n".join(re.sub(r'//[^"\n]*$', "", facts.source(ln)) for ln in range(first, last + 1))
 
 
 def _names(c) -> list[str]:
@@ -124,7 +125,8 @@ def _operator_between(cond_text: str, a, b) -> tuple[bool, str, bool] | None:
     if j < i + len(at):
         return None
     before = text[:i]
-    m = re.fullmatch(r"(?:.*?\b(?:if|while)\()?([(!]*)", before)
+    # what may stand before the first operand: `if (`, `while (`, `return`, `bool ok =` (spaces squashed)
+    m = re.fullmatch(r"(?:.*?\b(?:if|while)\(|return|[\w:]*[A-Za-z_]\w*=)?([(!]*)", before)
     if m is None:
         return None
     negated = m.group(1).count("!") % 2 == 1
@@ -305,6 +307,17 @@ def exit_message(facts: Facts, params: dict) -> list[Site]:
         printed, how = prints_in(mine)
         if printed is not True and stream_lines:
             printed, how = True, None
+        if branch is None and printed is True:
+            # no if leads to it: what the function printed before may belong to anything it did
+            line = how.line if how is not None else stream_lines[0]
+            sites.append(Site(ret.line, 1, False, (
+                f"`return {value};` at line {ret.line} stands in no branch of its own; "
+                f"{(e.function or 'the code').split('::')[-1]}() prints at line {line} before it, on some path, "
+                f"which may or may not be this return's message"),
+                _merge({"variable": re.findall(r"[A-Za-z_]\w*", value)}, _where(facts, e.function, e.lambda_id)),
+                {"prints": None, "value": value, "evidence_for": {"prints": [line, ret.line]}},
+                end_line=ret.end_line, scope=_scope(facts, e.function)))
+            continue
         where = (f"the branch of the if at line {if_stmt.line} that leads to it" if branch is not None
                  else f"{(e.function or 'the code').split('::')[-1]}() before it")
         shown = f"`return {value};` at line {ret.line}" if value else f"the return at line {ret.line}"
@@ -328,12 +341,13 @@ def exit_message(facts: Facts, params: dict) -> list[Site]:
                         f"or other output before it returns")
                 lines = [start, ret.line] if start != ret.line else [ret.line]
         value_names = re.findall(r"[A-Za-z_]\w*", value)
-        sites.append(Site(start, 1, printed is False, text,
+        sites.append(Site(ret.line, 1, printed is False, text,
                           _merge({"variable": value_names, "macro": value_names, "symbol": value_names,
                                   "class": value_names},
                                  _where(facts, e.function, e.lambda_id)),
                           {"prints": printed, "value": value, "evidence_for": {"prints": sorted(set(lines))}},
-                          end_line=ret.end_line, scope=_scope(facts, e.function)))
+                          end_line=ret.end_line, evidence=[start] if start != ret.line else [],
+                          scope=_scope(facts, e.function)))
     return sites
 
 
