@@ -380,6 +380,25 @@ EXPECTED = {
         ("label->setText(edit->text()) appends", "refuted", [17], STATES + "appends True"),
         ("Here label->setText() replaces the whole text", "confirmed", [14], STATES + "replaces True"),
     ],
+    "53_inline_short_circuits.md": [  # call-after-failure: untested, short-circuited, early return, stored
+        ("calls.cpp:10 - If bind() fails", "confirmed", [10, 11], STATES + "runs_after_failure True"),
+        ("calls.cpp:16 - When bind() fails here", "refuted", [16, 17], STATES + "runs_after_failure True"),
+        ("calls.cpp:24 - joinMulticastGroup() is skipped", "confirmed", [24, 25], STATES + "runs_after_failure False"),
+        ("calls.cpp:39 - The warning branch does not return", "confirmed", [39, 41],
+         STATES + "runs_after_failure True"),
+        ("calls.cpp:46 - joinMulticastGroup() is still called even if", "unverifiable", [46, 48],
+         STATES + "runs_after_failure True"),
+    ],
+    "54_paragraph_silent_exits.md": [  # exit-message: a silent return, one after output, one after a call elsewhere
+        ("The argument handling in exits.cpp is mostly careful.", "unverifiable", [], NOTHING),
+        ("On line 20, however, main() returns EXIT_FAILURE without printing", "confirmed", [20, 19],
+         STATES + "prints False"),
+        ("The server branch returns silently", "refuted", [28, 26, 27], STATES + "prints False"),
+        ("When there are too many arguments, main() gives up", "unverifiable", [36, 34], STATES + "prints False"),
+        # every return of main() is asked ("returns EXIT_FAILURE" is read as the declaration's return type)
+        ("Overall, main() returns EXIT_FAILURE without printing anything.", "partly",
+         [20, 19, 23, 21, 22, 28, 26, 27], STATES + "prints False"),
+    ],
 }
 
 
@@ -414,10 +433,15 @@ HIERARCHY = FIXTURES / "rules" / "class-derivation" / "hierarchy.cpp"
 BOUNDS = FIXTURES / "rules" / "array-bounds" / "bounds.cpp"
 TEMPORARIES = FIXTURES / "rules" / "temporary-pointer" / "temporaries.cpp"
 CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
+SHORT_CIRCUITS = FIXTURES / "rules" / "call-after-failure" / "calls.cpp"
+SILENT_EXITS = FIXTURES / "rules" / "exit-message" / "exits.cpp"
+LOOP_VALUES = FIXTURES / "rules" / "value-after-loop" / "values.cpp"
 
 
 def decided(review: str):
-    target = (MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
+    target = (SHORT_CIRCUITS if "short_circuits" in review else SILENT_EXITS if "silent_exits" in review
+              else LOOP_VALUES if "loop_values" in review
+              else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
               else GREETER if "under_file_heading" in review
