@@ -221,17 +221,40 @@ def call_after_failure(facts: Facts, params: dict) -> list[Site]:
         for i, a in enumerate(calls):
             if not _returns_bool(facts, a):
                 continue
+            whole = paired = False  # whole: an answer about every statement after a's (it leaves, or goes on)
             for b in calls[i + 1:]:
                 if b.name == a.name:
                     break  # a new attempt: the pairs are its own
                 value, why, lines = _pair_answer(facts, tree, a, b, macros_at)
+                after = a.stmt != b.stmt and not _in_branch(tree, a, b)
+                whole, paired = whole or after, True
+                # an answer that holds for one operand or one branch is asked by the second call's name only:
+                # "if bind() fails, X is still called" is not decided for X by bind()'s || with another call
+                names = [*_names(a), *_names(b)] if after else _names(b)
                 sites.append(Site(a.line, a.col, value is True, why,
-                                  _merge({"callee": [*_names(a), *_names(b)], "variable": [receiver]},
+                                  _merge({"callee": names, "variable": [receiver]},
                                          _where(facts, function, lambda_id)),
                                   {"runs_after_failure": value, "first": a.qualified, "then": b.qualified,
+                                   "undecided": value is None,
                                    "evidence_for": {"runs_after_failure": sorted(set(lines))}},
                                   end_line=a.end_line, evidence=[b.line], scope=_scope(facts, function)))
+            if paired and not whole:
+                # the first call named alone: what it decides is said by the second's name
+                sites.append(Site(a.line, a.col, False, f"{a.receiver}.{a.name}() at line {a.line} is the call "
+                                  f"that may fail; what runs after its failure is asked of the calls after it",
+                                  _merge({"callee": _names(a), "variable": [receiver]},
+                                         _where(facts, function, lambda_id)),
+                                  {"not_asked": ["runs_after_failure"]}, end_line=a.end_line,
+                                  scope=_scope(facts, function)))
     return sites
+
+
+def _in_branch(tree: _Stmts, a, b) -> bool:
+    """b stands in a branch of the if whose condition holds a."""
+    stmt = tree.by_id.get(a.stmt) if a.stmt is not None else None
+    parent = tree.by_id.get(stmt.parent) if stmt is not None and stmt.parent is not None else None
+    return bool(stmt is not None and stmt.role == "cond" and parent is not None and parent.kind == "IF_STMT"
+                and tree.branch_of(parent, b.stmt))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -410,7 +433,31 @@ def value_after_loop(facts: Facts, params: dict) -> list[Site]:
                     continue
                 sites.append(_after_site(facts, loop, line, 1, x, least,
                                          f"nothing writes {x} between the loop and line {line}", {"variable": [x]}))
+    # every other read of what a site speaks of: not bounded by a loop here, so a claim citing it (or speaking of
+    # all of them) is not decided by the reads that are
+    decided = {(s.scope, s.line, s.col) for s in sites}
+    named = {n for s in sites for n in s.subjects.get("callee", []) + s.subjects.get("variable", [])}
+    calls = {(c.line, c.col): c for c in facts.calls if c.qualified in named and c.receiver in named}
+    for c in calls.values():
+        if (_scope(facts, c.function), c.line, c.col) not in decided:
+            sites.append(_open_site(facts, c.line, c.col, f"{c.receiver}.{c.name}()", c.function, c.lambda_id,
+                                    {"callee": _names(c), "variable": [c.receiver]}))
+    for v in facts.variables:
+        if v.name not in named or v.is_param:
+            continue
+        lines = {s.line for s in sites if s.scope == _scope(facts, v.function) and v.name in
+                 s.subjects.get("variable", [])}
+        for line in sorted(set(v.reads) - lines):
+            sites.append(_open_site(facts, line, 1, v.name, v.function, v.lambda_id, {"variable": [v.name]}))
     return sites
+
+
+def _open_site(facts: Facts, line: int, col: int, x: str, function, lambda_id, subjects: dict) -> Site:
+    return Site(line, col, False, (f"{x} at line {line} follows no while loop whose exit condition bounds it (or "
+                                   f"something changes it in between): what it can be there is not decided"),
+                _merge(subjects, _where(facts, function, lambda_id)),
+                {"can_be_zero": None, "undecided": True, "evidence_for": {"can_be_zero": [line]}},
+                end_line=line, scope=_scope(facts, function))
 
 
 def _after_site(facts: Facts, loop, line: int, col: int, x: str, least: int, what: str, subjects: dict) -> Site:

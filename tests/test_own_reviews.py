@@ -399,6 +399,13 @@ EXPECTED = {
         ("Overall, main() returns EXIT_FAILURE without printing anything.", "partly",
          [20, 19, 23, 21, 22, 28, 26, 27], STATES + "prints False"),
     ],
+    "55_bullets_loop_values.md": [  # value-after-loop both ways, and a variable overwritten on every pass
+        ("In rate(), line 15 divides by timer.elapsed()", "refuted", [15, 13], STATES + "can_be_zero True"),
+        ("In restarted(), timer.elapsed() on line 25", "unverifiable", [25], STATES + "can_be_zero True"),
+        ("tries can be zero at line 35", "refuted", [35, 31], STATES + "can_be_zero True"),
+        ("In leftEarly(), tries could be zero on line 46.", "unverifiable", [46], STATES + "can_be_zero True"),
+        ("chunk is overwritten on every pass of the loop", "confirmed", [54, 53, 57], STATES + "replaces True"),
+    ],
 }
 
 
