@@ -468,3 +468,66 @@ def _after_site(facts: Facts, loop, line: int, col: int, x: str, least: int, wha
                 {"can_be_zero": least <= 0, "at_least": least,
                  "evidence_for": {"can_be_zero": [loop.line, line]}},
                 end_line=line, scope=_scope(facts, loop.function))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The constants a local variable is set to, and where
+
+_CONSTANT = re.compile(r"-?\d+[uUlL]*|true|false|nullptr|[A-Za-z_]\w*::[A-Za-z_]\w*")
+
+
+@matcher("assigned-values")
+def assigned_values(facts: Facts, params: dict) -> list[Site]:
+    """One site per local variable of the file that is given a constant somewhere (`pass = 4;`, `int pass = 0;`):
+    every constant it is given, with the line and the condition of the if it is given under; whether it is
+    also changed otherwise (`++pass`, `pass = f()`), which leaves "it never becomes V" undecided."""
+    tree = _Stmts(facts)
+    sites = []
+    for v in facts.variables:
+        if v.is_param:
+            continue
+        name = re.escape(v.name)
+        given: list[tuple[str, int, int | None]] = []  # (constant, line, the line of the if it is under)
+        other: list[int] = []
+        init = re.search(rf"\b{name}\s*(?:=\s*([^;,]+?)\s*[;,)]|\{{\s*([^}}]*)\}}|\(\s*([^)]*)\))",
+                         facts.source(v.line))
+        if init:
+            value = next((g for g in init.groups() if g is not None), "").strip()
+            if _CONSTANT.fullmatch(value):
+                given.append((value, v.line, None))
+            else:
+                other.append(v.line)
+        for stmt_id, _, _ in v.write_stmts:
+            stmt = tree.by_id.get(stmt_id) if stmt_id is not None else None
+            if stmt is None or stmt.line == v.line:
+                continue
+            text = " ".join(facts.source(ln) for ln in range(stmt.line, stmt.end_line + 1))
+            m = re.search(rf"(?<![\w.>:]){name}\s*=(?!=)\s*([^;]+?)\s*;", text)
+            if m and _CONSTANT.fullmatch(m.group(1)):
+                cond = None
+                for s in tree.chain(stmt_id):
+                    parent = tree.by_id.get(s.parent) if s.parent is not None else None
+                    if parent is not None and parent.kind == "IF_STMT" and s.role in ("then", "else"):
+                        cond = parent.line
+                        break
+                given.append((m.group(1), stmt.line, cond))
+            else:
+                other.append(stmt.line)
+        if not given:
+            continue
+        shown = ", ".join(f"{value} (line {line}" + (f", under the if at line {cond}" if cond else "") + ")"
+                          for value, line, cond in given)
+        if other:
+            text = (f"{v.name} is given {shown}, and changed otherwise at line(s) {', '.join(map(str, other))}: "
+                    f"what else it holds is computed")
+        else:
+            text = f"{v.name} is given only constants: {shown}"
+        values = sorted({g[0] for g in given})
+        lines = sorted({ln for _, line, cond in given for ln in (line, cond) if ln})
+        sites.append(Site(v.line, v.col, False, text,
+                          _merge({"variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
+                          # a value it is never given outright may still be computed: then not decided
+                          {"assigned": values, "open": ["assigned"] if other else [],
+                           "evidence_for": {"assigned": lines}},
+                          end_line=v.line, evidence=lines, scope=_scope(facts, v.function)))
+    return sites

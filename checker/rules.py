@@ -71,6 +71,7 @@ RULE_SCHEMA = {
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
+                            "takes_number": {"type": "boolean"},  # a number after the words: "jumps to 4"
                             "subject_is_object": {"type": "boolean"},
                             "object_is_subject": {"enum": [True, False, "before", "with"]},
                         },

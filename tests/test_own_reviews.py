@@ -405,6 +405,11 @@ EXPECTED = {
         ("tries can be zero at line 35", "refuted", [35, 31], STATES + "can_be_zero True"),
         ("In leftEarly(), tries could be zero on line 46.", "unverifiable", [46], STATES + "can_be_zero True"),
         ("chunk is overwritten on every pass of the loop", "confirmed", [54, 53, 57], STATES + "replaces True"),
+        # assigned-values: a constant given under an if; one never given to a variable also computed; to one not
+        ("In passes(), pass jumps straight to 4", "confirmed", [64, 66, 67], STATES + "assigned 4"),
+        ("pass is reset to 1 after the first pass.", "unverifiable", [64, 66, 67], STATES + "assigned 1"),
+        ("mode is set to 3", "refuted", [71, 72, 73], STATES + "assigned 3"),
+        ("mode is set to 2 when", "confirmed", [71, 72, 73], STATES + "assigned 2"),
     ],
 }
 
