@@ -14,6 +14,7 @@ from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, grouped, matcher
 from .matchers_flow import _Tree
 
+MAX_PAIRS = 25  # the calls after a failing one that are asked about: a claim names a call close to it
 _LEAVES = ("RETURN_STMT", "CONTINUE_STMT", "BREAK_STMT", "GOTO_STMT")
 
 
@@ -97,8 +98,8 @@ class _Stmts(_Tree):
             then = next((c for c in kids if c.role == "then"), None)
             other = next((c for c in kids if c.role == "else"), None)
             return self.leaves(then) and self.leaves(other)
-        if stmt.kind == "DO_STMT" and stmt.macro:  # QVERIFY(false)-like: not followed
-            return False
+        if stmt.kind == "DO_STMT" and stmt.macro:  # QFAIL's `do { ...; return; } while (false)` leaves; QVERIFY's
+            return self.leaves(next((c for c in kids if c.role == "body"), None))  # `if (!x) return;` may not
         return False
 
 
@@ -166,8 +167,8 @@ def _pair_answer(facts: Facts, tree: _Stmts, a, b, macros_at: dict):
         if parent.macro:
             use = macros_at.get((parent.line, parent.macro))
             arg = re.match(rf"{re.escape(parent.macro)}\s*\(\s*(.*)", _squash(use.text) if use else "")
-            if parent.macro not in ("QVERIFY", "QVERIFY2") or arg is None or arg.group(1).startswith("!") or \
-                    not arg.group(1).startswith(_squash(a.text) or "\0"):
+            # (a call inside a macro's argument has no text of its own: its object and name are matched)
+            if parent.macro not in ("QVERIFY", "QVERIFY2") or arg is None or not _whole_argument(arg.group(1), a):
                 return None, f"{A} at line {a.line} is tested inside {parent.macro}, which qtcheck does not read", \
                     [a.line]
             # QVERIFY(a()): a failure returns from the function at once
@@ -207,6 +208,20 @@ def _pair_answer(facts: Facts, tree: _Stmts, a, b, macros_at: dict):
                   f"{b.line} runs after a failure is not followed"), [a.line, b.line]
 
 
+def _whole_argument(text: str, a) -> bool:
+    """The macro's (first) argument is the call itself: `QVERIFY(socket.bind(...))`, not `QVERIFY(x || socket.bind())`
+    nor `QVERIFY(socket.bind() || x)` (spaces squashed)."""
+    m = re.match(rf"{re.escape(a.receiver or '')}(?:\.|->){re.escape(a.name)}\(", text)
+    if m is None or not a.receiver:
+        return False
+    depth = 1
+    for i in range(m.end(), len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[i + 1:i + 2] in (")", ",")
+    return False
+
+
 @matcher("call-after-failure")
 def call_after_failure(facts: Facts, params: dict) -> list[Site]:
     """One site per pair of calls on one object in one function, the first returning bool: is the second still
@@ -222,7 +237,7 @@ def call_after_failure(facts: Facts, params: dict) -> list[Site]:
             if not _returns_bool(facts, a):
                 continue
             whole = paired = False  # whole: an answer about every statement after a's (it leaves, or goes on)
-            for b in calls[i + 1:]:
+            for b in calls[i + 1:i + 1 + MAX_PAIRS]:
                 if b.name == a.name:
                     break  # a new attempt: the pairs are its own
                 value, why, lines = _pair_answer(facts, tree, a, b, macros_at)
@@ -316,7 +331,8 @@ def exit_message(facts: Facts, params: dict) -> list[Site]:
         code = [c for c in calls_by_fn.get(e.function, []) if c.lambda_id == e.lambda_id]
         stream_lines = [ln for ln in range((branch or ret).line, ret.end_line + 1) if _STREAMS.search(facts.source(ln))]
         if branch is not None:
-            inside = {s.id for s in facts.stmts if branch.id in {x.id for x in tree.chain(s.id)}}
+            inside = {s.id for s in facts.stmts if branch.line <= s.line <= branch.end_line
+                      and s.function == e.function and any(x.id == branch.id for x in tree.chain(s.id))}
             mine = [c for c in code if c.stmt in inside and (c.line, c.col) <= (ret.end_line, 10 ** 6)]
             cond = next((c for c in tree.children.get(if_stmt.id, []) if c.role == "cond"), None)
             tested = [c for c in code if cond is not None and c.stmt == cond.id]
