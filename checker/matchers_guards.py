@@ -547,3 +547,100 @@ def assigned_values(facts: Facts, params: dict) -> list[Site]:
                            "evidence_for": {"assigned": lines}},
                           end_line=v.line, evidence=lines, scope=_scope(facts, v.function)))
     return sites
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The bytes a read can count on: an early leave under `device->bytesAvailable() < K` before it
+
+_READS = re.compile(r"(?:\.|->)(?:read|readAll|readLine|peek|getChar|readRawData)\s*\(")
+
+
+def _streams(facts: Facts) -> dict[str, str]:
+    """stream variable -> the device it reads: `in.setDevice(socket)`, `QDataStream in(socket)`."""
+    out = {}
+    for c in facts.calls:
+        if c.name == "setDevice" and c.receiver and c.args:
+            out[c.receiver] = c.args[0].text.strip().lstrip("&")
+    for ln, text in enumerate(facts.lines, start=1):
+        m = re.search(r"\b(?:QDataStream|QTextStream)\s+(\w+)\s*[({]\s*&?(\w+)\s*[,)}]", text)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def _constant(facts: Facts, line: int, text: str) -> int | None:
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    for cast in facts.constant_casts:
+        if cast.line == line and _squash(cast.text) == text:
+            return cast.value
+    return None
+
+
+def _reads_of(text: str, streams: dict[str, str]) -> set[str]:
+    """The devices a statement reads: `device->read(...)`, or `stream >> x` on a stream of that device."""
+    out = {m.group(1) for m in re.finditer(r"\b(\w+)\s*(?:\.|->)(?:read|readAll|readLine|peek|getChar)\s*\(", text)}
+    out |= {streams[m.group(1)] for m in re.finditer(r"\b(\w+)\s*>>", text) if m.group(1) in streams}
+    return out
+
+
+@matcher("read-guard")
+def read_guard(facts: Facts, params: dict) -> list[Site]:
+    """One site per statement that reads a device (directly, or through a QDataStream/QTextStream on it): the
+    least number of bytes an early leave before it guarantees (`if (socket->bytesAvailable() < 4) return;`),
+    or none the code shows."""
+    tree = _Stmts(facts)
+    streams = _streams(facts)
+    guards = []  # (if statement, device, least bytes guaranteed after it, the leave's line)
+    for s in facts.stmts:
+        if s.kind != "IF_STMT" or s.role != "item":
+            continue
+        kids = tree.children.get(s.id, [])
+        then = next((c for c in kids if c.role == "then"), None)
+        cond = next((c for c in kids if c.role == "cond"), None)
+        if cond is None or any(c.role == "else" for c in kids) or not tree.leaves(then):
+            continue
+        m = re.search(r"\bif\((.*)\)", _squash(_text(facts, cond.line, cond.end_line)))
+        if m is None:
+            continue
+        for operand in _strip_parens(m.group(1)).split("||"):  # passing the if: every operand of || is false
+            g = re.fullmatch(r"(\w+)(?:\.|->)bytesAvailable\(\)(<=?)(.+)", _strip_parens(operand))
+            if g is None or "&&" in m.group(1):
+                continue
+            k = _constant(facts, cond.line, g.group(3))
+            if k is not None:
+                guards.append((s, g.group(1), k + (g.group(2) == "<="), then.end_line))
+    sites = []
+    for s in facts.stmts:
+        if s.kind not in ("EXPR", "DECL_STMT", "RETURN_STMT") or s.role == "cond":
+            continue
+        text = _text(facts, s.line, s.end_line)
+        devices = _reads_of(text, streams)
+        if not devices:
+            continue
+        names = sorted(set(re.findall(r"[A-Za-z_]\w*", text)) - {"return", "if", "const", "auto"})
+        # the statement as a review quotes it (`in >> blockSize`), and the names in it
+        spelled = re.sub(r"\s+", " ", text).strip().rstrip(";").strip()
+        subjects = _merge({"variable": [spelled, *names], "callee": names}, _where(facts, s.function, s.lambda_id))
+        before = [(g, d, k, leave) for g, d, k, leave in guards if d in devices and g.function == s.function
+                  and g.lambda_id == s.lambda_id and tree.after(g, s.id)]
+        if before:
+            g, d, k, leave = max(before, key=lambda x: x[2])
+            via = next((f" (a stream on {d})" for st, dev in streams.items() if dev == d and
+                        re.search(rf"\b{re.escape(st)}\s*>>", text)), "")
+            message = (f"the read at line {s.line}{via} runs only after the if at line {g.line} has left (line "
+                       f"{leave}) whenever {d}->bytesAvailable() is below {k}: at least {k} bytes are buffered "
+                       f"there")
+            sites.append(Site(s.line, 1, False, message, subjects,
+                              {"runs_with_fewer_than": [], "open": ["runs_with_fewer_than"],
+                               "excluded": {"runs_with_fewer_than": [str(n) for n in range(1, min(k, 4096) + 1)]},
+                               "evidence_for": {"runs_with_fewer_than": [g.line, leave, s.line]}},
+                              end_line=s.end_line, scope=_scope(facts, s.function)))
+        else:
+            sites.append(Site(s.line, 1, False, (
+                f"no early leave under a bytesAvailable() test stands before the read at line {s.line}: how many "
+                f"bytes are there is not decided by the code"), subjects,
+                {"runs_with_fewer_than": None, "undecided": True,
+                 "evidence_for": {"runs_with_fewer_than": [s.line]}},
+                end_line=s.end_line, scope=_scope(facts, s.function)))
+    return sites

@@ -63,3 +63,11 @@ def test_a_pair_answered_for_one_operand_is_asked_by_the_second_call_only():
     assert short.attrs["evidence_for"]["runs_after_failure"] == [16, 17]
     [alone] = [s for s in sites if s.line == 16 and "not_asked" in s.attrs]
     assert "bind" in alone.subjects["callee"]
+
+
+def test_a_read_after_a_bytes_available_guard_can_count_on_its_bytes():
+    sites = {s.line: s for s in analyze(RULES / "read-guard" / "reads.cpp")[1]["read-guard"]}
+    assert sites[21].attrs["excluded"]["runs_with_fewer_than"] == ["1", "2", "3", "4"]  # sizeof(quint32) through the stream
+    assert sites[21].attrs["evidence_for"]["runs_with_fewer_than"] == [19, 20, 21]
+    assert sites[22].attrs["excluded"]["runs_with_fewer_than"][-1] == "4"              # the socket read directly
+    assert sites[29].attrs["runs_with_fewer_than"] is None                           # a bound that is a variable

@@ -388,6 +388,10 @@ EXPECTED = {
          STATES + "runs_after_failure True"),
         ("calls.cpp:46 - joinMulticastGroup() is still called even if", "unverifiable", [46, 48],
          STATES + "runs_after_failure True"),
+        # read-guard: a QDataStream read after `if (socket->bytesAvailable() < (int)sizeof(quint32)) return;`
+        ("calls.cpp:71 - in >> size runs even when fewer than four", "refuted", [71, 69, 70],
+         STATES + "runs_with_fewer_than 4"),
+        ("calls.cpp:71 - in >> size runs even when fewer than 8", "unverifiable", [71], STATES + "runs_with_fewer_than 8"),
     ],
     "54_paragraph_silent_exits.md": [  # exit-message: a silent return, one after output, one after a call elsewhere
         ("The argument handling in exits.cpp is mostly careful.", "unverifiable", [], NOTHING),
