@@ -198,14 +198,31 @@ def _pair_answer(facts: Facts, tree: _Stmts, a, b, macros_at: dict):
                 return False, (f"when {A} fails, the if at line {parent.line} leaves (line {taken.end_line}) "
                                f"before {B} at line {b.line}: it is not called"), [parent.line, taken.end_line, b.line]
             what = "does nothing else" if taken is None else f"goes on past line {taken.end_line}"
+            gate = _exit_between(facts, a, b, after_line=(taken.end_line if taken is not None else parent.line))
+            if gate is not None:
+                return None, (f"when {A} fails, the if at line {parent.line} {what}, but the {gate.kind} at line "
+                              f"{gate.line} before {B} at line {b.line} may leave on the failure (a test of the "
+                              f"object's state)"), [parent.line, gate.line, b.line]
             return True, (f"when {A} fails, the if at line {parent.line} {what} and does not leave: {B} at line "
                           f"{b.line} is still called"), [parent.line, b.line]
         return None, f"{B} at line {b.line} does not stand after the if at line {parent.line}", [parent.line, b.line]
     if a.result in ("discarded", "voided") and tree.after(stmt, b.stmt):
+        gate = _exit_between(facts, a, b, after_line=a.end_line)
+        if gate is not None:
+            return None, (f"the result of {A} at line {a.line} is not tested, but the {gate.kind} at line {gate.line} "
+                          f"before {B} at line {b.line} may leave on its failure (a test of the object's state)"), \
+                [a.line, gate.line, b.line]
         return True, (f"the result of {A} at line {a.line} is not tested, so nothing stops {B} at line {b.line} "
                       f"when it fails: it is still called"), [a.line, b.line]
     return None, (f"the result of {A} at line {a.line} is {a.result} and may be tested later; whether {B} at line "
                   f"{b.line} runs after a failure is not followed"), [a.line, b.line]
+
+
+def _exit_between(facts: Facts, a, b, after_line: int):
+    """A return, throw, goto or failing QTest macro of the same code between the two calls: it may leave when the
+    first call failed (`if (socket.state() != QAbstractSocket::BoundState) return;`)."""
+    return next((e for e in facts.exits if e.function == a.function and e.lambda_id == a.lambda_id
+                 and after_line < e.line < b.line), None)
 
 
 def _whole_argument(text: str, a) -> bool:

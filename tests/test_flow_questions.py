@@ -71,3 +71,11 @@ def test_a_read_after_a_bytes_available_guard_can_count_on_its_bytes():
     assert sites[21].attrs["evidence_for"]["runs_with_fewer_than"] == [19, 20, 21]
     assert sites[22].attrs["excluded"]["runs_with_fewer_than"][-1] == "4"              # the socket read directly
     assert sites[29].attrs["runs_with_fewer_than"] is None                           # a bound that is a variable
+
+
+def test_an_exit_between_two_calls_leaves_still_called_undecided():
+    sites = analyze(RULES / "call-after-failure" / "calls.cpp")[1]["call-after-failure"]
+    pairs = {s.attrs["then"]: s for s in sites if s.line == 77 and "then" in s.attrs}
+    assert pairs["QAbstractSocket::state"].attrs["runs_after_failure"] is True
+    join = pairs["QUdpSocket::joinMulticastGroup"]
+    assert join.attrs["runs_after_failure"] is None and join.attrs["evidence_for"]["runs_after_failure"] == [77, 79, 80]
