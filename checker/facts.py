@@ -80,6 +80,9 @@ ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 MAX_NESTING = 3000
 
 
+_COMMENT = re.compile(r"/\*.*?\*/|//.*$")  # a comment between two operands is not their operator
+
+
 @dataclass
 class Facts:
     """Everything the rules may ask about one file."""
@@ -256,8 +259,9 @@ class _Collector:
             return ""
         lines = self.facts.lines
         if ea_line == sb_line:
-            return lines[ea_line - 1][after - 1 : before - 1].strip()
-        return (lines[ea_line - 1][after - 1 :] + " " + lines[sb_line - 1][: before - 1]).strip()
+            return _COMMENT.sub("", lines[ea_line - 1][after - 1 : before - 1]).strip()
+        # an operator on the next line, after a comment closing this one (`a()  // why\n || b()`)
+        return (_COMMENT.sub("", lines[ea_line - 1][after - 1 :]) + " " + lines[sb_line - 1][: before - 1]).strip()
 
     def _declaration_kind(self, kind) -> bool:
         """kind.is_declaration(), asked of libclang once per kind."""

@@ -295,6 +295,47 @@ def _bound(facts: Facts, tree: _Tree, loop, cond, mine, deadline: set[str]):
     return None, "what ends it is its condition, which is no deadline or counter qtcheck recognizes", []
 
 
+_ACCUMULATE = (r"\+=|-=|\*=|\|=|<<", r"\.(?:append|push_back|prepend|insert|add)\s*\(")
+
+
+def _loop_assignments(facts: Facts, tree: _Tree) -> list[dict]:
+    """Each local variable assigned inside a loop, per innermost loop: whether every such statement assigns it
+    anew (`v = expr` with expr not reading v: each pass overwrites it) or every one adds to it (`v += x`,
+    `v << x`, `v.append(x)`, `v = v + x`), and the reads of it after the loop. Read from the statement's text:
+    a class type's `=` is an operator call, which the facts keep as a read."""
+    out = []
+    for v in facts.variables:
+        if v.is_param:
+            continue
+        stmts = dict.fromkeys([s for s in v.read_stmts if s is not None] + [s for s, _, _ in v.write_stmts
+                                                                            if s is not None])
+        name = re.escape(v.name)
+        per_loop: dict[int, list] = {}
+        for stmt_id in stmts:
+            stmt = tree.by_id.get(stmt_id)
+            if stmt is None or stmt.kind != "EXPR" or stmt.role not in ("item", "body", "then", "else"):
+                continue
+            text = " ".join(facts.source(ln) for ln in range(stmt.line, stmt.end_line + 1)).strip()
+            if re.match(rf"{name}\s*(?:{_ACCUMULATE[0]})|{name}\s*{_ACCUMULATE[1]}", text):
+                how = "adds"
+            elif re.match(rf"{name}\s*=(?!=)", text):
+                rest = text.split("=", 1)[1]
+                how = "adds" if re.match(rf"\s*{name}\s*\+", rest) else (
+                    "other" if re.search(rf"\b{name}\b", rest) else "sets")
+            else:
+                continue
+            loop = tree.innermost_loop(stmt_id)
+            if loop is not None:
+                per_loop.setdefault(loop.id, []).append((stmt, how))
+        assigned = {stmt.id for writes in per_loop.values() for stmt, _ in writes}
+        for loop_id, writes in per_loop.items():
+            loop = tree.by_id[loop_id]
+            after = sorted(ln for s, ln in zip(v.read_stmts, v.reads) if s is not None and ln > loop.end_line
+                           and not tree.in_loop(s, loop) and s not in assigned)
+            out.append({"var": v, "loop": loop, "writes": writes, "after": after})
+    return out
+
+
 @matcher("calls-in-loops")
 def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
     """One site per call of the file: whether it runs inside a loop's passes (and which), or once."""
@@ -327,6 +368,16 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
                                   "variable": [c.receiver] if c.receiver and c.mutates else []},
                                  _where(facts, c.function, c.lambda_id)),
                           attrs, end_line=c.end_line, scope=_scope(facts, c.function)))
+    for a in _loop_assignments(facts, tree):  # `dump = process.readAll();` in a loop: dump is set on its passes
+        v, loop, (stmt, _) = a["var"], a["loop"], a["writes"][0]
+        every = tree.every_pass(stmt.id, loop)
+        word = "forever" if loop.macro in ("forever", "Q_FOREVER") else _KIND_WORDS.get(loop.kind, "loop")
+        sites.append(Site(stmt.line, 1, True, f"{v.name} is assigned at line {stmt.line} inside the {word} loop at "
+                          f"line {loop.line}" + ("" if every else ", on some passes only"),
+                          _merge({"variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
+                          {"in_loop": True, "every_pass": every, "loop_line": loop.line,
+                           "evidence_for": {"in_loop": [loop.line, stmt.line]}},
+                          end_line=stmt.end_line, scope=_scope(facts, v.function)))
     return sites
 
 
@@ -387,6 +438,34 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
                           {"appends": appends, "replaces": replaces, "in_loop": loop is not None,
                            "evidence_for": {"in_loop": [loop.line] if loop is not None else []}},
                           end_line=c.end_line, scope=_scope(facts, c.function)))
+    for a in _loop_assignments(facts, tree):  # plain variables: `dump = ...` each pass, or `total += ...`
+        v, loop, writes, after = a["var"], a["loop"], a["writes"], a["after"]
+        kinds = {how for _, how in writes}
+        first = writes[0][0]
+        lines = sorted({s.line for s, _ in writes})
+        shown = ", ".join(map(str, lines))
+        later = f"; it is read after the loop at line {after[0]}" if after else ""
+        if kinds == {"sets"}:
+            appends, replaces = False, True
+            message = (f"{v.name} is assigned anew (`{v.name} = ...`, not reading {v.name}) at line(s) {shown} inside "
+                       f"the loop at line {loop.line}: each pass overwrites it" + (
+                           f", so after the loop it holds only the last pass's value (read at line {after[0]})"
+                           if after else ""))
+        elif kinds == {"adds"}:
+            appends, replaces = True, False
+            message = (f"{v.name} is added to (`+=`, `<<`, `append()`) at line(s) {shown} inside the loop at line "
+                       f"{loop.line}: each pass keeps what the earlier ones left{later}")
+        else:
+            appends = replaces = None
+            message = (f"{v.name} is assigned at line(s) {shown} inside the loop at line {loop.line} from a value "
+                       f"computed from itself, or both set and added to: whether it keeps the earlier passes' values "
+                       f"is not decided here")
+        evidence = sorted({loop.line, *lines, *after[:1]})
+        sites.append(Site(first.line, 1, bool(appends), message,
+                          _merge({"variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
+                          {"appends": appends, "replaces": replaces, "in_loop": True,
+                           "evidence_for": {"appends": evidence, "replaces": evidence, "in_loop": [loop.line]}},
+                          end_line=first.end_line, scope=_scope(facts, v.function)))
     return sites
 
 

@@ -775,6 +775,9 @@ def _cwes_of(rule: Rule) -> set[str]:
     return set((rule.claims or {}).get("cwe", [])) | set(rule.cwe) | set(rule.cwe_related)
 
 
+NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                                 "nine", "ten"])}
+
 SCOPE_KINDS = {"function", "class", "context"}
 
 
@@ -986,6 +989,11 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 via.setdefault((m.rule, m.attr), t.name)
                 consumed.add(ti)
                 break
+        if (m.rule, m.attr) not in via and attr.get("takes_number"):  # "jumps straight to 4": a number, or a word
+            word = re.match(r"\s*`?(-?\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b`?",
+                            plain(segments[m.segment][m.end:]), re.I)
+            if word:
+                via[(m.rule, m.attr)] = str(NUMBER_WORDS.get(word.group(1).lower(), word.group(1)))
         if (m.rule, m.attr) not in via and attr.get("takes_type"):  # "returns a quint16": a type in plain words
             word = re.match(r"\s*(?:an?\s+)?([A-Za-z_]\w*(?:::\w+)*)\b", plain(segments[m.segment][m.end:]))
             if word and (word.group(1) in BUILTIN_TYPES or re.fullmatch(r"Q[A-Z]\w*(?:::\w+)*", word.group(1))):

@@ -16,6 +16,7 @@ from . import matchers_decls, matchers_flow, matchers_instances, matchers_member
 from . import matchers_strings, matchers_switches, matchers_threads, matchers_values, matchers_warnings  # noqa: F401
 from . import matchers_checks, matchers_ctor, matchers_layouts, matchers_shifts  # noqa: F401
 from . import matchers_literals  # noqa: F401
+from . import matchers_guards  # noqa: F401
 
 SEVERITIES = ["error", "warning", "note"]
 CWE = {"type": "string", "pattern": r"^CWE-\d+$"}
@@ -72,6 +73,7 @@ RULE_SCHEMA = {
                             "why": TEXT,
                             "takes_object": {"type": "boolean"},
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
+                            "takes_number": {"type": "boolean"},  # a number after the words: "jumps to 4"
                             "subject_is_object": {"type": "boolean"},
                             "takes_number": TEXT,
                             # the phrase counts only when one of these words stands (or none stands) in its clause

@@ -562,10 +562,15 @@ class Judge:
             return PartVerdict(part.says, UNVERIFIABLE, f"{sites[0].message}; what the claim says does not apply to "
                                f"it", rule_ids, idle=True)
         # An attribute the matcher left None is one it could not decide: never a ground for either verdict.
-        # a dict answers per value asked (a grid's rows): a value it does not hold is one the site does not decide
+        # a dict answers per value asked (a grid's rows): a value it does not hold is one the site does not decide.
+        # A list the matcher marks open (`open: [key]`: the variable is also computed) holds what the code gives
+        # outright; a value not in it may still come about: undecided, not false.
+        # `excluded: {key: [...]}` lists the values the code rules out: those are false, the rest undecided.
         undecided = [any(k in s.attrs and (s.attrs[k] is None or isinstance(s.attrs[k], dict)
-                                           and s.attrs[k].get(str(part.expects[k])) is None) for k in part.expects)
-                     for s in sites]
+                                           and s.attrs[k].get(str(part.expects[k])) is None or (
+            k in s.attrs.get("open", ()) and isinstance(s.attrs[k], list) and part.expects[k] not in s.attrs[k]
+            and part.expects[k] not in s.attrs.get("excluded", {}).get(k, ())))
+            for k in part.expects) for s in sites]
         unknown = [s for s, u in zip(sites, undecided) if u]
         sites = [s for s, u in zip(sites, undecided) if not u]  # (a site equal to an unknown one is unknown too)
         if not sites:

@@ -485,6 +485,41 @@ EXPECTED = {
         ("label->setText(edit->text()) appends", "refuted", [17], STATES + "appends True"),
         ("Here label->setText() replaces the whole text", "confirmed", [14], STATES + "replaces True"),
     ],
+    "53_inline_short_circuits.md": [  # call-after-failure: untested, short-circuited, early return, stored
+        ("calls.cpp:10 - If bind() fails", "confirmed", [10, 11], STATES + "runs_after_failure True"),
+        ("calls.cpp:16 - When bind() fails here", "refuted", [16, 17], STATES + "runs_after_failure True"),
+        ("calls.cpp:24 - joinMulticastGroup() is skipped", "confirmed", [24, 25], STATES + "runs_after_failure False"),
+        ("calls.cpp:39 - The warning branch does not return", "confirmed", [39, 41],
+         STATES + "runs_after_failure True"),
+        ("calls.cpp:46 - joinMulticastGroup() is still called even if", "unverifiable", [46, 48],
+         STATES + "runs_after_failure True"),
+        # read-guard: a QDataStream read after `if (socket->bytesAvailable() < (int)sizeof(quint32)) return;`
+        ("calls.cpp:71 - in >> size runs even when fewer than four", "refuted", [71, 69, 70],
+         STATES + "runs_with_fewer_than 4"),
+        ("calls.cpp:71 - in >> size runs even when fewer than 8", "unverifiable", [71], STATES + "runs_with_fewer_than 8"),
+    ],
+    "54_paragraph_silent_exits.md": [  # exit-message: a silent return, one after output, one after a call elsewhere
+        ("The argument handling in exits.cpp is mostly careful.", "unverifiable", [], NOTHING),
+        ("On line 20, however, main() returns EXIT_FAILURE without printing", "confirmed", [20, 19],
+         STATES + "prints False"),
+        ("The server branch returns silently", "refuted", [28, 26, 27], STATES + "prints False"),
+        ("When there are too many arguments, main() gives up", "unverifiable", [36, 34], STATES + "prints False"),
+        # every return of main() is asked ("returns EXIT_FAILURE" is read as the declaration's return type)
+        ("Overall, main() returns EXIT_FAILURE without printing anything.", "partly",
+         [20, 19, 23, 21, 22, 28, 26, 27], STATES + "prints False"),
+    ],
+    "55_bullets_loop_values.md": [  # value-after-loop both ways, and a variable overwritten on every pass
+        ("In rate(), line 15 divides by timer.elapsed()", "refuted", [15, 13], STATES + "can_be_zero True"),
+        ("In restarted(), timer.elapsed() on line 25", "unverifiable", [25], STATES + "can_be_zero True"),
+        ("tries can be zero at line 35", "refuted", [35, 31], STATES + "can_be_zero True"),
+        ("In leftEarly(), tries could be zero on line 46.", "unverifiable", [46], STATES + "can_be_zero True"),
+        ("chunk is overwritten on every pass of the loop", "confirmed", [54, 53, 57], STATES + "replaces True"),
+        # assigned-values: a constant given under an if; one never given to a variable also computed; to one not
+        ("In passes(), pass jumps straight to 4", "confirmed", [64, 66, 67], STATES + "assigned 4"),
+        ("pass is reset to 1 after the first pass.", "unverifiable", [64, 66, 67], STATES + "assigned 1"),
+        ("mode is set to 3", "refuted", [71, 72, 73], STATES + "assigned 3"),
+        ("mode is set to 2 when", "confirmed", [71, 72, 73], STATES + "assigned 2"),
+    ],
 }
 
 
@@ -526,12 +561,13 @@ CSTRINGS = FIXTURES / "rules" / "c-string" / "cstrings.cpp"
 GRID = FIXTURES / "rules" / "grid-cells" / "grid.cpp"
 CONVERSIONS = FIXTURES / "rules" / "value-checks" / "conversions.cpp"
 SHIFTS = FIXTURES / "rules" / "shift-range" / "shifts.cpp"
-
 ADDRESSES = FIXTURES / "rules" / "address-literal" / "addresses.cpp"
 DEFAULTS = FIXTURES / "rules" / "default-argument" / "defaults.cpp"
 PLACEHOLDERS = FIXTURES / "rules" / "arg-placeholders" / "placeholders.cpp"
 LINE_ENDS = FIXTURES / "rules" / "literal-contents" / "lines.cpp"
-
+SHORT_CIRCUITS = FIXTURES / "rules" / "call-after-failure" / "calls.cpp"
+SILENT_EXITS = FIXTURES / "rules" / "exit-message" / "exits.cpp"
+LOOP_VALUES = FIXTURES / "rules" / "value-after-loop" / "values.cpp"
 
 
 def decided(review: str):
@@ -542,6 +578,8 @@ def decided(review: str):
               else SHIFTS if "shift_counts" in review
               else LINE_ENDS if "literal_contents" in review else PLACEHOLDERS if "arg_placeholders" in review
               else DEFAULTS if "default_arguments" in review else ADDRESSES if "address_literals" in review
+              else SHORT_CIRCUITS if "short_circuits" in review else SILENT_EXITS if "silent_exits" in review
+              else LOOP_VALUES if "loop_values" in review
               else MESSAGES if "quoted_messages" in review else QUOTES if "two_places" in review else WAIT_LOOPS if "wait_loops" in review else QTEST_DATA if "qtest_data" in review
               else OUTSIDE if "outside_threads" in review
               else QUOTES if "bold_paragraphs" in review else PINGER if "no_backticks" in review
