@@ -960,12 +960,12 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
         attr = by_id[m.rule].claims["attributes"][m.attr]
         direct = attr.get("takes_object", False)
         valued = "$via" in (attr.get("expects") or {}).values()  # "already included in `X`": X is the value
-        if attr.get("takes_number"):
+        if attr.get("number_after"):
             if (m.rule, m.attr) in clashing:  # "so row 1 stays empty": the 1
                 continue
             seg = segments[m.segment]
             a, b = polarity.clause_span(seg, m.start, m.end)
-            word = re.escape(attr["takes_number"])
+            word = re.escape(attr["number_after"])
             found = set(re.findall(rf"\b{word}s?\s+#?(\d+)\b", plain(seg[a:b]), re.IGNORECASE))
             if len(found) == 1 and via.get((m.rule, m.attr), next(iter(found))) == next(iter(found)):
                 via[(m.rule, m.attr)] = next(iter(found))

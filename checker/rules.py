@@ -75,10 +75,10 @@ RULE_SCHEMA = {
                             "takes_type": {"type": "boolean"},  # a type name in plain words: "returns a quint16"
                             "takes_number": {"type": "boolean"},  # a number after the words: "jumps to 4"
                             "subject_is_object": {"type": "boolean"},
-                            "takes_number": TEXT,
+                            "number_after": TEXT,  # "row 1 stays empty": the number after this word in its clause
                             # the phrase counts only when one of these words stands (or none stands) in its clause
                             "when_words": {"type": "array", "items": TEXT},
-                            "unless_words": {"type": "array", "items": TEXT},  # "row 1 stays empty": the number after this word in its clause
+                            "unless_words": {"type": "array", "items": TEXT},
                             "object_is_subject": {"enum": [True, False, "before", "with"]},
                             # a premise the claim states beside the rule's own question ("lacks Q_OBJECT"): the
                             # question is still asked, so a true premise and a false conclusion make "partly"
