@@ -145,7 +145,8 @@ def split_sentences(text: str) -> list[str]:
     protected = text
     for abbr in ABBREVIATIONS:
         protected = protected.replace(abbr, abbr.replace(".", "\0"))
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*\"(])", protected.strip())
+    # a sentence may open with a name of code in lower case: "... the same text. displayError() returns ..."
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*\"(]|[a-z_]\w*(?:\(\)|::|->|\.\w+\())", protected.strip())
     return [p.replace("\0", ".").strip() for p in parts if p.strip()]
 
 

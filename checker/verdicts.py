@@ -458,6 +458,9 @@ class Judge:
                 if self.errors:
                     return PartVerdict(part.says, UNVERIFIABLE, f"clang reported errors at line "
                                        f"{self.errors[0].line}; absence cannot be shown", rule_ids)
+                if held and part.subjects:  # "the thread member is held by value, so it is destroyed with the widget"
+                    return PartVerdict(part.says, CONFIRMED, "; ".join(s.message for s in held[:2]), rule_ids,
+                                       self.evidence_for(held))
                 return PartVerdict(part.says, CONFIRMED, f"{names}: nothing of the kind in the file", rule_ids)
             says_present = part.expects.get("used") is True or (part.asserts == "present" and not part.expects)
             params = self.names.parameters(part.subjects, claim_lines)

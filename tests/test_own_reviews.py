@@ -291,10 +291,16 @@ EXPECTED = {
         ('The log message says "Connexion refused"', "unverifiable", [], STATES + "spelled True"),  # nowhere
     ],
     "59_gerrit_ctor_named_objects.md": [  # Gerrit's "PS2, Line N:" comments; a class named by its constructor
-        ("PS2, Line 11: Tally() takes no QObject *parent, so these tallies", "refuted", [21, 27, 7], PROBLEM),
+        ("PS2, Line 11: Tally() takes no QObject *parent, so these tallies", "refuted", [21, 27, 11], PROBLEM),
         ("PS2, Line 24: Nothing here runs concurrently", "confirmed", [1], STATES + "other_thread_access False"),
         ("PS2, Line 34: Objects of Tally made with new are never deleted.", "refuted", [21, 27],
          STATES + "deleted_at []"),
+        # a sentence may open with code in lower case (`tick.start()`): two claims; the cited line picks `tick`
+        ("PS2, Line 44: The tick member is a QTimer held by value", "confirmed", [44], FINE),
+        ("tick.start() is never called, though.", "refuted", [34, 42], STATES + "called False"),
+        ("In short, the tick member is a QTimer held by value, so it is destroyed together with", "confirmed",
+         [32, 36, 44], FINE),
+        ("tick.start() is never called, though.", "refuted", [34, 42], STATES + "called False"),
     ],
     "60_thread_start_order.md": [  # Q1./A1. notes; a member set before the only start() is never read unset
         ("Reviewer notes on render_worker.cpp", "unverifiable", [], NOTHING),
