@@ -351,7 +351,7 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
             message = (f"{c.qualified or c.name}() at line {c.line} runs inside the {word} loop at line {loop.line}"
                        + ("" if every else ", on some passes only"))
             attrs = {"in_loop": True, "every_pass": every, "loop_line": loop.line,
-                     "evidence_for": {"in_loop": [loop.line]}}
+                     "evidence_for": {"in_loop": [loop.line], "every_pass": [loop.line]}}
         else:
             loops_here = [s for s in tree.loops() if _same_code(s, c)]
             outer = [s for s in loops_here if s.line > c.line]
@@ -359,7 +359,8 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
                        f"{(c.function or 'the code').split('::')[-1]}() runs"
                        + (f" (the loop at line {outer[0].line} comes after it)" if outer else ""))
             attrs = {"in_loop": False, "every_pass": False, "loop_line": None,
-                     "evidence_for": {"in_loop": [outer[0].line] if outer else []}}
+                     "evidence_for": {"in_loop": [outer[0].line] if outer else [],
+                                      "every_pass": [outer[0].line] if outer else []}}
         sites.append(Site(c.line, c.col, bool(attrs["in_loop"]), message,
                           # the object a call changes is what "X is reallocated on every iteration" speaks of: a
                           # const call (array.size() in a loop's condition) reads it, it does not redo it
@@ -376,7 +377,7 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
                           f"line {loop.line}" + ("" if every else ", on some passes only"),
                           _merge({"variable": [v.name]}, _where(facts, v.function, v.lambda_id)),
                           {"in_loop": True, "every_pass": every, "loop_line": loop.line,
-                           "evidence_for": {"in_loop": [loop.line, stmt.line]}},
+                           "evidence_for": {"in_loop": [loop.line, stmt.line], "every_pass": [loop.line, stmt.line]}},
                           end_line=stmt.end_line, scope=_scope(facts, v.function)))
     return sites
 
@@ -445,7 +446,13 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
         lines = sorted({s.line for s, _ in writes})
         shown = ", ".join(map(str, lines))
         later = f"; it is read after the loop at line {after[0]}" if after else ""
-        if kinds == {"sets"}:
+        some = [s.line for s, _ in writes if not tree.every_pass(s.id, loop)]
+        if some:  # under a branch (`if (...) { ip = ...; break; }`): which pass's value is left is the branch's
+            appends = replaces = None
+            message = (f"{v.name} is assigned at line(s) {', '.join(map(str, some))} inside the loop at line "
+                       f"{loop.line} on some passes only (under a branch): which pass's value it holds after the "
+                       f"loop is not decided here")
+        elif kinds == {"sets"}:
             appends, replaces = False, True
             message = (f"{v.name} is assigned anew (`{v.name} = ...`, not reading {v.name}) at line(s) {shown} inside "
                        f"the loop at line {loop.line}: each pass overwrites it" + (

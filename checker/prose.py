@@ -1175,11 +1175,14 @@ def map_unit(unit: Unit, rules: list[Rule]) -> list[Part]:
                 words += " " + " ".join(str(expects[k]) for k, v in attr["expects"].items() if v == "$via")
             if key_of:  # the names this attribute speaks of: those in its own clause, when it names any
                 own = [m for m in mine if m.attr == ai]
-                clause_names = own_tokens(rid, own, strict=bool(alternatives))
+                clause_names = own_tokens(rid, own, strict=bool(alternatives) or bool(rule.claims.get("own_clause")))
                 if alternatives:  # "sets `abort` with the lock held, then calls `wait()`": what stands before it
                     before = [t for t in clause_names if any(t.segment == m.segment and t.end <= m.start for m in own)]
                     clause_names = before or clause_names
                 near = {t.name for t in clause_names}
+                if not near and rule.claims.get("own_clause"):
+                    continue  # "parameters are copied at the top of each iteration, and `x` is emitted ...": the
+                    # statement is about what its own clause names, here nothing the question can look up
                 attr_splits = [x for x in splits if x and key_of(x) in near]
                 if alternatives and not near:
                     # a clause naming nothing does not take the names another attribute's clause has

@@ -57,7 +57,8 @@ RULE_SCHEMA = {
                 "scope_subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
-                "classes_in_file": {"type": "boolean"},  # its sites are the class definitions of the main file
+                "classes_in_file": {"type": "boolean"},
+                "own_clause": {"type": "boolean"},  # an attribute speaks only of the names in its own clause  # its sites are the class definitions of the main file
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,
                 "attributes": {

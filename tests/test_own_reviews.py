@@ -333,6 +333,9 @@ EXPECTED = {
         ("app.exec() is never called", "confirmed", [], STATES + "called False"),  # no line names exec
         ("writer.start() is never called.", "refuted", [50, 51], STATES + "called False"),
         ("Reader is never instantiated.", "refuted", [29, 49], STATES + "instantiated False"),
+        # assigned under a branch that breaks out: not on every pass, and which value is left is the branch's
+        ("found is overwritten on every pass of the loop", "refuted", [64, 62], STATES + "replaces True"),
+        ("found is assigned on every iteration of the loop", "refuted", [64, 62], STATES + "every_pass True"),
     ],
     "56_grid_cells_inline.md": [  # inline comments: grid rows from constant arguments, construction order
         ("grid.cpp:31-34 - The grid skips row 1", "confirmed", [31, 32, 33, 34, 40], STATES + "empty_rows 1"),
@@ -470,7 +473,7 @@ EXPECTED = {
         ("connectWithRetries(): the forever loop keeps calling", "refuted", [21, 25, 26, 36, 37, 38],
          STATES + "bounded False"),
         ("Inside the retry loop, connectToServer() is called again on every iteration", "partly",
-         [22, 21, 41, 36, 19, 73, 75], STATES + "in_loop True"),
+         [22, 21, 41, 36, 19, 73, 75], STATES + "every_pass True"),
         ("callsHelper(): the loop around helper() spins", "unverifiable", [53], STATES + "busy True"),
         ("readVersioned(): the stream in is pinned to", "confirmed", [62],
          STATES + "arguments QDataStream::Qt_5_15"),
