@@ -435,6 +435,7 @@ def class_derivation(facts: Facts, params: dict) -> list[Site]:
                 places = by_base.setdefault(key, [])
                 if not places or places[-1] != i:
                     places.append(i)
+    named = None
     for at, cls in enumerate(facts.classes):
         short = cls.name.split("::")[-1]
         derived = [facts.classes[i] for i in sorted(set(by_base.get(("full", cls.name), []))
@@ -450,12 +451,15 @@ def class_derivation(facts: Facts, params: dict) -> list[Site]:
             value, message, lines = None, (f"no class written out in the file derives from {short}, but {m.macro} "
                                            f"at line {m.line} defines a class qtcheck does not analyse"), [m.line]
         else:
-            others = ", ".join(f"{c.name.split('::')[-1]} (line {c.line})" for c in facts.classes if c is not cls)
+            if named is None:  # each class as the message names it, made once (the list is every class but one)
+                named = [f"{c.name.split('::')[-1]} (line {c.line})" for c in facts.classes]
+            others = ", ".join(named[:at] + named[at + 1:])
             value, message, lines = False, (
                 f"no class of the file derives from {short} (defined at line {cls.line} in this .cpp file, so no "
                 f"other file can)" + (f"; the file's other classes: {others}" if others else "")), []
         sites.append(Site(cls.line, 1, bool(value), message, {"class": [cls.name, short], "type": [cls.name, short]},
-                          {"derived": value, "evidence_for": {"derived": lines + [c.line for c in facts.classes
+                          # (the first three other classes are among the first four: cls is one class)
+                          {"derived": value, "evidence_for": {"derived": lines + [c.line for c in facts.classes[:4]
                                                                                   if c is not cls][:3]}},
                           end_line=cls.line))
     return sites
