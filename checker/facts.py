@@ -188,6 +188,7 @@ class _Collector:
                                 K.NAMESPACE_REF, K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION}
         self.parsed = parsed
         self.main = str(parsed.path)
+        cursors.new_unit()  # file handles are the translation unit's own
         self.facts = Facts(parsed.path, source_lines(parsed.text), parsed.qt_version, parsed.diagnostics,
                            degraded=getattr(parsed, "degraded", False),
                            fact_warnings="-w" not in parsed.args and "--no-warnings" not in parsed.args)
@@ -427,76 +428,80 @@ class _Collector:
 
     def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None,
               role: str | None = None):
-        K = self.K
-        kind = c.kind
-        if role is not None:
-            self._enter_stmt(c, role, parents, function, lambda_id)
-        if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
-            macro = self.macro_at(*self.at(c.location))
-            if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
-                self._macro_class(c, macro)
+        children = cursors.keep_children(c)  # read once: the handlers below ask for them too
+        try:
+            K = self.K
+            kind = c.kind
+            if role is not None:
+                self._enter_stmt(c, role, parents, function, lambda_id)
+            if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
+                macro = self.macro_at(*self.at(c.location))
+                if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
+                    self._macro_class(c, macro)
+                    return self._leave_stmt(role)
+                class_name = self.on_class(c)
+            elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
+                fn = self.on_function(c)
+                if fn is None:
+                    return self._leave_stmt(role)
+                function = fn.qualified
+            elif kind == K.LAMBDA_EXPR:
+                lambda_id = self.on_lambda(c, parents, function, lambda_id)
+            elif kind == K.CALL_EXPR:
+                self.on_call(c, parents, function, lambda_id)
+                if function is not None:
+                    facts_values.on_call(self, c, parents, function, lambda_id)
+            elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
+                facts_values.on_subscript(self, c, parents, function, lambda_id)
+            elif kind.name in facts_values.CASTS and function is not None:
+                facts_values.on_cast(self, c, function, lambda_id)
+            elif kind == K.CXX_NEW_EXPR:
+                self.on_new(c, parents, function, lambda_id)
+            elif kind == K.CXX_DELETE_EXPR:
+                self.on_delete(c, function, lambda_id)
+            elif kind == K.VAR_DECL and function is not None:
+                self.on_var(c, parents, function, lambda_id)
+            elif kind == K.PARM_DECL and function is not None and c.spelling:
+                self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, *self.at(c.location),
+                                                          function, lambda_id, is_param=True))
+            elif kind == K.DECL_REF_EXPR:
+                self.on_ref(c, parents, function, lambda_id)
+            elif kind == K.MEMBER_REF_EXPR:
+                self.on_member(c, parents, function, lambda_id)
+            elif kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR) and function is not None:
+                self.on_binary(c, parents, function, lambda_id)
+                if kind == K.BINARY_OPERATOR:
+                    facts_shifts.on_binary(self, c, parents, function, lambda_id)
+            elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
+                self.on_exit(c, function, lambda_id)
+            elif kind == K.SWITCH_STMT and function is not None:
+                facts_switches.on_switch(self, c, function, lambda_id)
+            elif kind == K.TYPE_REF:
+                if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
+                    facts_decls.note_enum(self, c.referenced)
+                elif c.referenced is not None and c.referenced.kind in (K.CLASS_DECL, K.STRUCT_DECL):
+                    facts_scopes.note_class(self, c.referenced)  # `QLocalSocket socket`, `QLocalSocket::Error`
+                name = c.spelling.split(" ", 1)[-1]
+                self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", cursors.line(c.location),
+                                                    self.col(c.location), function, lambda_id))
+            if kind in self.reference_kinds:
+                self._note_use(c)
+            elif self._declaration_kind(kind) and c.spelling:
+                self._note_declaration(c)
+            if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
+                if not any("(the nesting limit)" in n for n in self.facts.not_analysed):  # the first place says it
+                    self.facts.not_analysed.append(f"line {cursors.line(c.location)}: code nested more than "
+                                                   f"{MAX_NESTING} syntax levels deep was not analysed (the nesting "
+                                                   f"limit)")
                 return self._leave_stmt(role)
-            class_name = self.on_class(c)
-        elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
-            fn = self.on_function(c)
-            if fn is None:
-                return self._leave_stmt(role)
-            function = fn.qualified
-        elif kind == K.LAMBDA_EXPR:
-            lambda_id = self.on_lambda(c, parents, function, lambda_id)
-        elif kind == K.CALL_EXPR:
-            self.on_call(c, parents, function, lambda_id)
-            if function is not None:
-                facts_values.on_call(self, c, parents, function, lambda_id)
-        elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
-            facts_values.on_subscript(self, c, parents, function, lambda_id)
-        elif kind.name in facts_values.CASTS and function is not None:
-            facts_values.on_cast(self, c, function, lambda_id)
-        elif kind == K.CXX_NEW_EXPR:
-            self.on_new(c, parents, function, lambda_id)
-        elif kind == K.CXX_DELETE_EXPR:
-            self.on_delete(c, function, lambda_id)
-        elif kind == K.VAR_DECL and function is not None:
-            self.on_var(c, parents, function, lambda_id)
-        elif kind == K.PARM_DECL and function is not None and c.spelling:
-            self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, *self.at(c.location),
-                                                      function, lambda_id, is_param=True))
-        elif kind == K.DECL_REF_EXPR:
-            self.on_ref(c, parents, function, lambda_id)
-        elif kind == K.MEMBER_REF_EXPR:
-            self.on_member(c, parents, function, lambda_id)
-        elif kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR) and function is not None:
-            self.on_binary(c, parents, function, lambda_id)
-            if kind == K.BINARY_OPERATOR:
-                facts_shifts.on_binary(self, c, parents, function, lambda_id)
-        elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
-            self.on_exit(c, function, lambda_id)
-        elif kind == K.SWITCH_STMT and function is not None:
-            facts_switches.on_switch(self, c, function, lambda_id)
-        elif kind == K.TYPE_REF:
-            if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
-                facts_decls.note_enum(self, c.referenced)
-            elif c.referenced is not None and c.referenced.kind in (K.CLASS_DECL, K.STRUCT_DECL):
-                facts_scopes.note_class(self, c.referenced)  # `QLocalSocket socket`, `QLocalSocket::Error`
-            name = c.spelling.split(" ", 1)[-1]
-            self.facts.symbols.append(SymbolUse(name.split("::")[-1], name, "type", cursors.line(c.location),
-                                                self.col(c.location), function, lambda_id))
-        if kind in self.reference_kinds:
-            self._note_use(c)
-        elif self._declaration_kind(kind) and c.spelling:
-            self._note_declaration(c)
-        children = cursors.children(c)
-        if children and len(parents) >= MAX_NESTING:  # deeper would overflow the stack: said, never silent
-            if not any("(the nesting limit)" in n for n in self.facts.not_analysed):  # the first place says it
-                self.facts.not_analysed.append(f"line {cursors.line(c.location)}: code nested more than {MAX_NESTING} "
-                                               f"syntax levels deep was not analysed (the nesting limit)")
-            return self._leave_stmt(role)
-        roles = self._child_roles(c, children, role)
-        parents.append(c)
-        for child, child_role in zip(children, roles):
-            self.visit(child, parents, function, lambda_id, class_name, child_role)
-        parents.pop()
-        self._leave_stmt(role)
+            roles = self._child_roles(c, children, role)
+            parents.append(c)
+            for child, child_role in zip(children, roles):
+                self.visit(child, parents, function, lambda_id, class_name, child_role)
+            parents.pop()
+            self._leave_stmt(role)
+        finally:
+            cursors.drop_children(c)
 
     # ---- statements (the control-flow graph's raw material) ----
     def _enter_stmt(self, c, role, parents, function, lambda_id):
@@ -827,8 +832,7 @@ class _Collector:
 
     def describe_arg(self, a) -> ArgFact:
         K = self.K
-        loc_file = a.location.file
-        if loc_file is None or loc_file.name != self.main:
+        if cursors.file_name(a.location) != self.main:  # (None: no file)
             return ArgFact("default", "", type=a.type.spelling)  # a defaulted argument the caller left out
         s = self.strip(a)
         text = self.text(a.extent)
@@ -1216,7 +1220,7 @@ class _Collector:
         renderthread.cpp): the code under review, not Qt's or the system's."""
         if self._is_main(location):
             return True
-        return self._project_file(location.file.name if location.file else "")
+        return self._project_file(cursors.file_name(location) or "")
 
     def on_member(self, c, parents, function, lambda_id):
         ref = c.referenced
@@ -1476,10 +1480,10 @@ class _Collector:
             self._declared_lines.add((c.spelling, cursors.line(c.location)))
             lines.append(cursors.line(c.location))
         try:
-            where = c.canonical.location.file
+            where = cursors.file_name(c.canonical.location)
         except Exception:
             where = None
-        if where is not None and where.name != self.main and c.spelling not in self._elsewhere:
+        if where is not None and where != self.main and c.spelling not in self._elsewhere:
             self._elsewhere.add(c.spelling)
             self.facts.declared_elsewhere.append(c.spelling)
 
@@ -1494,8 +1498,8 @@ class _Collector:
                 name = self._used_from[raw]
             else:
                 target = ref.get_definition() or ref
-                where = target.location.file
-                name = None if where is None or where.name == self.main else where.name
+                where = cursors.file_name(target.location)
+                name = None if where is None or where == self.main else where
                 self._used_from[raw] = name
         except Exception:  # a cursor libclang cannot resolve: no use recorded
             return

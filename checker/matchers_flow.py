@@ -24,6 +24,27 @@ class _Tree:
         self.facts = facts
         self.by_id = {s.id: s for s in facts.stmts}
         self.children = grouped([s for s in facts.stmts if s.parent is not None], lambda s: s.parent)
+        self._loops_in: dict | None = None
+        self._by_code: dict[str, dict] = {}  # what -> (function, lambda id) -> those records, in the file's order
+        self._by_stmt: dict[str, dict] = {}  # what -> statement id -> those records, in the file's order
+
+    def in_code(self, what: str, loop) -> list:
+        """The records of facts.<what> ("variables", "exits") or the statements of a kind ("BREAK_STMT",
+        "CONTINUE_STMT") in the loop's own code (those _same_code(record, loop) is true of), in the file's order:
+        grouped once per check, where a scan of the whole file per loop grew with the square of the file."""
+        groups = self._by_code.get(what)
+        if groups is None:
+            records = getattr(self.facts, what) if what.islower() else [s for s in self.facts.stmts
+                                                                        if s.kind == what]
+            groups = self._by_code[what] = grouped(records, lambda r: (r.function, r.lambda_id))
+        return groups.get((loop.function, loop.lambda_id), [])
+
+    def at_stmt(self, what: str, stmt_id) -> list:
+        """The records of facts.<what> ("calls", "comparisons") whose statement is stmt_id, in the file's order."""
+        groups = self._by_stmt.get(what)
+        if groups is None:
+            groups = self._by_stmt[what] = grouped(getattr(self.facts, what), lambda r: r.stmt)
+        return groups.get(stmt_id, [])
 
     def is_loop(self, s) -> bool:
         # QVERIFY, QCOMPARE ... expand to `do { ... } while (false)`: a statement, not a loop
@@ -31,6 +52,14 @@ class _Tree:
 
     def loops(self) -> list:
         return [s for s in self.facts.stmts if self.is_loop(s)]
+
+    def loops_in(self, function, lambda_id) -> list:
+        """The loops of one function's (or lambda's) own code, in the file's order: grouped once, where a scan of
+        every statement per call made calls_in_loops grow with the square of the file (half of a check at 20k
+        lines)."""
+        if self._loops_in is None:
+            self._loops_in = grouped(self.loops(), lambda s: (s.function, s.lambda_id))
+        return self._loops_in.get((function, lambda_id), [])
 
     def cond_of(self, s):
         return next((c for c in self.children.get(s.id, []) if c.role == "cond"), None)
@@ -88,9 +117,7 @@ class _Tree:
     def breaks_of(self, loop) -> list:
         """The break statements that leave this loop (not an inner loop or switch)."""
         out = []
-        for s in self.facts.stmts:
-            if s.kind != "BREAK_STMT" or s.function != loop.function or s.lambda_id != loop.lambda_id:
-                continue
+        for s in self.in_code("BREAK_STMT", loop):
             p = self.by_id.get(s.parent)
             while p is not None and not (self.is_loop(p) or p.kind == "SWITCH_STMT") and p.role != "root":
                 p = self.by_id.get(p.parent)
@@ -189,8 +216,8 @@ def _written_in(facts: Facts, tree: _Tree, loop) -> set[str]:
     """The locals the loop's passes step (`++tries`, `i++` in a for's increment, `left -= n`): counters. A
     variable the loop assigns from a call (`n = socket.read(...)`) is no counter."""
     out = set()
-    for v in facts.variables:
-        if not _same_code(v, loop) or not any(tree.in_loop(stmt, loop) for stmt, _, _ in v.write_stmts):
+    for v in tree.in_code("variables", loop):
+        if not any(tree.in_loop(stmt, loop) for stmt, _, _ in v.write_stmts):
             continue
         name = re.escape(v.name)
         step = re.compile(rf"(?:\+\+|--)\s*{name}\b|\b{name}\s*(?:\+\+|--|[-+]=)")
@@ -201,15 +228,15 @@ def _written_in(facts: Facts, tree: _Tree, loop) -> set[str]:
     return out
 
 
-def _limits(facts: Facts, cond, loop, deadline: set[str], counters: set[str]) -> str | None:
+def _limits(tree: _Tree, cond, loop, deadline: set[str], counters: set[str]) -> str | None:
     """What in the condition limits the passes: a deadline call or a counter the loop changes."""
     if cond is None:
         return None
-    for c in facts.calls:
-        if c.stmt == cond.id and (set(c.candidates) | {c.qualified}) & deadline:
+    for c in tree.at_stmt("calls", cond.id):
+        if (set(c.candidates) | {c.qualified}) & deadline:
             return f"{(c.receiver + '.') if c.receiver else ''}{c.name}() (a deadline)"
-    for cmp in facts.comparisons:
-        if cmp.stmt == cond.id and set(cmp.names) & counters:
+    for cmp in tree.at_stmt("comparisons", cond.id):
+        if set(cmp.names) & counters:
             return f"the counter {sorted(set(cmp.names) & counters)[0]}"
     return None
 
@@ -223,8 +250,8 @@ def _constant(facts: Facts, loop, cond) -> bool:
 
 def _own_continues(tree: _Tree, loop) -> list:
     out = []
-    for s in tree.facts.stmts:
-        if s.kind == "CONTINUE_STMT" and _same_code(s, loop) and loop.line <= s.line <= loop.end_line:
+    for s in tree.in_code("CONTINUE_STMT", loop):
+        if loop.line <= s.line <= loop.end_line:
             p = tree.by_id.get(s.parent)
             while p is not None and not tree.is_loop(p) and p.role != "root":
                 p = tree.by_id.get(p.parent)
@@ -254,15 +281,15 @@ def _bound(facts: Facts, tree: _Tree, loop, cond, mine, deadline: set[str]):
     deadline or counter check that leaves the loop (or the loop's condition is one), False when the loop runs
     on until something else happens (a constant condition and no limited exit), None otherwise."""
     counters = _written_in(facts, tree, loop)
-    limit = _limits(facts, cond, loop, deadline, counters)
+    limit = _limits(tree, cond, loop, deadline, counters)
     if limit:
         return True, f"its condition stops it by {limit} (line {cond.line})", [cond.line]
-    exits = [e for e in facts.exits if _same_code(e, loop) and tree.in_loop(e.stmt, loop)]
+    exits = [e for e in tree.in_code("exits", loop) if tree.in_loop(e.stmt, loop)]
     leaving = [(e.line, e.stmt, e.kind) for e in exits] + [(b.line, b.id, "break") for b in tree.breaks_of(loop)]
     limited, unlimited = [], []
     for line, stmt, kind in sorted(leaving):
         guards = tree.guards(stmt, loop)
-        why = _limits(facts, guards[0], loop, deadline, counters) if guards else None  # the innermost if only
+        why = _limits(tree, guards[0], loop, deadline, counters) if guards else None  # the innermost if only
         if why:
             limited.append((line, kind, why, tree.by_id[guards[0].parent]))
         else:
@@ -353,7 +380,7 @@ def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
             attrs = {"in_loop": True, "every_pass": every, "loop_line": loop.line,
                      "evidence_for": {"in_loop": [loop.line], "every_pass": [loop.line]}}
         else:
-            loops_here = [s for s in tree.loops() if _same_code(s, c)]
+            loops_here = tree.loops_in(c.function, c.lambda_id)  # those _same_code(loop, c) is true of
             outer = [s for s in loops_here if s.line > c.line]
             message = (f"{c.qualified or c.name}() at line {c.line} is in no loop: it runs once each time "
                        f"{(c.function or 'the code').split('::')[-1]}() runs"
@@ -485,10 +512,20 @@ def class_derivation(facts: Facts, params: dict) -> list[Site]:
     .cpp file cannot be derived from in another file; one defined in a header can (undecided when none here)."""
     sites = []
     header = facts.path.suffix.lower() in _HEADER
-    for cls in facts.classes:
+    # the classes naming each base, by its full and by its short name (positions in facts.classes): one pass,
+    # where a scan of every class per class grew with the square of the file's classes
+    by_base: dict[tuple[str, str], list[int]] = {}
+    for i, c in enumerate(facts.classes):
+        for b in c.bases:
+            for key in (("full", b), ("short", b.split("::")[-1])):
+                places = by_base.setdefault(key, [])
+                if not places or places[-1] != i:
+                    places.append(i)
+    named = None
+    for at, cls in enumerate(facts.classes):
         short = cls.name.split("::")[-1]
-        derived = [c for c in facts.classes if c is not cls and any(
-            b == cls.name or b.split("::")[-1] == short for b in c.bases)]
+        derived = [facts.classes[i] for i in sorted(set(by_base.get(("full", cls.name), []))
+                                                    | set(by_base.get(("short", short), []))) if i != at]
         if derived:
             d = derived[0]
             value, message, lines = True, f"{d.name} (line {d.line}) derives from {short}", [d.line]
@@ -500,12 +537,15 @@ def class_derivation(facts: Facts, params: dict) -> list[Site]:
             value, message, lines = None, (f"no class written out in the file derives from {short}, but {m.macro} "
                                            f"at line {m.line} defines a class qtcheck does not analyse"), [m.line]
         else:
-            others = ", ".join(f"{c.name.split('::')[-1]} (line {c.line})" for c in facts.classes if c is not cls)
+            if named is None:  # each class as the message names it, made once (the list is every class but one)
+                named = [f"{c.name.split('::')[-1]} (line {c.line})" for c in facts.classes]
+            others = ", ".join(named[:at] + named[at + 1:])
             value, message, lines = False, (
                 f"no class of the file derives from {short} (defined at line {cls.line} in this .cpp file, so no "
                 f"other file can)" + (f"; the file's other classes: {others}" if others else "")), []
         sites.append(Site(cls.line, 1, bool(value), message, {"class": [cls.name, short], "type": [cls.name, short]},
-                          {"derived": value, "evidence_for": {"derived": lines + [c.line for c in facts.classes
+                          # (the first three other classes are among the first four: cls is one class)
+                          {"derived": value, "evidence_for": {"derived": lines + [c.line for c in facts.classes[:4]
                                                                                   if c is not cls][:3]}},
                           end_line=cls.line))
     return sites

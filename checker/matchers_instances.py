@@ -32,15 +32,29 @@ def _made_by_class(facts: Facts) -> dict[str, set[int]]:
     return out
 
 
-def _instances(facts: Facts, cls, made_by: dict[str, set[int]]) -> tuple[bool | None, list[int], str]:
+def _derived_by_short_base(facts: Facts) -> dict[str, list[int]]:
+    """The positions in facts.classes of the classes naming each base by its short name (one pass over the
+    classes, where a scan of every class per class grew with the square of their number)."""
+    out: dict[str, list[int]] = {}
+    for i, c in enumerate(facts.classes):
+        for b in c.bases:
+            places = out.setdefault(b.split("::")[-1], [])
+            if not places or places[-1] != i:
+                places.append(i)
+    return out
+
+
+def _instances(facts: Facts, cls, made_by: dict[str, set[int]], test_mains: list, derived_by: dict[str, list[int]],
+               at: int) -> tuple[bool | None, list[int], str]:
+    """test_mains: the file's QTEST_MAIN-like macro uses; derived_by: _derived_by_short_base; at: cls's position."""
     name = cls.name.split("::")[-1]
     made = sorted(made_by.get(name, ()))
     if made:
         return True, made, f"an object of {name} is made at line(s) {', '.join(map(str, made[:6]))}"
-    mains = [m.line for m in facts.macros if m.name in TEST_MAIN and name in facts.source(m.line)]
+    mains = [m.line for m in test_mains if name in facts.source(m.line)]
     if mains:
         return True, mains, f"{mains[0] and facts.source(mains[0]).strip()} at line {mains[0]} makes the test object"
-    derived = [c.name for c in facts.classes if c is not cls and any(b.split("::")[-1] == name for b in c.bases)]
+    derived = [facts.classes[i].name for i in derived_by.get(name, []) if i != at]
     if derived:
         return None, [], f"{derived[0]} derives from {name}: whether an object of it is made is not followed here"
     other = [ln for ln in facts.identifiers.get(name, []) if not cls.line <= ln <= cls.end_line
@@ -61,9 +75,11 @@ def instances(facts: Facts, params: dict) -> list[Site]:
     for c in facts.calls:
         if c.signal:
             emitted_at.setdefault(c.name, set()).add(c.line)
-    for cls in facts.classes:
+    test_mains = [m for m in facts.macros if m.name in TEST_MAIN]
+    derived_by = _derived_by_short_base(facts)
+    for at, cls in enumerate(facts.classes):
         name = cls.name.split("::")[-1]
-        made, lines, message = _instances(facts, cls, made_by)
+        made, lines, message = _instances(facts, cls, made_by, test_mains, derived_by, at)
         sites.append(Site(cls.line, 1, False, message, {"class": [name, cls.name], "type": [name, cls.name]},
                           {"instantiated": made, "emitted": None, "not_asked": ["emitted"]}, evidence=lines[:6],
                           reported=False))

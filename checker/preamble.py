@@ -205,8 +205,8 @@ def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: 
             continue
         edges.append((inc.source.name, inc.include.name, inc.location.line))
         seen.add((inc.source.name, inc.include.name))
-    for c in tu.cursor.get_children():  # the directives an include guard skipped
-        if c.kind == ci.CursorKind.INCLUSION_DIRECTIVE and c.location.file is not None:
+    for c in _inclusion_directives(tu, ci):  # the directives an include guard skipped
+        if c.location.file is not None:
             target = c.get_included_file()
             if target is not None and (c.location.file.name, target.name) not in seen:
                 seen.add((c.location.file.name, target.name))
@@ -230,6 +230,24 @@ def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: 
         raise
     named = [(main if a == str(header) else a, b, line) for a, b, line in edges]
     return Preamble(pch, ["-include-pch", str(pch)], named, built=True)
+
+
+def _inclusion_directives(tu, ci) -> list:
+    """The #include directives among the translation unit's top-level cursors, in their order. The headers' unit
+    has about 40,000 top-level cursors (Qt's declarations); get_children() makes each a cursor object asked twice
+    more of libclang: here the kind is read from the cursor's own field and only the directives are kept (0.20 ->
+    about 0.06 s of CPU of a cold check)."""
+    wanted = ci.CursorKind.INCLUSION_DIRECTIVE.value
+    out: list = []
+
+    def visit(child, _parent, _data):
+        if child._kind_id == wanted:
+            child._tu = tu  # as the bindings do: the translation unit outlives the cursor
+            out.append(child)
+        return 1  # CXChildVisit_Continue
+
+    ci.conf.lib.clang_visitChildren(tu.cursor, ci.callbacks["cursor_visit"](visit), None)
+    return out
 
 
 def _remove_leftovers(cache_dir: Path, key: str) -> None:
