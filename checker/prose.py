@@ -50,6 +50,8 @@ ATTRIBUTION = re.compile(r"^\s*On\s.{4,120}\swrote:\s*$")
 # a chat log's line: "[09:12] anna: ...", "09:12 <anna> ...", "<anna> ...": each message is a unit of its own
 CHAT = re.compile(r"^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s*(?:<[\w.@-]{1,32}>|[\w.@-]{1,32}:)"
                   r"|<[\w.@-]{1,32}>)\s+")
+# a chat export's header line over each message (Slack, Teams): a name and a time, nothing else
+CHAT_HEADER = re.compile(r"^\s*(?:\*\*|__)?[\w.@ -]{1,32}?(?:\*\*|__)?\s+\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?\]?\s*$")
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^.!?:]{0,40}[,!]?\s*$", re.I)
 SIGN_OFF = re.compile(r"^\s*(?:thanks|thank you|cheers|regards|best regards|best|kind regards|br)\s*[,.!]?\s*$", re.I)
 SOURCE_FILE = r"[\w./+-]+\.(?:cpp|cc|cxx|c\+\+|cp|h|hh|hpp|hxx|h\+\+|ipp|inl|tpp|moc)"
@@ -279,6 +281,10 @@ def split_units(text: str) -> list[Unit]:
             continue
         if QUOTED_DIFF.match(line) or ATTRIBUTION.match(line) or line == "-- ":
             continue  # a mail reply's quoted patch lines, its "On <date>, <name> wrote:", a signature's start
+        if CHAT_HEADER.match(line):  # Slack's "**dana** 10:02 AM" over a message: the next line starts one
+            close_paragraph()
+            current, previous_blank, table = None, True, None
+            continue
         chat = CHAT.match(line)
         if chat:  # a new message: what came before is closed, and the speaker's name is no part of it
             close_paragraph()

@@ -58,7 +58,9 @@ RULE_SCHEMA = {
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
                 "classes_in_file": {"type": "boolean"},
-                "own_clause": {"type": "boolean"},  # an attribute speaks only of the names in its own clause  # its sites are the class definitions of the main file
+                "own_clause": {"type": "boolean"},  # an attribute speaks only of the names in its own clause
+                # a claim naming nothing ("row 1 of the grid is empty") is about the file's only construct, if one
+                "the_only_one": {"type": "boolean"},  # its sites are the class definitions of the main file
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,
                 "attributes": {

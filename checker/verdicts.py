@@ -419,7 +419,9 @@ class Judge:
         if not part.expects:  # sites that answer only what a claim states of them (stack objects for ownership)
             relevant = [s for s in relevant if not s.attrs.get("statements_only")]
         if not part.subjects and not lines:  # a claim naming nothing speaks of what the rules report, not of
-            relevant = [s for s in relevant if s.reported]  # every construct a question can answer for
+            # every construct a question can answer for; "the grid" of a file with one grid is that one
+            sole = len(relevant) == 1 and all(self.rules[r].claims.get("the_only_one") for r in rule_ids)
+            relevant = [s for s in relevant if s.reported or sole]
         names = ", ".join(rule_ids)
         if not relevant:
             missing = self.names.missing(part.subjects)

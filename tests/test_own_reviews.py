@@ -402,6 +402,12 @@ EXPECTED = {
     "52_builtin_metatypes.md": [  # qmetatype.h's own lists, read at run time: QString needs no declaration
         ("Line 54: renamed(QString) cannot be delivered", "refuted", [54], STATES + "required True"),
     ],
+    "63_slack_one_grid.md": [  # a Slack export: "**name** 10:03 AM" over each message; "the grid" of a file with one
+        ("looked at one_grid.cpp quickly", "unverifiable", [], NOTHING),
+        ("row 2 of the grid is left empty", "confirmed", [21, 22, 23, 24, 25], STATES + "empty_rows 2"),
+        ("and row 1 of the grid stays empty too", "refuted", [21, 22, 23, 24, 25], STATES + "empty_rows 1"),
+        ("the grid's column 3 is unused", "unverifiable", [21, 22, 23, 24, 25], STATES + "empty_columns 3"),  # past it
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -560,6 +566,7 @@ TALLY = FIXTURES / "reviews" / "tally.cpp"
 RENDERER = FIXTURES / "reviews" / "render_worker.cpp"
 DATAGRAMS = FIXTURES / "rules" / "unbounded-read" / "datagrams.cpp"
 RING = FIXTURES / "reviews" / "ring_threads.cpp"
+ONE_GRID = FIXTURES / "reviews" / "one_grid.cpp"
 MESSAGES = FIXTURES / "rules" / "string-literal" / "messages.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
@@ -583,6 +590,7 @@ def decided(review: str):
     target = (TALLY if "ctor_named_objects" in review else RENDERER if "thread_start_order" in review
               else DATAGRAMS if "rfc_words" in review
               else RING if "checklist_boxes" in review
+              else ONE_GRID if "slack_one_grid" in review
               else GRID if "grid_cells" in review else CONVERSIONS if "parsed_values" in review
               else SHIFTS if "shift_counts" in review
               else LINE_ENDS if "literal_contents" in review else PLACEHOLDERS if "arg_placeholders" in review
