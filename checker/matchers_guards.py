@@ -253,16 +253,16 @@ def call_after_failure(facts: Facts, params: dict) -> list[Site]:
         for i, a in enumerate(calls):
             if not _returns_bool(facts, a):
                 continue
-            whole = paired = False  # whole: an answer about every statement after a's (it leaves, or goes on)
+            paired = False
             for b in calls[i + 1:i + 1 + MAX_PAIRS]:
                 if b.name == a.name:
                     break  # a new attempt: the pairs are its own
                 value, why, lines = _pair_answer(facts, tree, a, b, macros_at)
-                after = a.stmt != b.stmt and not _in_branch(tree, a, b)
-                whole, paired = whole or after, True
-                # an answer that holds for one operand or one branch is asked by the second call's name only:
-                # "if bind() fails, X is still called" is not decided for X by bind()'s || with another call
-                names = [*_names(a), *_names(b)] if after else _names(b)
+                paired = True
+                # the answer is asked by the second call's name only: "if connectToHost() fails, waitForConnected()
+                # is still called" is about waitForConnected() as the call that follows, never as the one that
+                # fails (its own pair with waitForReadyRead() says nothing of it); the first call is named alone below
+                names = _names(b)
                 sites.append(Site(a.line, a.col, value is True, why,
                                   _merge({"callee": names, "variable": [receiver]},
                                          _where(facts, function, lambda_id)),
@@ -270,7 +270,7 @@ def call_after_failure(facts: Facts, params: dict) -> list[Site]:
                                    "undecided": value is None,
                                    "evidence_for": {"runs_after_failure": sorted(set(lines))}},
                                   end_line=a.end_line, evidence=[b.line], scope=_scope(facts, function)))
-            if paired and not whole:
+            if paired:
                 # the first call named alone: what it decides is said by the second's name
                 sites.append(Site(a.line, a.col, False, f"{a.receiver}.{a.name}() at line {a.line} is the call "
                                   f"that may fail; what runs after its failure is asked of the calls after it",

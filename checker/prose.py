@@ -28,7 +28,8 @@ BUILTIN_TYPES = {"void", "bool", "char", "short", "int", "long", "unsigned", "fl
 # circle or square), as review bots and checklists write them
 MARKS = "\u2705\u2714\u2713\u2611\u274c\u274e\u2716\u2717\u2718\u26a0\u2757\u2753\u2b55\u2610" \
         "\U0001f534\U0001f7e0\U0001f7e1\U0001f7e2\U0001f535\U0001f7e5\U0001f7e7\U0001f7e8\U0001f7e9\U0001f6a8"
-ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[QA]\d{1,2}[.:)]|[-*+\u2022]|[" + MARKS + r"]\ufe0f?)\s+(?:\[[ xX]\]\s+)?"
+ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<num>\d+)[.)]|[QA]\d{1,2}[.:)]|[-*+\u2022]"
+                  r"|\[(?i:P\d|nit|minor|major|critical|blocker|high|medium|low)\]|[" + MARKS + r"]\ufe0f?)\s+(?:\[[ xX]\]\s+)?"
                   r"(?P<text>.*)$")
 HEADING = re.compile(r"^\s*#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 LEAD_IN = re.compile(r"^\s*(?:\*\*|__)(?P<title>.+?)(?:\*\*|__)\s*:?\s*(?P<rest>.*)$")

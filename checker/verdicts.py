@@ -420,8 +420,11 @@ class Judge:
             relevant = [s for s in relevant if not s.attrs.get("statements_only")]
         if not part.subjects and not lines:  # a claim naming nothing speaks of what the rules report, not of
             # every construct a question can answer for; "the grid" of a file with one grid is that one
-            sole = len(relevant) == 1 and all(self.rules[r].claims.get("the_only_one") for r in rule_ids)
-            relevant = [s for s in relevant if s.reported or sole]
+            sole = len(relevant) == 1 and all(self.rules[r].claims.get("the_only_one") or not self.rules[r].findings
+                                              for r in rule_ids)  # a question with one answer for the file
+            # a question that reports nothing (findings: false) has no "what it reports": every site is a construct
+            answers = {id(s) for rid in rule_ids if self.rules[rid].findings for s in self.sites.get(rid, [])}
+            relevant = [s for s in relevant if s.reported and id(s) in answers or sole]
         names = ", ".join(rule_ids)
         if not relevant:
             missing = self.names.missing(part.subjects)

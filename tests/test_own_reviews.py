@@ -408,6 +408,16 @@ EXPECTED = {
         ("and row 1 of the grid stays empty too", "refuted", [21, 22, 23, 24, 25], STATES + "empty_rows 1"),
         ("the grid's column 3 is unused", "unverifiable", [21, 22, 23, 24, 25], STATES + "empty_columns 3"),  # past it
     ],
+    "64_priority_tags.md": [  # "[P1] ..." lines: one claim each
+        # connectToHost() returns void: nothing "fails" for the question to follow, and waitForConnected() is asked
+        # only as the call that follows another, never through its own pair with write()
+        ("If connectToHost() fails, waitForConnected() is still called.", "unverifiable", [],
+         STATES + "runs_after_failure True"),
+        ("If waitForConnected() fails, write() is still called", "refuted", [10, 12, 11],
+         STATES + "runs_after_failure True"),
+        # names no code: two setters could be meant, so no answer
+        ("The text is overwritten on every pass of the loop.", "unverifiable", [], STATES + "replaces True"),
+    ],
     "35_changelog_entries.md": [  # changelog-style bullets led by a [tag]
         ("[dead code] The Helper class is never instantiated", "confirmed", [16], STATES + "instantiated False"),
         ("[dead code] The progress() signal is never emitted.", "confirmed", [13], STATES + "used False"),
@@ -567,6 +577,7 @@ RENDERER = FIXTURES / "reviews" / "render_worker.cpp"
 DATAGRAMS = FIXTURES / "rules" / "unbounded-read" / "datagrams.cpp"
 RING = FIXTURES / "reviews" / "ring_threads.cpp"
 ONE_GRID = FIXTURES / "reviews" / "one_grid.cpp"
+FETCHER = FIXTURES / "reviews" / "fetcher.cpp"
 MESSAGES = FIXTURES / "rules" / "string-literal" / "messages.cpp"
 LOOPS = FIXTURES / "rules" / "loops" / "waits.cpp"
 UPDATES = FIXTURES / "rules" / "property-update" / "updates.cpp"
@@ -591,6 +602,7 @@ def decided(review: str):
               else DATAGRAMS if "rfc_words" in review
               else RING if "checklist_boxes" in review
               else ONE_GRID if "slack_one_grid" in review
+              else FETCHER if "priority_tags" in review
               else GRID if "grid_cells" in review else CONVERSIONS if "parsed_values" in review
               else SHIFTS if "shift_counts" in review
               else LINE_ENDS if "literal_contents" in review else PLACEHOLDERS if "arg_placeholders" in review
