@@ -422,8 +422,10 @@ class Judge:
             # every construct a question can answer for; "the grid" of a file with one grid is that one
             sole = len(relevant) == 1 and all(self.rules[r].claims.get("the_only_one") or not self.rules[r].findings
                                               for r in rule_ids)  # a question with one answer for the file
-            # a question that reports nothing (findings: false) has no "what it reports": every site is a construct
-            answers = {id(s) for rid in rule_ids if self.rules[rid].findings for s in self.sites.get(rid, [])}
+            # what a question that reports nothing (findings: false) states of a construct ("the text is overwritten
+            # on every pass") needs the construct named; "no format-string problems" speaks of the whole file
+            answers = {id(s) for rid in rule_ids if self.rules[rid].findings or not part.expects
+                       for s in self.sites.get(rid, [])}
             relevant = [s for s in relevant if s.reported and id(s) in answers or sole]
         names = ", ".join(rule_ids)
         if not relevant:
