@@ -228,8 +228,8 @@ def test_cli_review_matches_cli_claims_on_the_seeds():
 
 # ---- how the parts of one claim combine
 
-def _part(verdict, opinion=False):
-    return verdicts.PartVerdict("a part", verdict, "why", [], opinion=opinion)
+def _part(verdict, opinion=False, why="why"):
+    return verdicts.PartVerdict("a part", verdict, why, [], opinion=opinion)
 
 
 @pytest.mark.parametrize("kinds, opinions, want", [
@@ -241,9 +241,18 @@ def _part(verdict, opinion=False):
     (["unverifiable", "unverifiable"], [False, True], "unverifiable"),
 ])
 def test_parts_of_a_claim_combine_as_a_conjunction(kinds, opinions, want):
-    got, summary = verdicts.combine([_part(k, o) for k, o in zip(kinds, opinions)])
+    got, summary = verdicts.combine([_part(k, o, f"why {i}") for i, (k, o) in enumerate(zip(kinds, opinions))])
     assert got == want
     assert summary.count("a part: ") == len(kinds)
+
+
+def test_two_readings_answered_by_one_fact_give_that_fact_once():
+    # "`Listener` is missing `Q_OBJECT`": asked as "missing where needed" and as "has none", one class answers both
+    fact = "Listener declares slots (hear) but has no Q_OBJECT"
+    got, reason = verdicts.combine([_part("confirmed", why=fact), _part("confirmed", why=f"{fact}; the claim says 'x'")])
+    assert (got, reason) == ("confirmed", fact)
+    got, reason = verdicts.combine([_part("confirmed", why=fact), _part("refuted", why=fact)])
+    assert got == "partly" and reason.count("a part: ") == 2  # different verdicts: each part is shown
 
 
 def _premise(verdict):
