@@ -7,18 +7,17 @@ from .facts import Facts
 from .matchers import Site, _short, constructors, function_names, matcher, member_anchor
 
 
-def _set_before_start(facts: Facts, f, flows) -> tuple[str, list[int]] | None:
+def _set_before_start(f, flows, accesses_of: dict, starts: list) -> tuple[str, list[int]] | None:
     """Why member f is never read before it is set, when its class is a QThread whose run() alone reads it and
     every start() of the thread in this file follows an assignment of f on every path of the same function: the
     new thread runs run() after start(), which orders the earlier writes before it. (why, the start() lines), or
     None when that does not hold."""
     field = f"{f.cls}::{f.name}"
     run = f"{f.cls}::run"
-    accesses = [m for m in facts.members if m.field == field]
+    accesses = accesses_of.get(field, [])
     reads = [m for m in accesses if not m.write]
     if not reads or any(m.function != run or m.lambda_id is not None for m in reads):
         return None
-    starts = [c for c in facts.calls if c.name == "start" and c.qualified == "QThread::start"]
     if not starts or any(c.receiver not in (None, "", "this") or not (c.function or "").startswith(f.cls + "::")
                          or c.lambda_id is not None or c.stmt is None or c.function == run for c in starts):
         return None  # a start() on another object, or in code whose order this does not follow
@@ -91,6 +90,10 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
             declared_by_class.setdefault(c.cls, []).append(c)
     sites = []
     flows = cfg.flows_of(facts)
+    accesses_of: dict[str, list] = {}  # grouped once: asked for every member no constructor sets
+    for m in facts.members:
+        accesses_of.setdefault(m.field, []).append(m)
+    starts = [c for c in facts.calls if c.name == "start" and c.qualified == "QThread::start"]
     for f in facts.fields:
         own = ctors.get(f.cls, [])
         early = None
@@ -129,7 +132,7 @@ def member_init(facts: Facts, params: dict) -> list[Site]:
             not_here = len([c for c in declared if not c.defaulted]) > len(own)
             if missing:
                 state = False
-                early = _set_before_start(facts, f, flows)
+                early = _set_before_start(f, flows, accesses_of, starts)
                 write = first_write.get(f"{f.cls}::{f.name}")
                 tail = f"; its first write is at line {write[0]} in {_short(write[1])}()" if write else ""
                 if write:
