@@ -106,8 +106,19 @@ class _Stmts(_Tree):
 # ---------------------------------------------------------------------------------------------------------------
 # Is a call still made when an earlier call on the same object fails?
 
+def _by_key(facts: Facts, name: str, build):
+    """An index of the facts built once per check (kept on the facts object, never in the facts cache)."""
+    stamp = (len(facts.stmts), len(facts.exits), len(facts.callee_decls))  # as cfg.flows_of: valid while these
+    known = facts.__dict__.get("_guards_index")
+    if known is None or known[0] != stamp:
+        known = facts.__dict__["_guards_index"] = (stamp, {})
+    if name not in known[1]:
+        known[1][name] = build()
+    return known[1][name]
+
+
 def _returns_bool(facts: Facts, call) -> bool:
-    decls = {d.qualified: d for d in facts.callee_decls}
+    decls = _by_key(facts, "decls", lambda: {d.qualified: d for d in facts.callee_decls})
     for q in (call.qualified, *call.candidates):
         d = decls.get(q)
         if d is not None:
@@ -221,8 +232,8 @@ def _pair_answer(facts: Facts, tree: _Stmts, a, b, macros_at: dict):
 def _exit_between(facts: Facts, a, b, after_line: int):
     """A return, throw, goto or failing QTest macro of the same code between the two calls: it may leave when the
     first call failed (`if (socket.state() != QAbstractSocket::BoundState) return;`)."""
-    return next((e for e in facts.exits if e.function == a.function and e.lambda_id == a.lambda_id
-                 and after_line < e.line < b.line), None)
+    exits = _by_key(facts, "exits", lambda: grouped(facts.exits, lambda e: (e.function, e.lambda_id)))
+    return next((e for e in exits.get((a.function, a.lambda_id), []) if after_line < e.line < b.line), None)
 
 
 def _whole_argument(text: str, a) -> bool:
@@ -348,8 +359,9 @@ def exit_message(facts: Facts, params: dict) -> list[Site]:
         code = [c for c in calls_by_fn.get(e.function, []) if c.lambda_id == e.lambda_id]
         stream_lines = [ln for ln in range((branch or ret).line, ret.end_line + 1) if _STREAMS.search(facts.source(ln))]
         if branch is not None:
-            inside = {s.id for s in facts.stmts if branch.line <= s.line <= branch.end_line
-                      and s.function == e.function and any(x.id == branch.id for x in tree.chain(s.id))}
+            stmts_of = _by_key(facts, "stmts", lambda: grouped(facts.stmts, lambda s: s.function))
+            inside = {s.id for s in stmts_of.get(e.function, []) if branch.line <= s.line <= branch.end_line
+                      and any(x.id == branch.id for x in tree.chain(s.id))}
             mine = [c for c in code if c.stmt in inside and (c.line, c.col) <= (ret.end_line, 10 ** 6)]
             cond = next((c for c in tree.children.get(if_stmt.id, []) if c.role == "cond"), None)
             tested = [c for c in code if cond is not None and c.stmt == cond.id]

@@ -254,10 +254,14 @@ def literal_contents(facts: Facts, params: dict) -> list[Site]:
     from .matchers import _merge, _where
 
     candidates = []  # (name, line, col, function, lambda_id, lines using it)
+    passed: dict[tuple, set[int]] = {}  # (function, variable) -> lines of the calls given it: grouped once
+    for c in facts.calls:
+        for a in c.args:
+            if a.kind == "var":
+                passed.setdefault((c.function, a.name), set()).add(c.line)
     for var in facts.variables:
         if not var.is_param:
-            uses = {c.line for c in facts.calls if c.function == var.function
-                    and any(a.kind == "var" and a.name == var.name for a in c.args)} | set(var.reads)
+            uses = passed.get((var.function, var.name), set()) | set(var.reads)
             candidates.append((var.name, var.line, var.col, var.function, var.lambda_id, uses))
     globals_used: dict[str, set[int]] = {}
     for access in facts.global_accesses:
