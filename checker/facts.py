@@ -72,7 +72,7 @@ REPARENTING = {"addWidget", "insertWidget", "addLayout", "insertLayout", "setLay
                "setCornerWidget", "addPermanentWidget", "addDockWidget", "addToolBar", "addButton",
                "setEventDispatcher"}
 GROWING = {"+=", "*=", "<<=", "|=", "^="}  # compound assignments that can make a count larger
-ASSIGNMENT = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
+ASSIGNMENT = facts_values.COMPOUND_WRITES  # `=` and every compound assignment
 
 
 # Syntax levels the facts pass descends (lambdas nested 200 deep are about 1,000); deeper code is skipped and

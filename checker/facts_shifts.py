@@ -56,29 +56,6 @@ def _initializer(decl):
     return kids[-1] if kids and decl.type.spelling not in (_text(kids[-1]),) else None
 
 
-def _assignments(scope, decl) -> list:
-    """Writes of decl (a member, static or not, or a local) under scope: assignments, compound assignments,
-    ++/--; its address taken counts too (anything may be stored through it)."""
-    found = []
-
-    def visit(c, parent):
-        kind = _kind(c)
-        if kind in ("DECL_REF_EXPR", "MEMBER_REF_EXPR") and c.referenced is not None \
-                and c.referenced.canonical == decl.canonical and parent is not None:
-            pk = _kind(parent)
-            first = cursors.children(parent)[:1]
-            is_first = bool(first) and (first[0] == c or _strip(first[0]) == c)
-            if pk in ("BINARY_OPERATOR", "COMPOUND_ASSIGNMENT_OPERATOR") and is_first and \
-                    binary_op(parent) in ("=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="):
-                found.append(parent)
-            elif pk == "UNARY_OPERATOR" and unary_op(parent) in ("++", "--", "post++", "post--", "&"):
-                found.append(parent)
-        for k in cursors.children(c):
-            visit(k, c)
-    visit(scope, None)
-    return found
-
-
 def _stored(collector, write, method, values: set, notes: list, setters: list) -> bool:
     """Add what one write stores to values; False when it is not known (then the member is not fixed)."""
     if _kind(write) != "BINARY_OPERATOR" or binary_op(write) != "=":
@@ -158,7 +135,7 @@ def _member(collector, decl) -> tuple[Val, Val]:
                 any_known = False
                 notes.append(f"{child.spelling}() is not defined where qtcheck can see it")
                 continue
-            for write in _assignments(method, decl):
+            for write in _writes(method, decl, members=True):
                 if _kind(method) == "CONSTRUCTOR":
                     ok = _stored(collector, write, method, defaults, how, [])
                     known = known and ok

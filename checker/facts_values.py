@@ -205,12 +205,17 @@ def _walk(c, parent=None):
         yield from _walk(k, c)
 
 
-def _writes(scope, var, skip=(), memo: dict | None = None) -> list:
+def _writes(scope, var, skip=(), memo: dict | None = None, members: bool = False) -> list:
     """The cursors in scope that write var (assignments, ++/--, compound assignments, its address taken),
     leaving out those under the cursors in skip. Asked once per (scope, variable): many subscripts of one
-    function ask it of the same variable."""
+    function ask it of the same variable. members: var may be a data member (`x = 1`, `this->x = 1`, any
+    redeclaration of it), as the shift counts ask."""
     memo = {} if memo is None else memo  # the collector's: cursors are only compared within one parse
-    key = (bytes(scope), bytes(var), tuple(bytes(s) for s in skip))
+    key = (bytes(scope), bytes(var), tuple(bytes(s) for s in skip), members)
+    kinds = ("DECL_REF_EXPR", "MEMBER_REF_EXPR") if members else ("DECL_REF_EXPR",)
+
+    def refers(c) -> bool:
+        return c.referenced.canonical == var.canonical if members else c.referenced == var
     if key in memo:
         return memo[key]
     found = memo[key] = []
@@ -220,7 +225,7 @@ def _writes(scope, var, skip=(), memo: dict | None = None) -> list:
         if bytes(c) in skipped:
             return
         kind = _kind(c)
-        if kind in ("DECL_REF_EXPR",) and c.referenced is not None and c.referenced == var and parent is not None:
+        if kind in kinds and c.referenced is not None and refers(c) and parent is not None:
             pk = _kind(parent)
             first = cursors.children(parent)[:1]
             is_first = bool(first) and first[0] == c or (bool(first) and _strip(first[0]) == c)
