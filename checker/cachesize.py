@@ -2,9 +2,9 @@
 at most `--cache-max` (or the config's `cache-max`, else DEFAULT_MAX) bytes.
 
 An entry is what is used and rebuilt as one: a precompiled preamble (KEY.pch, its metadata KEY.json, the header
-it was built from KEY.*.h, its lock KEY.lock) or a file's facts (facts/KEY.json). Its last use is the newest
-modification time of its files: a read touches the entry (preamble.load, factcache.load), so an entry read every
-run stays however old it is. Only files named as qtcheck names them are counted or removed: a --cache-dir that
+it was built from KEY.*.h, its lock KEY.lock), a file's facts (facts/KEY.json) or the built-in rules' documents
+(rules/KEY.json). Its last use is the newest modification time of its files: a read touches the entry
+(preamble.load, factcache.load, rules), so an entry read every run stays however old it is. Only files named as qtcheck names them are counted or removed: a --cache-dir that
 holds anything else keeps it. A preamble whose builder holds its lock is never removed; a temporary file is removed
 only when a killed writer left it (an hour old)."""
 
@@ -81,7 +81,8 @@ def scan(cache_dir: Path) -> tuple[dict[str, Entry], list[tuple[Path, os.stat_re
     """The entries of the cache folder by name, and its temporary files."""
     entries: dict[str, Entry] = {}
     temporary: list[tuple[Path, os.stat_result]] = []
-    for folder, pattern, kind in ((cache_dir, PREAMBLE_RE, "preamble"), (cache_dir / "facts", FACTS_RE, "facts")):
+    for folder, pattern, kind in ((cache_dir, PREAMBLE_RE, "preamble"), (cache_dir / "facts", FACTS_RE, "facts"),
+                                  (cache_dir / "rules", FACTS_RE, "rules")):
         try:
             names = os.listdir(folder)
         except OSError:

@@ -510,7 +510,9 @@ def run(argv: list[str]) -> int:
     files = [path for path in found if not (configs[path] and configs[path].excludes(path))]
     excluded = len(found) - len(files)
     rule_dirs = args.rules + [str(d) for c in finder.configs() for d in c.rules]
-    rules = rules_mod.load_rules(rule_dirs)
+    if not args.no_cache:
+        args.cache_dir = Path(args.cache_dir) if args.cache_dir else preamble.default_cache_dir()
+    rules = rules_mod.load_rules(rule_dirs, None if args.no_cache else args.cache_dir)
     by_config: dict[int, config_mod.Settings] = {}
     settings: dict[str, config_mod.Settings] = {}
     for path in files:
@@ -559,8 +561,6 @@ def run(argv: list[str]) -> int:
         more = f" and {len(unreadable) - 1} more folder(s)" if len(unreadable) > 1 else ""
         why = f" (could not read {unreadable[0][0]}: {unreadable[0][1]}{more})" if unreadable else ""
         raise QtcheckError(f"no C++ files in {', '.join(args.files)}{why}")
-    if not args.no_cache:
-        args.cache_dir = Path(args.cache_dir) if args.cache_dir else preamble.default_cache_dir()
     if args.parse_timeout < 0 or args.parse_timeout != args.parse_timeout:
         raise QtcheckError(f"--parse-timeout {args.parse_timeout:g}: give a number of seconds (0: no limit)")
     jobs = parallel.default_jobs() if args.jobs is None else args.jobs

@@ -13,36 +13,49 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
-
 from . import files
 from .errors import QtcheckError, short
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100        # nesting of mappings and sequences; qtcheck's own files use under 10
 MAX_NODES = 200_000    # nodes after expanding every alias; the largest seed claims file has about 500
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 
-class YamlLimit(yaml.YAMLError):
+class YamlLimit(Exception):
     """A document over a limit; the message says which."""
 
 
-class _Loader(SAFE_LOADER):
-    """The safe loader, whose value constructors' own errors become YAML errors with the value's line.
+_LIB: dict = {}
 
-    PyYAML makes `!!float .`, `!!int x`, `!!bool maybe`, `!!timestamp 2020-02-30` or a plain integer of 5,000
-    digits with float(), int() or datetime and lets their ValueError, KeyError or AttributeError out."""
 
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as exc:
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            value = node.value if isinstance(node.value, str) else "..."
-            why = f" ({short(str(exc), 80)})" if isinstance(exc, (ValueError, OverflowError)) else ""
-            problem = f"{short(tag, 40)} value '{short(value, 40)}' cannot be read{why}"
-            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+def _yaml() -> dict:
+    """PyYAML, its safe loader (libyaml's C one when available) and qtcheck's loader on it, imported at the first
+    YAML read: a run whose rules come from the cache and that reads no claims or config reads no YAML (a tenth of
+    its imports)."""
+    if _LIB:
+        return _LIB
+    import yaml
+
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(safe):
+        """The safe loader, whose value constructors' own errors become YAML errors with the value's line.
+
+        PyYAML makes `!!float .`, `!!int x`, `!!bool maybe`, `!!timestamp 2020-02-30` or a plain integer of 5,000
+        digits with float(), int() or datetime and lets their ValueError, KeyError or AttributeError out."""
+
+        def construct_object(self, node, deep=False):
+            try:
+                return super().construct_object(node, deep=deep)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, IndexError) as exc:
+                tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+                value = node.value if isinstance(node.value, str) else "..."
+                why = f" ({short(str(exc), 80)})" if isinstance(exc, (ValueError, OverflowError)) else ""
+                problem = f"{short(tag, 40)} value '{short(value, 40)}' cannot be read{why}"
+                raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+    _LIB.update(yaml=yaml, safe=safe, loader=Loader)
+    return _LIB
 
 
 class NotJsonShaped(ValueError):
@@ -53,10 +66,11 @@ def check_limits(text: str) -> None:
     """Raise YamlLimit when the document nests deeper than MAX_DEPTH, expands to over MAX_NODES nodes or holds
     itself through an alias; yaml.YAMLError when it is malformed. Reads parser events only: no recursion, no
     expansion."""
+    yaml = _yaml()["yaml"]
     sizes: dict[str, int] = {}         # anchor -> expanded size of its node
     stack: list[tuple] = []            # open collections: (anchor, count when it opened)
     count = 0                          # nodes so far, every alias at its expanded size
-    loader = SAFE_LOADER(text)
+    loader = _yaml()["safe"](text)
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -89,7 +103,7 @@ def check_limits(text: str) -> None:
 def safe_load(text: str):
     """yaml.safe_load after check_limits, on libyaml's C loader when available."""
     check_limits(text)
-    loader = _Loader(text)  # what yaml.safe_load does, with the C loader
+    loader = _yaml()["loader"](text)  # what yaml.safe_load does, with the C loader
     try:
         return loader.get_single_data()
     finally:
@@ -153,6 +167,7 @@ def check_json_shaped(data) -> None:
 def load_file(path: Path, what: str):
     """The JSON-shaped data of a YAML file, or one line saying why it is refused (never an echo of its content)."""
     text = read_text(path, what)
+    yaml = _yaml()["yaml"]
     try:
         data = safe_load(text)
         check_json_shaped(data)

@@ -244,3 +244,50 @@ def test_the_preamble_holds_no_header_bodies_so_errors_inside_header_templates_g
     assert [(c.line, c.col, c.candidates) for c in plain_facts.calls] == \
         [(c.line, c.col, c.candidates) for c in cached_facts.calls] == [(7, 12, ["QList::contains", "QListSpecialMethodsBase::contains"])]
     assert run_cli(str(source), "--no-cache", "--fail-on", "parse-error").returncode == 1
+
+
+def _shape(rules: list) -> list:
+    return [(str(path), r.id, r.title, r.message, r.severity, r.matcher, r.params, r.docs, r.claims, r.findings,
+             r.default_on) for path, r in rules]
+
+
+def test_builtin_rules_are_read_from_the_cache_until_a_rule_file_changes(tmp_path, monkeypatch):
+    folder = tmp_path / "rules"
+    shutil.copytree(rules_mod.builtin_rules_dir(), folder)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    from_yaml = rules_mod._builtin_rules(folder, cache)
+    [entry] = list((cache / "rules").glob("*.json"))
+    real_load = rules_mod.yamlio.load_file
+
+    def no_yaml(path, what):
+        raise AssertionError(f"{path} read as YAML although the cache holds it")
+
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    monkeypatch.setattr(rules_mod.yamlio, "load_file", no_yaml)
+    assert _shape(rules_mod._builtin_rules(folder, cache)) == _shape(from_yaml)
+
+    # an edited rule file is a new key: its YAML is read again, and the edit is seen
+    edited = folder / "unchecked-result.yaml"
+    edited.write_text(edited.read_text().replace("title:", "title: Edited.", 1))
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    monkeypatch.setattr(rules_mod.yamlio, "load_file", real_load)
+    rules = dict((r.id, r) for _, r in rules_mod._builtin_rules(folder, cache))
+    assert rules["unchecked-result"].title.startswith("Edited.")
+    assert len(list((cache / "rules").glob("*.json"))) == 2
+
+    # an entry that is not what was written (a planted or truncated one) is never used: the YAML is read
+    for planted in ({"format": rules_mod.CACHE_FORMAT, "key": "0" * 32, "documents": []},
+                    {"format": rules_mod.CACHE_FORMAT, "key": entry.stem, "documents": [{}]}, "not json"):
+        entry.write_text(planted if isinstance(planted, str) else json.dumps(planted))
+        assert rules_mod._cached_documents(cache, entry.stem, len(from_yaml)) is None
+
+
+def test_no_cache_keeps_no_rules_and_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    cache = tmp_path / "file-not-folder"
+    cache.write_text("")
+    assert rules_mod.load_rules([], cache)  # the cache folder cannot be made: the rules come from their files
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    rules_mod.load_rules([], None)
+    assert cache.read_text() == ""
