@@ -188,7 +188,7 @@ class _Collector:
                                 K.NAMESPACE_REF, K.OVERLOADED_DECL_REF, K.MACRO_INSTANTIATION}
         self.parsed = parsed
         self.main = str(parsed.path)
-        cursors.new_unit()  # file handles are the translation unit's own
+        cursors.new_unit(parsed.tu, self.main, parsed.text.encode("utf-8"))  # file handles are the unit's own
         self.facts = Facts(parsed.path, source_lines(parsed.text), parsed.qt_version, parsed.diagnostics,
                            degraded=getattr(parsed, "degraded", False),
                            fact_warnings="-w" not in parsed.args and "--no-warnings" not in parsed.args)
@@ -199,6 +199,17 @@ class _Collector:
         self._slot_flags: dict[tuple[str, str], dict] = {}
         self._notes_of: dict[bytes, frozenset[str]] = {}
         self._stack: list[tuple[int, int]] = []  # (statement id, depth of parents when it was entered)
+        # which handler of visit() a cursor kind has (the kinds the chain there tests, each once)
+        self._branch = {kind: name for name, kinds in (
+            ("class", (K.CLASS_DECL, K.STRUCT_DECL)),
+            ("function", (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE)),
+            ("lambda", (K.LAMBDA_EXPR,)), ("call", (K.CALL_EXPR,)), ("subscript", (K.ARRAY_SUBSCRIPT_EXPR,)),
+            ("cast", tuple(getattr(K, name) for name in sorted(facts_values.CASTS))), ("new", (K.CXX_NEW_EXPR,)),
+            ("delete", (K.CXX_DELETE_EXPR,)), ("var", (K.VAR_DECL,)), ("parameter", (K.PARM_DECL,)),
+            ("ref", (K.DECL_REF_EXPR,)), ("member", (K.MEMBER_REF_EXPR,)),
+            ("operator", (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR)),
+            ("exit", (K.RETURN_STMT, K.GOTO_STMT, K.CXX_THROW_EXPR)), ("switch", (K.SWITCH_STMT,)),
+            ("type", (K.TYPE_REF,))) for kind in kinds}
         lib = self.ci.conf.lib
         fn = lib.clang_Location_isFromMainFile
         fn.argtypes = [self.ci.SourceLocation]
@@ -207,6 +218,7 @@ class _Collector:
         self._project_files: dict[str, bool] = {}
         self._fields_seen: set[str] = set()
         self._decls_seen: set[tuple] = set()  # declarations facts_decls recorded
+        self._scope_names: dict[str, frozenset[str]] = {}  # a class definition's USR -> its scope's names (facts_scopes)
         self._ascii = [line.isascii() for line in self.facts.lines]
         self._project_macros: set[tuple[int, int]] = set()  # (line, col) of uses of macros the project defines
         self._macro_spans: Spans[MacroUse] = Spans([], None, None, True)  # built once the macro uses are read
@@ -423,7 +435,8 @@ class _Collector:
         self._finish()
         self.facts.unparsed = facts_unparsed.find(self, top)
         self._include_graph()
-        self.facts.identifiers = facts_names.identifiers(tu, self.main, len(self.parsed.text.encode("utf-8")))
+        data = self.parsed.text.encode("utf-8")
+        self.facts.identifiers = facts_names.identifiers(tu, self.main, len(data), data)
         return self.facts
 
     def visit(self, c, parents: list, function: str | None, lambda_id: int | None, class_name: str | None,
@@ -434,49 +447,52 @@ class _Collector:
             kind = c.kind
             if role is not None:
                 self._enter_stmt(c, role, parents, function, lambda_id)
-            if kind in (K.CLASS_DECL, K.STRUCT_DECL) and c.is_definition():
+            branch = self._branch.get(kind)  # most cursors have none: the chain below is skipped
+            if branch is None:
+                pass
+            elif branch == "class" and c.is_definition():
                 macro = self.macro_at(*self.at(c.location))
                 if macro:  # Q_OBJECT's QPrivateSignal and the like; the project's own macros are named in a notice
                     self._macro_class(c, macro)
                     return self._leave_stmt(role)
                 class_name = self.on_class(c)
-            elif kind in (K.CXX_METHOD, K.FUNCTION_DECL, K.CONSTRUCTOR, K.DESTRUCTOR, K.FUNCTION_TEMPLATE):
+            elif branch == "function":
                 fn = self.on_function(c)
                 if fn is None:
                     return self._leave_stmt(role)
                 function = fn.qualified
-            elif kind == K.LAMBDA_EXPR:
+            elif branch == "lambda":
                 lambda_id = self.on_lambda(c, parents, function, lambda_id)
-            elif kind == K.CALL_EXPR:
+            elif branch == "call":
                 self.on_call(c, parents, function, lambda_id)
                 if function is not None:
                     facts_values.on_call(self, c, parents, function, lambda_id)
-            elif kind == K.ARRAY_SUBSCRIPT_EXPR and function is not None:
+            elif branch == "subscript" and function is not None:
                 facts_values.on_subscript(self, c, parents, function, lambda_id)
-            elif kind.name in facts_values.CASTS and function is not None:
+            elif branch == "cast" and function is not None:
                 facts_values.on_cast(self, c, function, lambda_id)
-            elif kind == K.CXX_NEW_EXPR:
+            elif branch == "new":
                 self.on_new(c, parents, function, lambda_id)
-            elif kind == K.CXX_DELETE_EXPR:
+            elif branch == "delete":
                 self.on_delete(c, function, lambda_id)
-            elif kind == K.VAR_DECL and function is not None:
+            elif branch == "var" and function is not None:
                 self.on_var(c, parents, function, lambda_id)
-            elif kind == K.PARM_DECL and function is not None and c.spelling:
+            elif branch == "parameter" and function is not None and c.spelling:
                 self.facts.parameters.append(VariableFact(c.spelling, c.type.spelling, *self.at(c.location),
                                                           function, lambda_id, is_param=True))
-            elif kind == K.DECL_REF_EXPR:
+            elif branch == "ref":
                 self.on_ref(c, parents, function, lambda_id)
-            elif kind == K.MEMBER_REF_EXPR:
+            elif branch == "member":
                 self.on_member(c, parents, function, lambda_id)
-            elif kind in (K.BINARY_OPERATOR, K.CONDITIONAL_OPERATOR) and function is not None:
+            elif branch == "operator" and function is not None:
                 self.on_binary(c, parents, function, lambda_id)
                 if kind == K.BINARY_OPERATOR:
                     facts_shifts.on_binary(self, c, parents, function, lambda_id)
-            elif kind in (K.RETURN_STMT, K.GOTO_STMT) or kind.name == "CXX_THROW_EXPR":
+            elif branch == "exit":
                 self.on_exit(c, function, lambda_id)
-            elif kind == K.SWITCH_STMT and function is not None:
+            elif branch == "switch" and function is not None:
                 facts_switches.on_switch(self, c, function, lambda_id)
-            elif kind == K.TYPE_REF:
+            elif branch == "type":
                 if c.referenced is not None and c.referenced.kind == K.ENUM_DECL:
                     facts_decls.note_enum(self, c.referenced)
                 elif c.referenced is not None and c.referenced.kind in (K.CLASS_DECL, K.STRUCT_DECL):

@@ -7,15 +7,23 @@ that only stands in a comment is not in the file's code.
 
 from __future__ import annotations
 
+import re
 from ctypes import POINTER, byref, c_uint, cast
 
+from . import cursors
 
-def identifiers(tu, main: str, text_bytes: int) -> dict[str, list[int]]:
+
+PLAIN_NAME_RE = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(tu, main: str, text_bytes: int, data: bytes | None = None) -> dict[str, list[int]]:
     """Identifier and keyword tokens of the main file -> the lines each stands on (in order, unique).
 
     The file's tokens come from clang_tokenize, read through libclang's C functions directly: the bindings'
     Token objects (a wrapper, a kind object, a location object and a file object per token) made this a tenth
-    of the facts pass."""
+    of the facts pass. A token's kind, place and length are its own fields (CXToken's int_data: kind, raw
+    location, length); with the main file's text (data) and cursors' MainFile a token that spells a plain name
+    there is read from the text, any other asked of libclang."""
     from clang import cindex
 
     out: dict[str, list[int]] = {}
@@ -30,16 +38,30 @@ def identifiers(tu, main: str, text_bytes: int) -> dict[str, list[int]]:
     lib.clang_tokenize(tu, extent, byref(memory), byref(count))
     if count.value < 1:
         return out
+    placed = cursors.main_file() if data is not None else None
     try:
         wanted = (cindex.TokenKind.IDENTIFIER.value, cindex.TokenKind.KEYWORD.value)
         line = c_uint()
+        plain = PLAIN_NAME_RE.fullmatch
         for token in cast(memory, POINTER(cindex.Token * count.value)).contents:
-            if lib.clang_getTokenKind(token) not in wanted:
+            fields = token.int_data
+            if fields[0] not in wanted:
                 continue
-            lib.clang_getInstantiationLocation(lib.clang_getTokenLocation(tu, token), None, byref(line), None, None)
-            lines = out.setdefault(lib.clang_getTokenSpelling(tu, token), [])
-            if not lines or lines[-1] != line.value:
-                lines.append(line.value)
+            name = None
+            offset = fields[1] - placed.start if placed is not None else -1
+            if 0 <= offset <= placed.size:
+                number = placed.position(offset)[0]
+                raw = data[offset:offset + fields[2]]
+                if plain(raw):
+                    name = raw.decode("ascii")
+            else:
+                lib.clang_getInstantiationLocation(lib.clang_getTokenLocation(tu, token), None, byref(line), None, None)
+                number = line.value
+            if name is None:
+                name = lib.clang_getTokenSpelling(tu, token)
+            lines = out.setdefault(name, [])
+            if not lines or lines[-1] != number:
+                lines.append(number)
     finally:
         lib.clang_disposeTokens(tu, memory, count)
     return out

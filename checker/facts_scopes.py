@@ -16,31 +16,42 @@ from .records import ClassScope
 _MAX_DEPTH = 12
 
 
-def _scope_names(collector, decl, depth: int, out: set[str]) -> bool:
-    """Add the names decl's scope holds (its bases' too) to out; False when some of them cannot be read."""
+def _scope_names(collector, decl, depth: int) -> frozenset[str] | None:
+    """The names decl's scope holds, its bases' included; None when some of them cannot be read. A class's names
+    are read once per walk (by its definition's USR): every class of the file that derives from QObject would
+    otherwise read QObject's hundreds of members again."""
     K = collector.K
     if depth > _MAX_DEPTH:
-        return False
+        return None
     definition = decl.get_definition()
     if definition is None:
-        return False
+        return None
+    usr = definition.get_usr()
+    known = collector._scope_names.get(usr) if usr else None
+    if known is not None:
+        return known
+    out: set[str] = set()
     for child in definition.get_children():
         kind = child.kind
         if kind == K.CXX_BASE_SPECIFIER:
             base = child.type.get_canonical().get_declaration()
-            if base is None or base.kind not in (K.CLASS_DECL, K.STRUCT_DECL) \
-                    or not _scope_names(collector, base, depth + 1, out):
-                return False
+            if base is None or base.kind not in (K.CLASS_DECL, K.STRUCT_DECL):
+                return None
+            names = _scope_names(collector, base, depth + 1)
+            if names is None:
+                return None
+            out |= names
             continue
         if kind == K.ENUM_DECL and not child.is_scoped_enum():
             out.update(e.spelling for e in child.get_children() if e.kind == K.ENUM_CONSTANT_DECL)
-        if kind.name in ("USING_DECLARATION", "CLASS_TEMPLATE", "FUNCTION_TEMPLATE") or (
-                kind.name == "UNEXPOSED_DECL"):
-            if kind.name == "USING_DECLARATION":  # `using Base::name;`: a name of its own scope
-                out.add(child.spelling)
+        if kind.name == "USING_DECLARATION":  # `using Base::name;`: a name of its own scope
+            out.add(child.spelling)
         if child.spelling:
             out.add(child.spelling)
-    return True
+    names = frozenset(out)
+    if usr:
+        collector._scope_names[usr] = names
+    return names
 
 
 def note_class(collector, decl) -> None:
@@ -53,8 +64,8 @@ def note_class(collector, decl) -> None:
     definition = decl.get_definition()
     if definition is None or not definition.spelling:
         return
-    names: set[str] = set()
-    if not _scope_names(collector, definition, 0, names):
+    names = _scope_names(collector, definition, 0)
+    if names is None:
         return
     K = collector.K
     enums = []

@@ -9,6 +9,7 @@ it is unverifiable. A claim is the conjunction of its parts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -67,9 +68,23 @@ def name_matches(claimed: str, actual: str, kind: str) -> bool:
         return text_matches(claimed, actual)
     if kind == "address":  # an IP address, however it is spelled (ff12::2115, FF12:0:0::2115)
         return same_address(claimed, actual)
-    c = claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
+    c = _code_name(claimed)
     a = actual.strip()
     return bool(c) and (c == a or a.endswith("::" + c))
+
+
+SPECIAL_NAME_KINDS = ("header", "text", "address")  # compared otherwise than by the code's name (name_matches)
+
+
+def _last_part(name: str) -> str:
+    return name.rsplit("::", 1)[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_name(claimed: str) -> str:
+    """A claimed name as code spells it qualified (`socket->read()` -> socket::read): the same few names are
+    compared with every site's subjects."""
+    return claimed.strip().removesuffix("()").replace("->", "::").replace(".", "::")
 
 
 def subjects_match(wanted: dict[str, list[str]], site: Site) -> bool:
@@ -273,6 +288,7 @@ class Judge:
         self.classes_here = {c.name.split("::")[-1] for c in facts.classes + facts.header_classes}
         # the file's mutexes and the like: "emitted while mutex is locked" names the lock, not what it guards
         self.lock_names = {v.name for v in list(facts.fields) + list(facts.variables) if LOCK_TYPE.search(v.type)}
+        self._by_last: dict[str, dict[str, list[tuple[int, Site]]]] = {}
 
     # ---- evidence ----
     def evidence_for(self, sites: list[Site], keys=()) -> list[Evidence]:
@@ -289,6 +305,22 @@ class Judge:
                 out.append(Evidence(str(self.facts.path), line, col, self.facts.source(line).strip(), note))
         return out[:MAX_EVIDENCE]
 
+    def _sites_by_last_name(self, kind: str) -> dict[str, list[tuple[int, Site]]]:
+        """The last part of a name of this kind -> the sites with such a subject, numbered in the order of
+        self.sites; made once per kind asked."""
+        index = self._by_last.get(kind)
+        if index is None:
+            index = self._by_last[kind] = {}
+            order = 0
+            for sites in self.sites.values():
+                for site in sites:
+                    values = site.subjects.get(kind)
+                    if values:
+                        for value in {_last_part(v.strip()) for v in values}:
+                            index.setdefault(value, []).append((order, site))
+                    order += 1
+        return index
+
     def _tainted(self, site: Site) -> bool:
         lo, hi = site.scope or (site.line, site.end_line)
         at = bisect_left(self._error_lines, lo)
@@ -299,9 +331,17 @@ class Judge:
         present = {k: v for k, v in part.subjects.items() if not any(kind == k for kind, _ in missing)}
         if not present:
             return []
-        matching = sorted((s for sites in self.sites.values() for s in sites if subjects_match(present, s)),
-                          key=lambda s: (not (s.scope and s.line == s.scope[0]), s.line))
-        return matching[:1]
+        plain = next((k for k, v in present.items() if v and k not in SPECIAL_NAME_KINDS), None)
+        if plain is None:
+            candidates = [s for sites in self.sites.values() for s in sites]
+        else:  # only sites holding a name that ends as one of the claimed names can match
+            by_last = self._sites_by_last_name(plain)
+            found = {id(s): (order, s) for v in present[plain] for order, s in by_last.get(_last_part(_code_name(v)),
+                                                                                            [])}
+            candidates = [s for _, s in sorted(found.values(), key=lambda x: x[0])]
+        matching = (s for s in candidates if subjects_match(present, s))
+        first = min(matching, key=lambda s: (not (s.scope and s.line == s.scope[0]), s.line), default=None)
+        return [] if first is None else [first]
 
     # ---- parts ----
     def rules_of(self, part: Part) -> list[str]:

@@ -46,3 +46,47 @@ def test_file_names_and_null_cursors_are_the_bindings_answers():
                 assert cursors.file_name(loc) == (loc.file.name if loc.file else None)
                 asked += 1
     assert asked > 1000 and nulls > 0
+
+
+# CR, LF, CRLF and LF CR line ends, no line end at the end, a name split by a line splice, UTF-8 in a comment and a literal, a macro's expansion
+PLACES = ("// é, a comment\r\n#define TWICE(x) ((x) + (x))\r\nint fo\\\r\no = 1;\nstatic const char *s = \"ü\";\r"
+          "int g(int a) { return TWICE(a) + fo\\\no; }\n\r\nstruct S { int m; };\r\nint z;\n\rint w;")
+
+
+def _unit(path, text: str):
+    path.write_bytes(text.encode("utf-8"))
+    return frontend.parse(path, text, frontend.Options(no_qt=True))
+
+
+def test_places_in_the_main_file_are_told_as_libclang_tells_them(tmp_path):
+    parsed = _unit(tmp_path / "places.cpp", PLACES)
+    cursors.new_unit(parsed.tu, str(parsed.path), PLACES.encode("utf-8"))
+    assert cursors.main_file() is not None  # the places below are worked out, not asked
+    other = _unit(tmp_path / "other.cpp", "\n\n\n\nint x = 1;\nint y = 2;\n")  # another unit: asked of libclang
+    checked = 0
+    for unit in (parsed, other):
+        for c in unit.tu.cursor.walk_preorder():
+            for loc in (c.location, c.extent.start, c.extent.end):
+                if loc.file is None:
+                    continue
+                assert cursors.position(loc) == (loc.line, loc.column)
+                assert cursors.line(loc) == loc.line
+                assert cursors.file_name(loc) == loc.file.name
+                checked += 1
+    assert checked > 40
+    cursors.new_unit()
+    assert cursors.main_file() is None
+
+
+def test_names_read_from_the_text_are_those_libclang_spells(tmp_path):
+    from qtcheck import facts_names
+
+    for parsed in (_unit(tmp_path / "places.cpp", PLACES), _parsed()):
+        data = parsed.text.encode("utf-8")
+        cursors.new_unit(parsed.tu, str(parsed.path), data)
+        assert cursors.main_file() is not None
+        read = facts_names.identifiers(parsed.tu, str(parsed.path), len(data), data)
+        asked = facts_names.identifiers(parsed.tu, str(parsed.path), len(data))  # every token asked of libclang
+        assert read == asked and len(read) > 10
+        if parsed.path.name == "places.cpp":
+            assert read["foo"] == [3, 6]  # the name a line splice cuts, as clang spells it
