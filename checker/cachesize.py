@@ -2,10 +2,11 @@
 at most `--cache-max` (or the config's `cache-max`, else DEFAULT_MAX) bytes.
 
 An entry is what is used and rebuilt as one: a precompiled preamble (KEY.pch, its metadata KEY.json, the header
-it was built from KEY.*.h, its lock KEY.lock), a file's facts (facts/KEY.json) or the built-in rules' documents
-(rules/KEY.json). Its last use is the newest modification time of its files: a read touches the entry
-(preamble.load, factcache.load, rules), so an entry read every run stays however old it is. Only files named as qtcheck names them are counted or removed: a --cache-dir that
-holds anything else keeps it. A preamble whose builder holds its lock is never removed; a temporary file is removed
+it was built from KEY.*.h, its lock KEY.lock), a file's facts (facts/KEY.json), the built-in rules' documents
+(rules/KEY.json) or a claims file's (claims/KEY.json). Its last use is the newest modification time of its files:
+a read touches the entry (preamble.load, factcache.load, doccache.load), so an entry read every run stays however
+old it is. Only files named as qtcheck names them are counted or removed: a --cache-dir that holds anything else
+keeps it. A preamble whose builder holds its lock is never removed; a temporary file is removed
 only when a killed writer left it (an hour old)."""
 
 from __future__ import annotations
@@ -81,8 +82,9 @@ def scan(cache_dir: Path) -> tuple[dict[str, Entry], list[tuple[Path, os.stat_re
     """The entries of the cache folder by name, and its temporary files."""
     entries: dict[str, Entry] = {}
     temporary: list[tuple[Path, os.stat_result]] = []
-    for folder, pattern, kind in ((cache_dir, PREAMBLE_RE, "preamble"), (cache_dir / "facts", FACTS_RE, "facts"),
-                                  (cache_dir / "rules", FACTS_RE, "rules")):
+    folders = [(cache_dir, PREAMBLE_RE, "preamble")] + [(cache_dir / kind, FACTS_RE, kind)
+                                                         for kind in ("facts", "rules", "claims")]
+    for folder, pattern, kind in folders:
         try:
             names = os.listdir(folder)
         except OSError:

@@ -298,7 +298,8 @@ def check_file(path: Path, args, rules: list, claims: list, chosen: config_mod.S
             "verdicts": verdicts.judge_all(facts, rules, sites, claims), "notices": notices}
 
 
-def _claims_and_their_files(locations: list[str], rules: list) -> tuple[list, dict[str, tuple[str, str]]]:
+def _claims_and_their_files(locations: list[str], rules: list, cache_dir: Path | None = None
+                            ) -> tuple[list, dict[str, tuple[str, str]]]:
     """The claims of every --claims location, and for each review they name the YAML file and its text (claims
     without evidence are placed at their quote in it)."""
     claims, where = [], {}
@@ -306,10 +307,10 @@ def _claims_and_their_files(locations: list[str], rules: list) -> tuple[list, di
         path = Path(location)
         listed = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
         if not listed or not all(f.is_file() for f in listed):
-            claims += load_claims(location, rules)  # it refuses what is wrong with the location, in its words
+            claims += load_claims(location, rules, cache_dir)  # it refuses what is wrong with the location, in its words
             continue
         for file in listed:
-            loaded = load_claims_file(file, rules)
+            loaded = load_claims_file(file, rules, cache_dir)
             for review in dict.fromkeys(c.review for c in loaded):
                 if review not in where:
                     try:
@@ -531,7 +532,7 @@ def run(argv: list[str]) -> int:
                               + _database_inputs(files, settings)
                               + ([Path(args.baseline)] if args.baseline is not None else [])
                               + [c.path for c in finder.configs()])
-    claims, review_files = _claims_and_their_files(args.claims, rules)
+    claims, review_files = _claims_and_their_files(args.claims, rules, None if args.no_cache else args.cache_dir)
     if reviews:  # the prose reader (50 ms of imports) only for a review
         from .prose import claims_from_texts
 

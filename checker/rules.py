@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import facts_unparsed, yamlio
+from . import doccache, facts_unparsed, yamlio
 from .errors import QtcheckError, short
 from .facts import Facts
 from .matchers import MATCHERS, Site
@@ -196,7 +196,6 @@ def rule_from(path: Path, data, validate: bool = True) -> Rule:
 
 
 _BUILTIN: list = [None, []]  # the stamps of the built-in rule files when last read, and what was read
-CACHE_FORMAT = 1  # of the built-in rules' documents kept in the cache folder (rules/KEY.json)
 
 
 def _builtin_rules(directory: Path, cache_dir: Path | None = None) -> list[tuple[Path, Rule]]:
@@ -210,63 +209,16 @@ def _builtin_rules(directory: Path, cache_dir: Path | None = None) -> list[tuple
         st = path.stat()
         stamps.append((str(path), st.st_mtime_ns, st.st_size, st.st_ino))
     if _BUILTIN[0] != stamps:
-        key = _cache_key(stamps)
-        documents = _cached_documents(cache_dir, key, len(paths)) if cache_dir else None
-        if documents is None:
+        entry = doccache.key("built-in rules", stamps)  # their names, times, sizes and inodes
+        documents = doccache.load(cache_dir, "rules", entry) if cache_dir else None
+        if not (isinstance(documents, list) and len(documents) == len(paths)
+                and all(isinstance(d, dict) for d in documents)):
             documents = [yamlio.load_file(path, "rule file") for path in paths]
             if cache_dir:
-                _store_documents(cache_dir, key, documents)
+                doccache.store(cache_dir, "rules", entry, documents)
         _BUILTIN[1] = [(path, rule_from(path, data, validate=False)) for path, data in zip(paths, documents)]
         _BUILTIN[0] = stamps
     return _BUILTIN[1]
-
-
-def _cache_key(stamps: list) -> str:
-    import hashlib
-    import json
-
-    from . import __version__
-
-    material = json.dumps({"format": CACHE_FORMAT, "qtcheck": __version__, "files": stamps})
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
-
-
-def _cached_documents(cache_dir: Path, key: str, count: int) -> list | None:
-    """The built-in rule files' documents as last read, while no file of theirs changed (their names, times, sizes
-    and inodes are the key); None when missing or not as written. JSON: a planted entry is data, never code."""
-    import json
-
-    from . import cachesize
-
-    path = cache_dir / "rules" / f"{key}.json"
-    try:
-        with open(path, "rb") as handle:
-            data = json.loads(handle.read().decode("utf-8"))
-        documents = data["documents"]
-        if (data.get("format") != CACHE_FORMAT or data.get("key") != key or not isinstance(documents, list)
-                or len(documents) != count or not all(isinstance(d, dict) for d in documents)):
-            return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    cachesize.touch(path)
-    return documents
-
-
-def _store_documents(cache_dir: Path, key: str, documents: list) -> None:
-    """Keep the documents for the next run; a cache folder that does not take them is no error (the files are
-    read again next time)."""
-    import json
-
-    from . import preamble
-
-    folder = cache_dir / "rules"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"format": CACHE_FORMAT, "key": key, "documents": documents}, separators=(",", ":"))
-        if preamble.free_bytes(folder) >= len(data) + preamble.HEADROOM_BYTES:
-            preamble._atomic_write(folder / f"{key}.json", lambda tmp: Path(tmp).write_text(data, encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
 
 
 def load_rules(extra_dirs: list[str] | None = None, cache_dir: Path | None = None) -> list[Rule]:

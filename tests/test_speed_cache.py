@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qtcheck import facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
+from qtcheck import doccache, facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
+from qtcheck.errors import QtcheckError
 from qtcheck.claims import load_claims
 
 from conftest import EXAMPLE, FIXTURES, SEEDS, builtin_rules, run_cli
@@ -277,10 +278,37 @@ def test_builtin_rules_are_read_from_the_cache_until_a_rule_file_changes(tmp_pat
     assert len(list((cache / "rules").glob("*.json"))) == 2
 
     # an entry that is not what was written (a planted or truncated one) is never used: the YAML is read
-    for planted in ({"format": rules_mod.CACHE_FORMAT, "key": "0" * 32, "documents": []},
-                    {"format": rules_mod.CACHE_FORMAT, "key": entry.stem, "documents": [{}]}, "not json"):
+    for planted in ({"format": doccache.FORMAT, "key": "0" * 32, "document": []},
+                    {"format": doccache.FORMAT, "key": entry.stem}, "not json"):
         entry.write_text(planted if isinstance(planted, str) else json.dumps(planted))
-        assert rules_mod._cached_documents(cache, entry.stem, len(from_yaml)) is None
+        assert doccache.load(cache, "rules", entry.stem) is None
+    entry.write_text(json.dumps({"format": doccache.FORMAT, "key": entry.stem, "document": [{}]}))  # of another shape
+    monkeypatch.setattr(rules_mod, "_BUILTIN", [None, []])
+    assert len(rules_mod._builtin_rules(folder, cache)) == len(from_yaml)
+
+
+def test_claims_files_that_passed_the_schema_are_read_from_the_cache(tmp_path, monkeypatch):
+    from qtcheck import claims as claims_mod
+
+    rules = builtin_rules()
+    seeds = sorted(SEEDS.glob("*.yaml"))
+    cache = tmp_path / "cache"
+    first = [claims_mod.load_claims_file(p, rules, cache) for p in seeds]
+    assert len(list((cache / "claims").glob("*.json"))) == len(seeds)
+
+    def no_yaml(path, what):
+        raise AssertionError(f"{path} read as YAML although the cache holds it")
+
+    monkeypatch.setattr(claims_mod.yamlio, "load_file", no_yaml)
+    assert [claims_mod.load_claims_file(p, rules, cache) for p in seeds] == first
+    monkeypatch.undo()
+    # a changed file is read again and checked again: a schema error is said, never cached
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(seeds[0].read_text().replace("claims:", "claimz:", 1))
+    for _ in range(2):
+        with pytest.raises(QtcheckError, match="claims"):
+            claims_mod.load_claims_file(bad, rules, cache)
+    assert len(list((cache / "claims").glob("*.json"))) == len(seeds)
 
 
 def test_no_cache_keeps_no_rules_and_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
