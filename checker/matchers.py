@@ -17,7 +17,7 @@ from typing import Callable
 from . import cfg, qt_metatypes
 from .facts import Facts
 from .saferegex import compile_rule_regex
-from .spans import ByLine, Spans
+from .spans import ByLine, Spans, per_check
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 # A list of regexes: rules.py compiles each with compile_rule_regex (RE2) when the rule file is loaded.
@@ -214,8 +214,10 @@ def _tested_later(tests: dict, call, var) -> list[int]:
 def _flag_tested_first(facts: Facts, tests: dict, call) -> tuple[str | None, list[int]]:
     """A `bool` the call reports success through (`toInt(&ok)`) that a condition tests after the call and before
     the first use of the stored result: (its name, the test lines), or (None, [])."""
-    uses = [r for v in facts.variables if v.function == call.function and v.name == call.assigned_to
-            for r in v.reads if r > call.line]
+    # the file's variables and conditions, grouped once per check (a scan of the whole file per call was quadratic)
+    named = per_check(facts, "variables by function and name",
+                      lambda: grouped(facts.variables, lambda v: (v.function, v.name)))
+    uses = [r for v in named.get((call.function, call.assigned_to), []) for r in v.reads if r > call.line]
     first_use = min(uses) if uses else None
     for arg in call.args:
         if not arg.text.startswith("&") or arg.param.replace(" ", "") != "bool*":
@@ -223,10 +225,11 @@ def _flag_tested_first(facts: Facts, tests: dict, call) -> tuple[str | None, lis
         flag = arg.text[1:].strip()
         if not re.fullmatch(r"[A-Za-z_]\w*", flag):
             continue
-        conds = [(st.line, st.end_line) for st in facts.stmts if st.role == "cond"
-                 and st.function == call.function and st.lambda_id == call.lambda_id]
-        reads = [r for v in facts.variables if v.function == call.function and v.name == flag
-                 for r in v.reads if r > call.line and any(a <= r <= b for a, b in conds)]
+        conds = per_check(facts, "conditions by code",
+                          lambda: grouped([st for st in facts.stmts if st.role == "cond"], code_of))
+        spans = [(st.line, st.end_line) for st in conds.get(code_of(call), [])]
+        reads = [r for v in named.get((call.function, flag), [])
+                 for r in v.reads if r > call.line and any(a <= r <= b for a, b in spans)]
         lines = sorted(set(_tested_later(tests, call, flag)) | set(reads))  # `if (!ok)` is no comparison
         if lines and (first_use is None or lines[0] < first_use):
             return flag, lines

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from .facts import Facts
-from .matchers import Site, _scope, matcher
+from .matchers import Site, _scope, grouped, matcher
+from .spans import per_check
 
 
 def _short(name: str) -> str:
@@ -26,8 +27,11 @@ def _class_of(facts: Facts, name: str):
 
 
 def _body_line(facts: Facts, fn) -> int:
-    root = next((s for s in facts.stmts if s.function == fn.qualified and s.role == "root" and s.lambda_id is None
-                 and fn.line <= s.line <= fn.end_line), None)
+    # the bodies of functions (not lambdas), grouped once per check: a scan of every statement per constructor
+    # grew with the square of the file
+    roots = per_check(facts, "function bodies", lambda: grouped(
+        [s for s in facts.stmts if s.role == "root" and s.lambda_id is None], lambda s: s.function))
+    root = next((s for s in roots.get(fn.qualified, []) if fn.line <= s.line <= fn.end_line), None)
     return root.line if root is not None else fn.end_line
 
 

@@ -11,6 +11,7 @@ import re
 from .cfg import LOOPS
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, grouped, matcher
+from .spans import per_check
 
 # how a loop is named in a reason
 _KIND_WORDS = {"WHILE_STMT": "while", "DO_STMT": "do-while", "FOR_STMT": "for", "CXX_FOR_RANGE_STMT": "range-for"}
@@ -126,6 +127,11 @@ class _Tree:
         return out
 
 
+def _tree(facts: Facts) -> _Tree:
+    """The file's statement trees, grouped once per check for every rule that asks."""
+    return per_check(facts, "statement tree", lambda: _Tree(facts))
+
+
 def _same_code(record, loop) -> bool:
     return record.function == loop.function and record.lambda_id == loop.lambda_id
 
@@ -140,7 +146,7 @@ def _blocking(call, wanted: set[str]) -> bool:
 def loops(facts: Facts, params: dict) -> list[Site]:
     """One site per loop of the file: whether every pass blocks in a wait or sleep Qt documents as blocking (or
     none does: it spins), and whether a deadline or a counter bounds its passes."""
-    tree = _Tree(facts)
+    tree = _tree(facts)
     blocking = set(params.get("blocking", []))
     deadline = set(params.get("deadline_calls", []))
     may_block = set(params.get("may_block", []))
@@ -366,7 +372,7 @@ def _loop_assignments(facts: Facts, tree: _Tree) -> list[dict]:
 @matcher("calls-in-loops")
 def calls_in_loops(facts: Facts, params: dict) -> list[Site]:
     """One site per call of the file: whether it runs inside a loop's passes (and which), or once."""
-    tree = _Tree(facts)
+    tree = _tree(facts)
     sites = []
     for c in facts.calls:
         if (c.macro and c.qualified.startswith("QTest::")) or c.name.startswith("operator"):
@@ -428,7 +434,7 @@ def property_update(facts: Facts, params: dict) -> list[Site]:
     """One site per call of a setter (setX(value)) on an object: whether the value is the same object's getter of
     that property plus more (x() + ...: it appends), reads nothing of that object (it replaces the old value), or
     is computed from it otherwise (undecided)."""
-    tree = _Tree(facts)
+    tree = _tree(facts)
     by_stmt = grouped(facts.calls, lambda c: c.stmt)
     local_names = grouped([*facts.variables, *facts.parameters], lambda v: (v.function, v.lambda_id))
     sites = []

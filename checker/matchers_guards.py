@@ -13,6 +13,7 @@ import re
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, grouped, matcher
 from .matchers_flow import _Tree
+from .spans import per_check
 
 MAX_PAIRS = 25  # the calls after a failing one that are asked about: a claim names a call close to it
 _LEAVES = ("RETURN_STMT", "CONTINUE_STMT", "BREAK_STMT", "GOTO_STMT")
@@ -148,6 +149,11 @@ def _operator_between(cond_text: str, a, b) -> tuple[bool, str, bool] | None:
     return negated, between.group(1), between.group(2).count("!") % 2 == 1
 
 
+def _stmts(facts: Facts) -> _Stmts:
+    """The file's statement trees with this module's questions, grouped once per check for every rule that asks."""
+    return per_check(facts, "statement tree with guards", lambda: _Stmts(facts))
+
+
 def _pair_answer(facts: Facts, tree: _Stmts, a, b, macros_at: dict):
     """(runs after a's failure: True / False / None, why, lines)."""
     A, B = f"{a.receiver}.{a.name}()", f"{b.receiver}.{b.name}()"
@@ -254,7 +260,7 @@ def _whole_argument(text: str, a) -> bool:
 def call_after_failure(facts: Facts, params: dict) -> list[Site]:
     """One site per pair of calls on one object in one function, the first returning bool: is the second still
     called when the first fails (returns false)?"""
-    tree = _Stmts(facts)
+    tree = _stmts(facts)
     macros_at = {(m.line, m.name): m for m in facts.macros}
     sites = []
     by_code = grouped([c for c in facts.calls if c.receiver and not c.name.startswith("operator")],
@@ -316,7 +322,7 @@ def _is_print(call, params: dict) -> bool:
 def exit_message(facts: Facts, params: dict) -> list[Site]:
     """One site per return statement: what it returns, and whether the branch that leads to it (the then or
     else of the innermost if around it) prints a message before it."""
-    tree = _Stmts(facts)
+    tree = _stmts(facts)
     own = {f.qualified: f for f in facts.functions if f.is_definition}
     calls_by_fn = grouped(facts.calls, lambda c: c.function)
     may_print = re.compile("|".join(params.get("may_print", [])) or r"(?!)", re.I)
@@ -430,7 +436,7 @@ def value_after_loop(facts: Facts, params: dict) -> list[Site]:
     """One site per read, after a `while (X < K)` loop that only its condition ends, of the same X (a local
     variable nothing writes in between, or a call Qt documents as never decreasing, such as
     QElapsedTimer::elapsed(), on an object nothing restarts in between): X is at least K there."""
-    tree = _Stmts(facts)
+    tree = _stmts(facts)
     monotonic = set(params.get("monotonic", []))
     resets = set(params.get("resets", []))
     local = {(v.function, v.lambda_id, v.name): v for v in facts.variables}
@@ -526,7 +532,7 @@ def assigned_values(facts: Facts, params: dict) -> list[Site]:
     """One site per local variable of the file that is given a constant somewhere (`pass = 4;`, `int pass = 0;`):
     every constant it is given, with the line and the condition of the if it is given under; whether it is
     also changed otherwise (`++pass`, `pass = f()`), which leaves "it never becomes V" undecided."""
-    tree = _Stmts(facts)
+    tree = _stmts(facts)
     sites = []
     for v in facts.variables:
         if v.is_param:
@@ -618,7 +624,7 @@ def read_guard(facts: Facts, params: dict) -> list[Site]:
     """One site per statement that reads a device (directly, or through a QDataStream/QTextStream on it): the
     least number of bytes an early leave before it guarantees (`if (socket->bytesAvailable() < 4) return;`),
     or none the code shows."""
-    tree = _Stmts(facts)
+    tree = _stmts(facts)
     streams = _streams(facts)
     guards = []  # (if statement, device, least bytes guaranteed after it, the leave's line)
     for s in facts.stmts:

@@ -6,6 +6,7 @@ import re
 
 from .facts import Facts
 from .matchers import STR_LIST, Site, _merge, _scope, _where, code_of, function_names, grouped, matcher
+from .spans import per_check
 from .threads import MAIN, ThreadModel, bare_type, outside, surely_distinct, worker
 
 
@@ -28,10 +29,8 @@ def _label(threads) -> str:
 @matcher("cross-thread-member", lockers=STR_LIST, lock_calls=STR_LIST, atomic_types=STR_LIST,
          creating_calls=STR_LIST, worker_signals=STR_LIST)
 def cross_thread_member(facts: Facts, params: dict) -> list[Site]:
-    from .locks import LockModel
-
     model = ThreadModel(facts, set(params.get("creating_calls", [])), set(params.get("worker_signals", [])))
-    locks = LockModel(facts, tuple(params.get("lockers", [])))
+    locks = _lock_model(facts, params)
     by_field: dict[str, list] = {}
     for m in facts.members + facts.global_accesses:
         by_field.setdefault(m.field, []).append(m)
@@ -203,9 +202,9 @@ def cross_thread_object(facts: Facts, params: dict) -> list[Site]:
 def locks_held(facts: Facts, params: dict) -> list[Site]:
     """Every access to a member or a namespace-scope variable, and every call, with the locks held there
     (locks.py). Locks themselves and their lock()/unlock() calls are not asked about."""
-    from .locks import ACQUIRE, RELEASE, UNSURE, LockModel, _name
+    from .locks import ACQUIRE, RELEASE, UNSURE, _name
 
-    model = LockModel(facts, tuple(params.get("lockers", [])))
+    model = _lock_model(facts, params)
     locks = {v.name for v in facts.variables if model.is_locker(v.type)}
     locks |= {_name(c.receiver) for c in facts.calls if c.name in ACQUIRE | RELEASE | UNSURE and c.receiver}
     called = {c.qualified for c in facts.calls}
@@ -241,6 +240,15 @@ def locks_held(facts: Facts, params: dict) -> list[Site]:
                            "evidence_for": {"locked": sorted(set(held.acquired + held.released) - {line})}},
                           scope=_scope(facts, function)))
     return sites
+
+
+def _lock_model(facts: Facts, params: dict):
+    """The rule's LockModel: one per check for each list of lockers, its bodies solved once for every rule that
+    asks (its answers depend only on the facts and the lockers)."""
+    from .locks import LockModel
+
+    lockers = tuple(params.get("lockers", []))
+    return per_check(facts, ("locks", lockers), lambda: LockModel(facts, lockers))
 
 
 THREAD_STARTERS = {"QThread::create", "QtConcurrent::run", "QtConcurrent::map", "QtConcurrent::mapped",
@@ -474,10 +482,10 @@ def lock_scope(facts: Facts, params: dict) -> list[Site]:
     its end, or does work run with the lock released (locks.py over the control-flow graph)? The work is every
     call and every access to a member or namespace-scope variable after the first lock(); waiting on a condition
     variable with the mutex (it releases it while waiting) and the lock calls themselves are not work."""
-    from .locks import ACQUIRE, RELEASE, UNSURE, LockModel
+    from .locks import ACQUIRE, RELEASE, UNSURE
     from .locks import _name as _lock_name
 
-    model = LockModel(facts, tuple(params.get("lockers", [])))
+    model = _lock_model(facts, params)
     work: dict[tuple, set[int]] = {}
     for c in facts.calls:
         if c.name not in ACQUIRE | RELEASE | UNSURE:

@@ -89,3 +89,16 @@ class ByLine(Generic[T]):
     def first_between(self, key, low: int, high: int) -> T | None:
         found = self.between(key, low, high)
         return found[0] if found else None
+
+
+def per_check(facts, key, build: Callable[[], T]) -> T:
+    """What build() makes of one file's facts, made once per check and shared by every rule that asks with the
+    same key (an index, or a model whose answers depend only on the facts and the key). Kept on the facts object,
+    not as a field: never in the facts cache, never pickled. Valid while no list of facts grows (their lengths
+    are the stamp, as cfg.flows_of's)."""
+    stamp = tuple(len(v) for v in vars(facts).values() if isinstance(v, list))
+    known = facts.__dict__.setdefault("_per_check", {})
+    entry = known.get(key)
+    if entry is None or entry[0] != stamp:
+        entry = known[key] = (stamp, build())
+    return entry[1]

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .facts import Facts
+from .spans import per_check
 
 MAIN = "the main thread"
 # calls whose function argument runs in a thread they start
@@ -77,6 +78,38 @@ class Affinity:
         return self.threads is not None
 
 
+def _index(facts: Facts) -> dict:
+    """The facts grouped by what a ThreadModel's questions look them up by, in the file's order: built once per
+    check for every rule's model (it depends only on the facts). Two more entries are filled as they are asked:
+    class -> whether it moves its own objects, and class -> whether it is a QThread."""
+    by: dict = {"moves itself": {}, "is qthread": {}}
+
+    def group(name, items, key):
+        out = by.setdefault(name, {})
+        for item in items:
+            out.setdefault(key(item), []).append(item)
+
+    group("class", facts.classes, lambda c: c.name)
+    group("callee", facts.calls, lambda c: c.qualified)
+    group("made of type", [v for v in facts.variables if "*" not in v.type and "&" not in v.type],
+          lambda v: bare_type(v.type))
+    group("new of type", [a for a in facts.allocations if not a.factory], lambda a: bare_type(a.type))
+    group("new into", [a for a in facts.allocations if not a.factory], lambda a: (a.var, a.function))
+    group("stored into", facts.calls, lambda c: (c.assigned_to, c.function))
+    group("variable", facts.variables, lambda v: (v.name, v.function))
+    group("moved", [c for c in facts.calls if c.name == "moveToThread"], lambda c: (c.receiver, c.function))
+    group("connected", facts.connects, lambda c: c.lambda_target)
+    # calls that start a thread with a function argument: by the lambda they pass, and by the code they are in
+    starters = [(i, c) for i, c in enumerate(facts.calls) if set(c.candidates + [c.qualified]) & NEW_THREAD_CALLS]
+    by["starts lambda"] = {}
+    for i, c in starters:
+        for a in c.args:
+            by["starts lambda"].setdefault(a.lambda_id, []).append((i, c))
+    group("starts in", [(i, c) for i, c in starters if any(a.kind == "lambda" and a.lambda_id is None
+                                                           for a in c.args)], lambda p: p[1].function)
+    return by
+
+
 @dataclass
 class ThreadModel:
     facts: Facts
@@ -87,31 +120,7 @@ class ThreadModel:
     _by: dict = field(default_factory=dict)  # the facts grouped by what the questions look them up by, in order
 
     def __post_init__(self):
-        facts, by = self.facts, self._by
-
-        def group(name, items, key):
-            out = by.setdefault(name, {})
-            for item in items:
-                out.setdefault(key(item), []).append(item)
-
-        group("class", facts.classes, lambda c: c.name)
-        group("callee", facts.calls, lambda c: c.qualified)
-        group("made of type", [v for v in facts.variables if "*" not in v.type and "&" not in v.type],
-              lambda v: bare_type(v.type))
-        group("new of type", [a for a in facts.allocations if not a.factory], lambda a: bare_type(a.type))
-        group("new into", [a for a in facts.allocations if not a.factory], lambda a: (a.var, a.function))
-        group("stored into", facts.calls, lambda c: (c.assigned_to, c.function))
-        group("variable", facts.variables, lambda v: (v.name, v.function))
-        group("moved", [c for c in facts.calls if c.name == "moveToThread"], lambda c: (c.receiver, c.function))
-        group("connected", facts.connects, lambda c: c.lambda_target)
-        # calls that start a thread with a function argument: by the lambda they pass, and by the code they are in
-        starters = [(i, c) for i, c in enumerate(facts.calls) if set(c.candidates + [c.qualified]) & NEW_THREAD_CALLS]
-        by["starts lambda"] = {}
-        for i, c in starters:
-            for a in c.args:
-                by["starts lambda"].setdefault(a.lambda_id, []).append((i, c))
-        group("starts in", [(i, c) for i, c in starters if any(a.kind == "lambda" and a.lambda_id is None
-                                                               for a in c.args)], lambda p: p[1].function)
+        self._by = per_check(self.facts, "threads", lambda: _index(self.facts))
 
     def _first(self, name: str, key, fits=lambda x: True):
         return next((x for x in self._by[name].get(key, []) if fits(x)), None)
@@ -121,6 +130,12 @@ class ThreadModel:
         return self._first("class", name)
 
     def is_qthread(self, cls: str | None) -> bool:
+        known = self._by["is qthread"]
+        if cls not in known:
+            known[cls] = self._is_qthread(cls)
+        return known[cls]
+
+    def _is_qthread(self, cls: str | None) -> bool:
         c = self.class_fact(cls)
         if c is None:  # a class of a project header: its run() the file defines says it
             return any(f.is_thread_run and f.class_name == cls for f in self.facts.functions)
@@ -197,8 +212,11 @@ class ThreadModel:
         return next(a for a in got if not a.known)
 
     def _moves_itself(self, cls: str) -> bool:
-        return any((m.receiver or "this") == "this" and (m.function or "").startswith(f"{cls}::")
-                   for m in self.facts.calls if m.name == "moveToThread")
+        known = self._by["moves itself"]
+        if cls not in known:
+            known[cls] = any((m.receiver or "this") == "this" and (m.function or "").startswith(f"{cls}::")
+                             for moves in self._by["moved"].values() for m in moves)
+        return known[cls]
 
     def slot_or_constructor(self, fn, cls: str) -> Affinity | None:
         """For an object of a class the file never creates (nor moves): its constructor runs in the thread that

@@ -54,3 +54,24 @@ def test_merge_keeps_what_the_list_scan_kept(dicts):
             expected.setdefault(key, [])
             expected[key] += [v for v in values if v and v not in expected[key]]
     assert _merge(*dicts) == expected
+
+
+def test_per_check_builds_once_and_again_when_the_facts_grow():
+    from pathlib import Path
+
+    from qtcheck.facts import Facts
+    from qtcheck.records import StmtFact
+    from qtcheck.spans import per_check
+
+    facts = Facts(Path("a.cpp"), ["int x;"], "6.5", [])
+    built = []
+
+    def build():
+        built.append(len(facts.stmts))
+        return len(facts.stmts)
+
+    assert per_check(facts, "n", build) == 0 and per_check(facts, "n", build) == 0
+    assert built == [0]  # one build, shared by every later question
+    facts.stmts.append(StmtFact(1, "COMPOUND_STMT", "root", None, 1, 1, "f", None))
+    assert per_check(facts, "n", build) == 1 and built == [0, 1]  # a grown list is a new stamp
+    assert not any(k.startswith("_") for k in facts.__getstate__())  # never pickled with the facts
