@@ -88,7 +88,7 @@ def _site(facts: Facts, call, tests: dict) -> Site | None:
             asserts += more_asserts
     source = call.text
     inputs = re.findall(r"[A-Za-z_]\w*\s*\[[^\]]*\]", source)  # argv[2]
-    subjects = _merge({"variable": [value, flag, *inputs, *_words(source) - {call.name}],
+    subjects = _merge({"variable": [value, flag, *inputs, *sorted(_words(source) - {call.name})],
                        "callee": [call.name, call.qualified, *(c.name for c, _, _ in passed),
                                   *(c.name for c in facts.calls if c.line in clamps and c.name in CLAMPS)]}, _where(facts, call.function, call.lambda_id))
     conversion = bool(flag_lines)
