@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -47,6 +45,9 @@ def check_all(check: Callable, files: list[Path], jobs: int, *extra, per_file: l
                 results.append(check(path, *extra, *([per_file[i]] if per_file is not None else [])))
                 advance()
             return results
+        import multiprocessing  # here: a run of one file or -j 1 needs neither (20 ms of imports)
+        from concurrent.futures import ProcessPoolExecutor
+
         # fork: the workers inherit the loaded libclang and the rules instead of re-importing them
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
