@@ -70,7 +70,11 @@ def measure(cmd: list[str], daemon: int | None = None, env: dict | None = None) 
     extra = 0.0
     if daemon:
         time.sleep(0.05)  # the daemon reaps its worker just after it answers
-        extra = process_cpu(daemon) - before
+        try:
+            extra = process_cpu(daemon) - before
+        except FileNotFoundError:  # its CPU is gone with it: the daemon modes' figures would be wrong
+            raise SystemExit("bench: the qtcheck daemon stopped during the run (a daemon stops when qtcheck's code "
+                             "changes: do not edit checker/ while the benchmark runs)") from None
     return wall, usage.ru_utime + usage.ru_stime + extra, usage.ru_maxrss // 1024
 
 

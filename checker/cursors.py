@@ -150,6 +150,28 @@ def position(location) -> tuple[int, int]:
     return state["line"].value, state["column"].value
 
 
+def main_range(extent) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(start, end) of a range as position() gives them, read from the range's own fields (a CXSourceRange holds
+    its unit's SourceManager and the raw encodings of both ends, as clang_getRangeStart/End return them) when both
+    ends are places in the main file MainFile tells; None otherwise (ask position(extent.start), ...)."""
+    state = _state or _setup()
+    main = state["main"]
+    if main is None or extent.ptr_data[0] != main.manager:
+        return None
+    start, end = extent.begin_int_data - main.start, extent.end_int_data - main.start
+    if 0 <= start <= main.size and 0 <= end <= main.size:
+        return main.position(start), main.position(end)
+    return None
+
+
+def lines(extent) -> tuple[int, int]:
+    """(extent.start.line, extent.end.line)."""
+    both = main_range(extent)
+    if both is not None:
+        return both[0][0], both[1][0]
+    return line(extent.start), line(extent.end)
+
+
 def line(location) -> int:
     """location.line."""
     state = _state or _setup()

@@ -248,13 +248,24 @@ class _Collector:
             return line, char_column(self.facts.lines[line - 1], column)
         return line, column
 
+    def span(self, extent) -> tuple[int, int, int, int]:
+        """(*self.at(extent.start), *self.at(extent.end)), from the range's own fields where cursors can."""
+        both = cursors.main_range(extent)
+        if both is None:
+            return (*self.at(extent.start), *self.at(extent.end))
+        out = []
+        for line, column in both:  # places in the main file: as at() gives them
+            if 1 <= line <= len(self._ascii) and not self._ascii[line - 1]:
+                column = char_column(self.facts.lines[line - 1], column)
+            out += (line, column)
+        return tuple(out)
+
     def col(self, loc) -> int:
         """A location's column in characters of its line."""
         return self.at(loc)[1]
 
     def text(self, extent) -> str:
-        start_line, first = self.at(extent.start)
-        end_line, last = self.at(extent.end)
+        start_line, first, end_line, last = self.span(extent)
         lines = self.facts.lines
         if start_line < 1 or end_line > len(lines) or start_line > end_line:
             return ""
@@ -525,8 +536,8 @@ class _Collector:
         parent = None if role == "root" or not self._stack else self._stack[-1][0]
         macro = self.macro_at(*self.at(c.location))
         ext = c.extent
-        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, cursors.line(ext.start), cursors.line(ext.end),
-                        function, lambda_id, macro.name if macro else None)
+        stmt = StmtFact(len(self.facts.stmts), kind, role, parent, *cursors.lines(ext), function, lambda_id,
+                        macro.name if macro else None)
         if kind == "LABEL_STMT":
             stmt.label = c.spelling
         elif kind == "GOTO_STMT":
@@ -895,7 +906,7 @@ class _Collector:
         ref = c.referenced
         spelling = c.spelling
         if ref is not None and ref.kind == K.CONSTRUCTOR and any(  # QSignalSpy spy(&p, SIGNAL(readyRead()))
-                self._macros_by_name.between(name, cursors.line(c.extent.start), cursors.line(c.extent.end))
+                self._macros_by_name.between(name, *cursors.lines(c.extent))
                 for name in ("SIGNAL", "SLOT")):
             # (asked of the macro index, not of every constructor argument's text: this runs for every object made)
             self.on_string_member(c, None, [self.describe_arg(a) for a in c.get_arguments()], ref.spelling)

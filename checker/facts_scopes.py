@@ -10,6 +10,7 @@ without a definition) is not recorded at all, so that no name is ever said to be
 
 from __future__ import annotations
 
+from . import cursors
 from .facts_decls import _where
 from .records import ClassScope
 
@@ -31,7 +32,7 @@ def _scope_names(collector, decl, depth: int) -> frozenset[str] | None:
     if known is not None:
         return known
     out: set[str] = set()
-    for child in definition.get_children():
+    for child in cursors.children(definition):
         kind = child.kind
         if kind == K.CXX_BASE_SPECIFIER:
             base = child.type.get_canonical().get_declaration()
@@ -43,7 +44,7 @@ def _scope_names(collector, decl, depth: int) -> frozenset[str] | None:
             out |= names
             continue
         if kind == K.ENUM_DECL and not child.is_scoped_enum():
-            out.update(e.spelling for e in child.get_children() if e.kind == K.ENUM_CONSTANT_DECL)
+            out.update(e.spelling for e in cursors.children(child) if e.kind == K.ENUM_CONSTANT_DECL)
         if kind.name == "USING_DECLARATION":  # `using Base::name;`: a name of its own scope
             out.add(child.spelling)
         if child.spelling:
@@ -69,9 +70,9 @@ def note_class(collector, decl) -> None:
         return
     K = collector.K
     enums = []
-    for child in definition.get_children():
+    for child in cursors.children(definition):
         if child.kind == K.ENUM_DECL and child.spelling:
-            enums.append([child.spelling, _where(collector, child)] + [e.spelling for e in child.get_children()
+            enums.append([child.spelling, _where(collector, child)] + [e.spelling for e in cursors.children(child)
                                                                        if e.kind == K.ENUM_CONSTANT_DECL])
     collector.facts.class_scopes.append(ClassScope(collector.qualified(definition), sorted(names),
                                                    _where(collector, definition), enums))

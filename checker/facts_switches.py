@@ -8,6 +8,7 @@ are the body's rest, siblings in the switch's compound statement. A group is one
 
 from __future__ import annotations
 
+from . import cursors
 from .records import CaseGroupFact, SwitchFact
 
 TERMINATORS = {"BREAK_STMT": "break", "RETURN_STMT": "return", "CONTINUE_STMT": "continue", "GOTO_STMT": "goto",
@@ -17,7 +18,7 @@ TERMINATORS = {"BREAK_STMT": "break", "RETURN_STMT": "return", "CONTINUE_STMT": 
 def _unwrap(c):
     """An expression without clang's implicit-conversion wrappers."""
     while c.kind.name == "UNEXPOSED_EXPR":
-        kids = list(c.get_children())
+        kids = cursors.children(c)
         if len(kids) != 1:
             break
         c = kids[0]
@@ -38,7 +39,7 @@ def _ending(collector, stmt) -> str:
     if kind in TERMINATORS:
         return TERMINATORS[kind]
     if kind == "COMPOUND_STMT":
-        kids = [k for k in stmt.get_children() if k.kind.name != "NULL_STMT"]
+        kids = [k for k in cursors.children(stmt) if k.kind.name != "NULL_STMT"]
         return _ending(collector, kids[-1]) if kids else "none"
     if kind == "UNEXPOSED_STMT":  # an attributed statement: [[fallthrough]]; (what Q_FALLTHROUGH() expands to)
         words = " ".join(t.spelling for t in stmt.get_tokens())  # empty when a macro wrote it: read the line
@@ -73,7 +74,7 @@ def _groups(collector, body) -> list[CaseGroupFact]:
         group.ends = _ending(collector, real[-1]) if real else "none"
         group.end_line = real[-1].extent.end.line if real else group.line
 
-    for child in body.get_children():
+    for child in cursors.children(body):
         kind = child.kind.name
         if kind not in ("CASE_STMT", "DEFAULT_STMT"):
             stmts.append(child)
@@ -82,7 +83,7 @@ def _groups(collector, body) -> list[CaseGroupFact]:
         stmts = []
         labels, node = [], child
         while node is not None and node.kind.name in ("CASE_STMT", "DEFAULT_STMT"):
-            kids = list(node.get_children())
+            kids = cursors.children(node)
             if node.kind.name == "DEFAULT_STMT":
                 labels.append("default")
                 node = kids[-1] if kids else None
@@ -100,19 +101,19 @@ def _enum(cond) -> tuple[str | None, list[str]]:
     """The condition's enumeration type and its enumerators (from the headers, Qt's included)."""
     node = cond
     while node.kind.name == "UNEXPOSED_EXPR":  # the switch promotes an unscoped enum to int: look beneath
-        kids = list(node.get_children())
+        kids = cursors.children(node)
         if len(kids) != 1:
             break
         node = kids[0]
     decl = node.type.get_canonical().get_declaration()
     if decl is None or decl.kind.name != "ENUM_DECL":
         return None, []
-    names = [k.spelling for k in decl.get_children() if k.kind.name == "ENUM_CONSTANT_DECL"]
+    names = [k.spelling for k in cursors.children(decl) if k.kind.name == "ENUM_CONSTANT_DECL"]
     return decl.type.spelling or decl.spelling, names
 
 
 def on_switch(collector, c, function: str | None, lambda_id: int | None) -> None:
-    kids = list(c.get_children())
+    kids = cursors.children(c)
     if len(kids) < 2 or kids[-1].kind.name != "COMPOUND_STMT":
         return  # `switch (x) case 1: ...;` without braces: rare, not modelled
     cond = kids[-2]

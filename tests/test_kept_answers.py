@@ -63,9 +63,15 @@ def test_places_in_the_main_file_are_told_as_libclang_tells_them(tmp_path):
     cursors.new_unit(parsed.tu, str(parsed.path), PLACES.encode("utf-8"))
     assert cursors.main_file() is not None  # the places below are worked out, not asked
     other = _unit(tmp_path / "other.cpp", "\n\n\n\nint x = 1;\nint y = 2;\n")  # another unit: asked of libclang
-    checked = 0
+    checked = ranged = 0
     for unit in (parsed, other):
         for c in unit.tu.cursor.walk_preorder():
+            ext = c.extent
+            if ext.start.file is not None and ext.end.file is not None:
+                assert cursors.lines(ext) == (ext.start.line, ext.end.line)
+                both = cursors.main_range(ext)
+                assert both is None or both == ((ext.start.line, ext.start.column), (ext.end.line, ext.end.column))
+                ranged += both is not None
             for loc in (c.location, c.extent.start, c.extent.end):
                 if loc.file is None:
                     continue
@@ -73,7 +79,7 @@ def test_places_in_the_main_file_are_told_as_libclang_tells_them(tmp_path):
                 assert cursors.line(loc) == loc.line
                 assert cursors.file_name(loc) == loc.file.name
                 checked += 1
-    assert checked > 40
+    assert checked > 40 and ranged > 10  # ranges of the main file were read from their fields
     cursors.new_unit()
     assert cursors.main_file() is None
 
