@@ -1557,4 +1557,7 @@ class _Collector:
 
 def collect(parsed: Parsed) -> Facts:
     """Build the facts of one parsed file."""
-    return _Collector(parsed).run()
+    try:
+        return _Collector(parsed).run()
+    finally:  # the unit's main file is told from offsets only while its facts pass runs
+        cursors.new_unit()

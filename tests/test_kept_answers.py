@@ -84,6 +84,14 @@ def test_places_in_the_main_file_are_told_as_libclang_tells_them(tmp_path):
     assert cursors.main_file() is None
 
 
+def test_the_main_file_is_told_from_offsets_only_during_its_facts_pass(tmp_path):
+    parsed = _unit(tmp_path / "places.cpp", PLACES)
+    cursors.new_unit(parsed.tu, str(parsed.path), PLACES.encode("utf-8"))
+    assert cursors.main_file() is not None
+    facts_mod.collect(parsed)
+    assert cursors.main_file() is None  # another unit's places are never read against this one's lines
+
+
 def test_names_read_from_the_text_are_those_libclang_spells(tmp_path):
     from qtcheck import facts_names
 
