@@ -57,10 +57,8 @@ RULE_SCHEMA = {
                 "scope_subjects": {"type": "array", "items": {"type": "string"}},
                 "exhaustive": {"type": "boolean"},
                 "absence_confirms": {"type": "boolean"},
-                "classes_in_file": {"type": "boolean"},
+                "classes_in_file": {"type": "boolean"},  # its sites are the class definitions of the main file
                 "own_clause": {"type": "boolean"},  # an attribute speaks only of the names in its own clause
-                # a claim naming nothing ("row 1 of the grid is empty") is about the file's only construct, if one
-                "the_only_one": {"type": "boolean"},  # its sites are the class definitions of the main file
                 "needs_subjects": {"type": "boolean"},
                 "void_result": TEXT,
                 "attributes": {

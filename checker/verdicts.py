@@ -460,7 +460,7 @@ class Judge:
             relevant = [s for s in relevant if not s.attrs.get("statements_only")]
         if not part.subjects and not lines:  # a claim naming nothing speaks of what the rules report, not of
             # every construct a question can answer for; "the grid" of a file with one grid is that one
-            sole = len(relevant) == 1 and all(self.rules[r].claims.get("the_only_one") or not self.rules[r].findings
+            sole = len(relevant) == 1 and all(not self.rules[r].findings
                                               for r in rule_ids)  # a question with one answer for the file
             # what a question that reports nothing (findings: false) states of a construct ("the text is overwritten
             # on every pass") needs the construct named; "no format-string problems" speaks of the whole file
