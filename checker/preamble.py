@@ -16,7 +16,8 @@ from . import __version__, cachesize, toolchain
 from .errors import QtcheckError
 
 ANGLE_INCLUDE_RE = re.compile(r"^\s*#\s*include\s*<[^>]+>\s*(//.*|/\*.*\*/\s*)?$")
-FORMAT = 2  # bump when the entry layout changes; 2: function bodies of the headers skipped
+QUOTED_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([^"]+)"\s*(//.*|/\*.*\*/\s*)?$')
+FORMAT = 3  # bump when the entry layout changes; 2: function bodies of the headers skipped; 3: own headers, failures
 # libclang aborts the process (no report, a temporary file left) when a PCH does not fit on the disk, so the room is
 # checked first. A PCH is 3.2 to 3.7 times the size of the headers it holds (Qt 6.4's Core, Network, Test); four
 # times, plus headroom for other writers, is asked for.
@@ -47,6 +48,9 @@ def _check_room(cache_dir: Path, headers: dict[str, list[int] | None]) -> None:
         raise CacheUnusable(full_notice(cache_dir))
 
 
+FAILED = object()  # the block's headers do not compile: no preamble of it (the file is parsed without this one)
+
+
 @dataclass
 class Preamble:
     """A usable PCH for one parse: the args that load it, and the include edges it hides from get_includes()."""
@@ -57,36 +61,172 @@ class Preamble:
     built: bool  # True when this run built it (a cache miss)
 
 
-def include_block(text: str) -> list[str]:
-    """The file's leading lines up to the first one that is not blank, a comment or an `#include <...>`.
+def include_block(text: str, main: str | None = None, args: list[str] = (),
+                  origins: dict[int, tuple[str, int]] | None = None) -> list[str]:
+    """The file's leading lines up to the first one that is not blank, a comment, an include guard or an
+    `#include <...>` (`_leading`); given the main file's path and compile arguments, a first `#include "..."`
+    there adds the leading includes of the header it opens (`_lead`), and the block ends after them.
 
-    The lines keep their numbers: every other line is blanked, so the header built from them has the
-    main file's line numbers. Quoted includes end the block (they resolve against the file's folder).
+    The file's own lines keep their numbers: every other line is blanked, so the header built from them has the
+    main file's line numbers. The lines a quoted include brings follow; origins (when given) is told, for each
+    of them, the header and line it comes from, so the include edges hidden in the preamble name their includer.
     """
-    from .frontend import source_lines  # frontend imports this module
-
     out: list[str] = []
-    in_comment = False
-    for line in source_lines(text):
-        stripped = line.strip()
-        if in_comment:
+    for number, kind, stripped in _leading(text):
+        if kind == "blank":
             out.append("")
-            in_comment = "*/" not in stripped
-            continue
-        if not stripped or stripped.startswith("//"):
-            out.append("")
-            continue
-        if stripped.startswith("/*"):
-            out.append("")
-            in_comment = "*/" not in stripped[2:]
-            continue
-        if ANGLE_INCLUDE_RE.match(line) and "\\" not in line:
+        elif kind == "angle":
             out.append(stripped)
-            continue
-        break
+        else:
+            if main is not None:
+                found = _resolve(stripped, os.path.dirname(main) or ".", main, args)
+                brought: list[tuple[str, str, int]] = []
+                if found is not None:
+                    _lead(found, args, brought, {os.path.abspath(main)})
+                for line, header, at in brought:
+                    out.append(line)
+                    if origins is not None:
+                        origins[len(out)] = (header, at)
+            break
     while out and not out[-1]:
         out.pop()
     return out if any(out) else []
+
+
+def _lines(text: str):
+    """(line number, kind, stripped text) of the leading lines: kind is "blank" (blank or a comment), "angle" (an
+    `#include <...>`), "quoted" (an `#include "..."`) or "code" (anything else: the caller stops there)."""
+    from .frontend import source_lines  # frontend imports this module
+
+    in_comment = False
+    for number, line in enumerate(source_lines(text), 1):
+        stripped = line.strip()
+        if in_comment or stripped.startswith("/*"):
+            end = stripped.find("*/", 0 if in_comment else 2)
+            in_comment = end < 0
+            after = "" if in_comment else stripped[end + 2:].strip()
+            yield number, ("blank" if not after or after.startswith("//") else "code"), after
+        elif not stripped or stripped.startswith("//"):
+            yield number, "blank", ""
+        elif "\\" in line:
+            yield number, "code", stripped
+        elif ANGLE_INCLUDE_RE.match(line):
+            yield number, "angle", stripped
+        elif QUOTED_INCLUDE_RE.match(line):
+            yield number, "quoted", stripped
+        else:
+            yield number, "code", stripped
+
+
+def _resolve(line: str, folder: str, main: str, args: list[str]) -> str | None:
+    """The header an `#include "name"` line opens when written in a file of folder: beside it, then in the -iquote
+    and -I folders, as clang looks; None for moc output qtcheck stands in for, a name no folder has, or the main
+    file itself."""
+    from .frontend import GENERATED_INCLUDE_RE, _include_dirs
+
+    if GENERATED_INCLUDE_RE.match(line):
+        return None
+    name = QUOTED_INCLUDE_RE.match(line).group(1)
+    if os.path.isabs(name):
+        folders = [None]
+    else:
+        quote_dirs, dirs = _include_dirs(list(args))
+        folders = [Path(folder), *quote_dirs, *dirs]
+    for place in folders:
+        candidate = Path(name) if place is None else place / name
+        try:
+            if candidate.is_file():
+                found = os.path.abspath(candidate)
+                return None if found == os.path.abspath(main) else found
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+LEAD_BYTES = 4 * 1024 * 1024
+LEAD_DEPTH = 8
+GUARD_OPEN_RE = re.compile(r"^#\s*(?:ifndef\s+(\w+)|if\s+!\s*defined\s*\(\s*(\w+)\s*\)|if\s+!\s*defined\s+(\w+))$")
+GUARD_DEFINE_RE = re.compile(r"^#\s*define\s+(\w+)(?:\s.*)?$")
+PRAGMA_ONCE_RE = re.compile(r"^#\s*pragma\s+once$")
+
+
+def _lead(header: str, args: list[str], out: list[tuple[str, str, int]], seen: set[str], depth: int = 0) -> None:
+    """The `#include <...>` lines a header starts with (`_leading`): whatever else it says comes after them, so in
+    the preamble they are parsed before the header exactly as they are when the file includes it. A first
+    `#include "..."` among them adds that header's own leading includes, and the lead ends there (the rest of
+    that header, then of this one, comes before anything after it). Appends (line, header, line number) to out."""
+    if header in seen or depth >= LEAD_DEPTH:
+        return
+    seen.add(header)
+    try:
+        with open(header, "rb") as handle:
+            raw = handle.read(LEAD_BYTES)
+    except OSError:
+        return
+    for number, kind, stripped in _leading(raw.decode("utf-8", "replace")):
+        if kind == "angle":
+            out.append((stripped, header, number))
+        elif kind == "quoted":
+            found = _resolve(stripped, os.path.dirname(header), header, args)
+            if found is not None:
+                _lead(found, args, out, seen, depth + 1)
+            return
+
+
+def _leading(text: str):
+    """(line number, kind, stripped text) of the lines a file starts with that a preamble may take ahead of it:
+    "blank" (blank, a comment, `#pragma once`, or the `#ifndef X` / `#define X` of an include guard wrapping the
+    whole file), "angle" (an `#include <...>`), and a last "quoted" (an `#include "..."`), where it stops; it stops
+    before anything else. An `#ifndef X` / `#define X` whose #endif is not the file's last line of code is no
+    include guard (`#ifndef QT_NO_CAST_FROM_ASCII` / `#define QT_NO_CAST_FROM_ASCII` / `#endif` sets what the Qt
+    headers after it see): it ends the lead."""
+    state = "start"  # then "define" (a guard's #ifndef read), "open" (no guard, or a complete one, or includes)
+    guard = None
+    for number, kind, stripped in _lines(text):
+        if kind == "blank":
+            yield number, kind, stripped
+        elif kind in ("angle", "quoted") and state != "define":
+            yield number, kind, stripped
+            if kind == "quoted":
+                return
+            state = "open"
+        elif state == "start" and PRAGMA_ONCE_RE.match(stripped):
+            state = "open"
+            yield number, "blank", ""
+        elif state == "start" and GUARD_OPEN_RE.match(stripped) and _wrapped(text):
+            guard = next(g for g in GUARD_OPEN_RE.match(stripped).groups() if g)
+            state = "define"
+            yield number, "blank", ""
+        elif state == "define" and (GUARD_DEFINE_RE.match(stripped) or [None, None])[1] == guard:
+            state = "open"
+            yield number, "blank", ""
+        else:
+            return
+
+
+COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+DIRECTIVE_RE = re.compile(r"^\s*#\s*(\w+)")
+
+
+def _wrapped(text: str) -> bool:
+    """The conditional the file's first line of code opens is closed by its last line of code."""
+    code = [line for line in COMMENT_RE.sub(" ", text.replace("\\\r\n", "").replace("\\\n", "")).splitlines()
+            if line.strip()]
+    depth = 0
+    for i, line in enumerate(code):
+        directive = DIRECTIVE_RE.match(line)
+        if not directive:
+            continue
+        word = directive.group(1)
+        if word in ("if", "ifdef", "ifndef"):
+            depth += 1
+        elif word == "endif":
+            depth -= 1
+            if depth <= 0:
+                return i == len(code) - 1
+        elif word in ("else", "elif", "elifdef", "elifndef") and depth == 1:
+            return False
+    return False
 
 
 def default_cache_dir() -> Path:
@@ -123,7 +263,7 @@ def _pch_stamp(st: os.stat_result) -> list[int]:
     return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
-def load(cache_dir: Path, key: str, main: str) -> Preamble | None:
+def load(cache_dir: Path, key: str, main: str, origins: dict[int, tuple[str, int]] | None = None):
     """The entry for key when it is complete and still true to the headers; None otherwise (never trusted)."""
     pch, meta_path = cache_dir / f"{key}.pch", cache_dir / f"{key}.json"
     try:
@@ -133,12 +273,15 @@ def load(cache_dir: Path, key: str, main: str) -> Preamble | None:
         for header, stamp in meta["headers"].items():
             if _stamp(header) != stamp:
                 return None  # a header changed since the build: stale
+        if meta.get("failed") is True:  # and nothing it opened, nor a folder it looked in, has changed since
+            cachesize.touch(meta_path)
+            return FAILED
         st = pch.stat()
         if st.st_size != meta["pch_size"]:
             return None  # truncated
         if _pch_stamp(st) != meta.get("pch_stamp") and _digest(pch) != meta["pch_sha256"]:
             return None  # corrupt
-        edges = [(main if a == meta["header"] else a, b, int(line)) for a, b, line in meta["edges"]]
+        edges = _named(meta["edges"], meta["header"], main, origins or {})
     except (OSError, ValueError, KeyError, TypeError):
         return None
     cachesize.touch(meta_path)  # used now: the size bound removes the least recently used entries first
@@ -159,8 +302,9 @@ def _atomic_write(target: Path, write) -> None:
         raise
 
 
-def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: str) -> Preamble | None:
-    """Compile the block into a PCH and store it with its metadata; None when it does not compile cleanly.
+def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: str,
+          origins: dict[int, tuple[str, int]] | None = None):
+    """Compile the block into a PCH and store it with its metadata; FAILED when it does not compile cleanly.
     CacheUnusable when the cache folder has no room for it; nothing of the entry is left behind then."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     if free_bytes(cache_dir) < HEADROOM_BYTES:  # no room whatever the headers: spare the header parse
@@ -171,11 +315,11 @@ def build(cache_dir: Path, key: str, block: list[str], args: list[str], main: st
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write("\n".join(block) + "\n")
-        built = _build_from(cache_dir, key, header, args, main)
+        built = _build_from(cache_dir, key, header, args, main, origins or {})
     except BaseException:
         _unlink(header)
         raise
-    if built is None:
+    if built is FAILED:
         _unlink(header)
     return built
 
@@ -198,16 +342,18 @@ def preamble_flags(ci) -> int:
             | ci.TranslationUnit.PARSE_SKIP_FUNCTION_BODIES)
 
 
-def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: str) -> Preamble | None:
+def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: str,
+                origins: dict[int, tuple[str, int]]):
     ci = toolchain.cindex()
     header_args = ["c++-header" if a == "c++" else a for a in args]
     index = ci.Index.create()
     try:
         tu = index.parse(str(header), args=header_args, options=preamble_flags(ci))
     except ci.TranslationUnitLoadError:
-        return None
-    if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):
-        return None  # the plain parse reports these errors itself, at the right lines
+        return FAILED
+    if any(d.severity >= ci.Diagnostic.Error for d in tu.diagnostics):  # the plain parse reports them, at their lines
+        _record_failure(cache_dir, key, header, tu, args, main)
+        return FAILED
     edges: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
     for inc in tu.get_includes():
@@ -239,8 +385,49 @@ def _build_from(cache_dir: Path, key: str, header: Path, args: list[str], main: 
     except BaseException:  # a PCH without its metadata is never used: do not leave it taking the room
         _unlink(pch)
         raise
-    named = [(main if a == str(header) else a, b, line) for a, b, line in edges]
+    named = _named(edges, str(header), main, origins)
     return Preamble(pch, ["-include-pch", str(pch)], named, built=True)
+
+
+def _named(edges, header: str, main: str, origins: dict[int, tuple[str, int]]) -> list[tuple[str, str, int]]:
+    """The preamble's include edges with the includer the file sees: a line of the built header is the main file's
+    line of that number, or the header and line a quoted include brought it from."""
+    out = []
+    for a, b, line in edges:
+        line = int(line)
+        if a == header:
+            a, line = origins.get(line, (main, line))
+        out.append((a, b, line))
+    return out
+
+
+NOT_FOUND_RE = re.compile(r"^'(.+)' file not found")
+
+
+def _record_failure(cache_dir: Path, key: str, header: Path, tu, args: list[str], main: str) -> None:
+    """Remember that this block does not compile, with the times and sizes of the files its parse opened and of
+    the folders a missing header would appear in (beside the main file, the -iquote and -I folders, and for a
+    header not found the folder its name points to under each of them and beside its includer): the next run
+    parses it again only when one of them changed (a header clang finds only in its own system folders and
+    installed later is not noticed: that block stays unused, which is slower, never different)."""
+    from .frontend import _include_dirs
+
+    quote_dirs, dirs = _include_dirs(args)
+    looked = {str(inc.include.name) for inc in tu.get_includes()}
+    folders = [os.path.dirname(main) or ".", *quote_dirs, *dirs]
+    for d in tu.diagnostics:  # a header not found: the folders it would appear in, under each place clang looked
+        missing = NOT_FOUND_RE.match(d.spelling)
+        if missing:
+            here = [os.path.dirname(d.location.file.name)] if d.location.file is not None else []
+            folders += [os.path.join(place, os.path.dirname(missing.group(1))) for place in here + quote_dirs + dirs]
+    looked |= {os.path.abspath(folder) for folder in folders}
+    looked.discard(str(header))
+    meta = {"format": FORMAT, "key": key, "failed": True, "headers": {f: _stamp(f) for f in sorted(looked)}}
+    try:
+        _check_room(cache_dir, {})
+        _atomic_write(cache_dir / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(meta), encoding="utf-8"))
+    except (OSError, CacheUnusable):  # not remembered: the next run tries again
+        pass
 
 
 def _inclusion_directives(tu, ci) -> list:
@@ -280,13 +467,32 @@ def pch_breaks(args: list[str]) -> bool:
 
 def prepare(cache_dir: Path, text: str, args: list[str], main: str, notices: list[str] | None = None) -> Preamble | None:
     """A valid preamble for this file from the cache, built when missing, stale or corrupt; None without one.
-    A cache folder that cannot take the entry (full, unwritable) adds a notice to notices."""
-    block = include_block(text)
-    if not block or pch_breaks(args):
+    When the block with what the file's first quoted include brings does not compile (a header missing, or
+    not generated yet), the file's own lines before it are used. A cache folder that cannot take the entry
+    (full, unwritable) adds a notice to notices."""
+    if pch_breaks(args):
         return None
+    origins: dict[int, tuple[str, int]] = {}
+    block = include_block(text, main, args, origins)
+    own = block[:min(origins) - 1] if origins else block
+    while own and not own[-1]:
+        own = own[:-1]
+    for candidate, where in ((block, origins), (own, {})):
+        if not any(candidate) or (where is not origins and not origins):
+            continue
+        found = _prepare_block(cache_dir, candidate, where, args, main, notices)
+        if found is not FAILED:
+            return found
+    return None
+
+
+def _prepare_block(cache_dir: Path, block: list[str], origins: dict[int, tuple[str, int]], args: list[str], main: str,
+                   notices: list[str] | None):
+    """The preamble of this block; FAILED when its headers do not compile (recorded, so the next run does not
+    parse them again until one of them changes); None when the cache folder cannot take it."""
     key = entry_key(block, args)
     try:
-        found = load(cache_dir, key, main)
+        found = load(cache_dir, key, main, origins)
         if found is not None:
             return found
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -294,11 +500,11 @@ def prepare(cache_dir: Path, text: str, args: list[str], main: str, notices: lis
         # could leave one's PCH beside the other's metadata. The next one in finds the entry built.
         with open(cache_dir / f"{key}.lock", "a+b") as lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            found = load(cache_dir, key, main)
+            found = load(cache_dir, key, main, origins)
             if found is not None:
                 return found
             _remove_leftovers(cache_dir, key)
-            return build(cache_dir, key, block, args, main)
+            return build(cache_dir, key, block, args, main, origins)
     except CacheUnusable as exc:  # a full cache folder: parse without a preamble, and say so
         if notices is not None:
             notices.append(str(exc))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qtcheck import doccache, facts as facts_mod, frontend, preamble, rules as rules_mod, verdicts
+from qtcheck import doccache, facts as facts_mod, frontend, preamble, rules as rules_mod, serial, verdicts
 from qtcheck.errors import QtcheckError
 from qtcheck.claims import load_claims
 
@@ -42,6 +42,121 @@ def test_include_block_keeps_line_numbers_and_stops_at_code():
     text = "// c\n/* a\n b */\n#include <a.h>\n\n#include <b.h>  // why\n#include \"local.h\"\n#include <c.h>\nint x;\n"
     assert preamble.include_block(text) == ["", "", "", "#include <a.h>", "", "#include <b.h>  // why"]
     assert preamble.include_block("int x;\n#include <a.h>\n") == []
+
+
+def test_include_block_brings_the_leading_includes_of_the_first_quoted_include(tmp_path):
+    shutil.copytree(SPEED, tmp_path / "speed")
+    own, include = tmp_path / "speed" / "own", tmp_path / "speed" / "include"
+    args = [f"-I{include}"]
+    widget = own / "widget.cpp"
+    origins: dict = {}
+    assert preamble.include_block(widget.read_text(), str(widget), args, origins) == [
+        "", "#include <speedlib/counter.h>"]
+    assert origins == {2: (str(own / "widget.h"), 5)}  # after its comment, #ifndef and #define
+    assert preamble.include_block(widget.read_text()) == []  # without the main file's place: its own lines only
+    conditional = own / "conditional.cpp"  # an #ifndef that is no include guard: what follows may not be included
+    assert preamble.include_block(conditional.read_text(), str(conditional), args) == []
+    for stop in ('"widget.moc"', '"moc_widget.cpp"', '"missing.h"'):  # moc output qtcheck stands in for; no file
+        text = f"#include <a.h>\n#include {stop}\n#include <b.h>\n"
+        assert preamble.include_block(text, str(widget), args) == ["#include <a.h>"], stop
+    # a first quoted include among them: its own lead, and the lead ends after it; found beside the header or via -I
+    (own / "a.h").write_text('#if !defined(A_H)\n#define A_H 1\n#include <x.h>\n#include "sub/b.h"\n#include <y.h>\n'
+                             'int a;\n#endif // A_H\n')
+    (own / "sub").mkdir()
+    (own / "sub" / "b.h").write_text('#pragma once\n#include <z.h> // why\n#include "a.h"\nint b;\n')
+    origins = {}
+    text = '#include <first.h>\n\n#include "a.h"  /* mine */\n#include <after.h>\n'
+    assert preamble.include_block(text, str(widget), args, origins) == [
+        "#include <first.h>", "", "#include <x.h>", "#include <z.h> // why"]
+    assert origins == {3: (str(own / "a.h"), 3), 4: (str(own / "sub" / "b.h"), 2)}  # b.h's "a.h" is a.h: seen
+    (own / "c.h").write_text("#ifndef C_H\nint c;\n#define C_H\n#include <x.h>\n#endif\n")  # code before #define
+    assert preamble.include_block('#include "c.h"\n', str(widget), args) == []
+    # an #ifndef / #define that does not wrap the whole file sets what the headers after it see: no include guard
+    text = "#ifndef QT_NO_CAST_FROM_ASCII\n#define QT_NO_CAST_FROM_ASCII\n#endif\n#include <QString>\nint x;\n"
+    assert preamble.include_block(text) == []
+    (own / "d.h").write_text("#ifndef D_H\n#define D_H\n#include <x.h>\n#endif\nint after;\n")
+    assert preamble.include_block('#include "d.h"\n', str(widget), args) == []
+    (own / "e.h").write_text("#ifndef E_H\n#define E_H\n#include <x.h>\n#else\n#include <y.h>\n#endif\n")
+    assert preamble.include_block('#include "e.h"\n', str(widget), args) == []
+    # a header checked as the main file: its own guard and includes
+    text = "// h\n#ifndef H_H\n#define H_H\n#include <x.h>\n#include <y.h>\nclass H;\n#endif\n"
+    assert preamble.include_block(text) == ["", "", "", "#include <x.h>", "#include <y.h>"]
+    assert preamble.include_block("#pragma once\n#include <x.h>\n") == ["", "#include <x.h>"]
+    assert preamble.include_block('#include "widget.cpp"\n', str(widget), args) == []  # the file itself
+
+
+def test_what_the_own_header_includes_is_in_the_preamble_and_the_facts_are_the_plain_parses(tmp_path):
+    shutil.copytree(SPEED, tmp_path / "speed")
+    include, source = tmp_path / "speed" / "include", tmp_path / "speed" / "own" / "widget.cpp"
+    header, cache = source.parent / "widget.h", tmp_path / "cache"
+    pre = prepared(source, include, cache)
+    assert pre.built is True
+    assert pre.include_edges == [(str(header), str(include / "speedlib" / "counter.h"), 5)]  # the header's own line
+    assert prepared(source, include, cache).built is False
+
+    def both():
+        text = source.read_text()
+        return [facts_mod.collect(frontend.parse(source, text, options(include, c))) for c in (None, cache)]
+
+    plain, cached = both()
+    assert serial.encode(cached) == serial.encode(plain)  # every fact, the include graph and diagnostics too
+    assert ("unused_local", 7) in [(v.name, v.line) for v in cached.variables]
+    assert (str(source), str(header)) in cached.include_graph.edges
+    assert (str(header), str(include / "speedlib" / "counter.h")) in cached.include_graph.edges
+    # the header's own code is parsed with the file, bodies and errors included: a change to it keeps the preamble
+    header.write_text(header.read_text().replace("const;\n", "const;\n    int broken() { return missing; }\n"))
+    plain, cached = both()
+    assert [(Path(d.file).name, d.line) for d in cached.parse_errors()] == [("widget.h", 11)]
+    assert serial.encode(cached) == serial.encode(plain)
+    assert prepared(source, include, cache).built is False
+    # a change to what it includes is another block
+    header.write_text(header.read_text().replace("#include <speedlib/counter.h>\n",
+                                                 "#include <speedlib/counter.h>\n#include <cstddef>\n"))
+    pre = prepared(source, include, cache)
+    assert pre.built is True and len(list(cache.glob("*.pch"))) == 2
+
+
+def test_a_block_that_does_not_compile_leaves_the_files_own_lines_and_is_remembered(tmp_path, monkeypatch):
+    shutil.copytree(SPEED, tmp_path / "speed")
+    include, own = tmp_path / "speed" / "include", tmp_path / "speed" / "own"
+    header, source, cache = own / "broken.h", own / "broken.cpp", tmp_path / "cache"
+    header.write_text("#pragma once\n#include <speedlib/generated.h>\nint broken;\n")  # not generated yet
+    source.write_text('#include <speedlib/counter.h>\n#include "broken.h"\nint f() { return broken; }\n')
+    pre = prepared(source, include, cache)
+    assert pre.built is True  # the file's own lines: up to its quoted include
+    assert pre.include_edges == [(str(source), str(include / "speedlib" / "counter.h"), 1)]
+    failed = [m for m in (json.loads(p.read_text()) for p in cache.glob("*.json")) if m.get("failed")]
+    assert len(failed) == 1 and str(include / "speedlib") in failed[0]["headers"]
+    monkeypatch.setattr(preamble, "_build_from", lambda *a: pytest.fail("a remembered failure was parsed again"))
+    assert prepared(source, include, cache).built is False
+    monkeypatch.undo()
+    (include / "speedlib" / "generated.h").write_text("#pragma once\nint generated;\n")  # the build made it
+    pre = prepared(source, include, cache)
+    assert pre.built is True and (str(header), str(include / "speedlib" / "generated.h"), 2) in pre.include_edges
+
+
+def test_files_starting_with_their_own_header_report_the_same_with_and_without_cache(tmp_path):
+    folder = tmp_path / "includes"
+    shutil.copytree(FIXTURES / "includes", folder)
+    source = folder / "through_local.cpp"
+    cache = str(tmp_path / "cache")
+    plain = run_cli(str(source), "--no-cache", "--format", "json", "--checks", "*")
+    cold = run_cli(str(source), "--cache-dir", cache, "--format", "json", "--checks", "*")
+    with open(source, "a", encoding="utf-8") as handle:
+        handle.write("// edited\n")
+    edited = run_cli(str(source), "--cache-dir", cache, "--format", "json", "--checks", "*")
+    plain_edited = run_cli(str(source), "--no-cache", "--format", "json", "--checks", "*")
+    assert plain.returncode == cold.returncode == edited.returncode == plain_edited.returncode
+    assert json.loads(plain.stdout)["findings"] and cold.stdout == plain.stdout
+    assert edited.stdout == plain_edited.stdout != plain.stdout
+    assert len(list(Path(cache).glob("*.pch"))) == 1  # the edited run used the preamble the cold one built
+    meta = json.loads(next(Path(cache).glob("*.json")).read_text())
+    assert any(h.endswith("/QtCore/qthread.h") for h in meta["headers"])  # what through_local.h includes
+    assert str(folder / "through_local.h") not in meta["headers"]  # parsed with the file: its change costs no build
+    text = source.read_text()  # every fact, the include graph through the header with them
+    facts = [serial.encode(facts_mod.collect(frontend.parse(source, text, frontend.Options(cache_dir=c))))
+             for c in (None, cache)]
+    assert facts[0] == facts[1]
 
 
 def test_hit_then_stale_header_rebuilds(tmp_path):
