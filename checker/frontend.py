@@ -183,6 +183,15 @@ def _is_qt_folder(folder: Path) -> bool:
     return any((root / "QtCore" / "qglobal.h").is_file() for root in (folder, folder.parent))
 
 
+def include_folders(name: str, quoted: bool, includer_folder: Path, quote_dirs: list[Path],
+                    dirs: list[Path]) -> list[Path | None]:
+    """The folders clang looks in for `#include "name"` (quoted) or `<name>` in a file of includer_folder, in its
+    order; [None] for an absolute name (the candidate is the name itself)."""
+    if os.path.isabs(name):
+        return [None]
+    return ([includer_folder, *quote_dirs] if quoted else []) + dirs
+
+
 def check_includes(path: Path, text: str, args: list[str], max_bytes: int) -> None:
     """Refuse a file when an #include of it, or of a local header it includes, names a FIFO, a device or a socket.
 
@@ -201,11 +210,7 @@ def check_includes(path: Path, text: str, args: list[str], max_bytes: int) -> No
             delimiter, name = match.groups()
             if includer == path and name in generated:
                 continue  # moc output: qtcheck gives clang an empty stand-in
-            if os.path.isabs(name):
-                folders = [None]
-            else:
-                folders = ([includer.parent, *quote_dirs] if delimiter == '"' else []) + dirs
-            for folder in folders:
+            for folder in include_folders(name, delimiter == '"', includer.parent, quote_dirs, dirs):
                 candidate = Path(name) if folder is None else folder / name
                 try:
                     mode = os.stat(candidate).st_mode

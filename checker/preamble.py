@@ -122,17 +122,12 @@ def _resolve(line: str, folder: str, main: str, args: list[str]) -> str | None:
     """The header an `#include "name"` line opens when written in a file of folder: beside it, then in the -iquote
     and -I folders, as clang looks; None for moc output qtcheck stands in for, a name no folder has, or the main
     file itself."""
-    from .frontend import GENERATED_INCLUDE_RE, _include_dirs
+    from .frontend import GENERATED_INCLUDE_RE, _include_dirs, include_folders
 
     if GENERATED_INCLUDE_RE.match(line):
         return None
     name = QUOTED_INCLUDE_RE.match(line).group(1)
-    if os.path.isabs(name):
-        folders = [None]
-    else:
-        quote_dirs, dirs = _include_dirs(list(args))
-        folders = [Path(folder), *quote_dirs, *dirs]
-    for place in folders:
+    for place in include_folders(name, True, Path(folder), *_include_dirs(list(args))):
         candidate = Path(name) if place is None else place / name
         try:
             if candidate.is_file():
@@ -193,8 +188,8 @@ def _leading(text: str):
         elif state == "start" and PRAGMA_ONCE_RE.match(stripped):
             state = "open"
             yield number, "blank", ""
-        elif state == "start" and GUARD_OPEN_RE.match(stripped) and _wrapped(text):
-            guard = next(g for g in GUARD_OPEN_RE.match(stripped).groups() if g)
+        elif state == "start" and (opening := GUARD_OPEN_RE.match(stripped)) and _wrapped(text):
+            guard = next(g for g in opening.groups() if g)
             state = "define"
             yield number, "blank", ""
         elif state == "define" and (GUARD_DEFINE_RE.match(stripped) or [None, None])[1] == guard:
@@ -264,7 +259,8 @@ def _pch_stamp(st: os.stat_result) -> list[int]:
 
 
 def load(cache_dir: Path, key: str, main: str, origins: dict[int, tuple[str, int]] | None = None):
-    """The entry for key when it is complete and still true to the headers; None otherwise (never trusted)."""
+    """The entry for key when it is complete and still true to the headers; FAILED when it records that the block
+    does not compile and nothing it looked at has changed; None otherwise (never trusted)."""
     pch, meta_path = cache_dir / f"{key}.pch", cache_dir / f"{key}.json"
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -474,15 +470,14 @@ def prepare(cache_dir: Path, text: str, args: list[str], main: str, notices: lis
         return None
     origins: dict[int, tuple[str, int]] = {}
     block = include_block(text, main, args, origins)
-    own = block[:min(origins) - 1] if origins else block
+    own = block[:min(origins) - 1] if origins else []  # the file's own lines, before what a header brought
     while own and not own[-1]:
         own = own[:-1]
-    for candidate, where in ((block, origins), (own, {})):
-        if not any(candidate) or (where is not origins and not origins):
-            continue
-        found = _prepare_block(cache_dir, candidate, where, args, main, notices)
-        if found is not FAILED:
-            return found
+    for candidate, where in ([(block, origins), (own, {})] if origins else [(block, {})]):
+        if any(candidate):
+            found = _prepare_block(cache_dir, candidate, where, args, main, notices)
+            if found is not FAILED:
+                return found
     return None
 
 
